@@ -59,8 +59,14 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("build", "valider les données puis construire le site statique dans dist/", cmd_build),
-    Command("check", "valider tous les paquets de données et les études, sans construire", cmd_check),
-    Command("serve", "construire, servir le site en local et reconstruire à chaque modification", cmd_serve),
+    Command(
+        "check", "valider tous les paquets de données et les études, sans construire", cmd_check
+    ),
+    Command(
+        "serve",
+        "construire, servir le site en local et reconstruire à chaque modification",
+        cmd_serve,
+    ),
 )
 
 
@@ -74,7 +80,10 @@ def make_parser() -> argparse.ArgumentParser:
         for setting in SETTINGS:
             p.add_argument(f"--{setting.name.replace('_', '-')}", default=None, help=setting.help)
         p.add_argument(
-            "--format", choices=sorted(FORMATS), default="text", help="format du rapport de problèmes"
+            "--format",
+            choices=sorted(FORMATS),
+            default="text",
+            help="format du rapport de problèmes",
         )
         if command.name == "serve":
             p.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")

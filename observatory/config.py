@@ -22,9 +22,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("root", ".", "Dossier du projet (contient datapackages/ et studies/)."),
     Setting("dist", "dist", "Dossier de sortie du site statique."),
     Setting("cache", ".cache", "Dossier du cache par empreinte de contenu."),
-    Setting("base_url", "/", "Chemin ou URL de base du site publié (ex. /observatoire/ sur un CDN)."),
-    Setting("site_url", "http://localhost:8000/", "URL publique du site (sitemap, DCAT, flux Atom)."),
-    Setting("release", "", "Identifiant de la publication de données (ex. 2026-11) ; vide = date du jour."),
+    Setting(
+        "base_url", "/", "Chemin ou URL de base du site publié (ex. /observatoire/ sur un CDN)."
+    ),
+    Setting(
+        "site_url", "http://localhost:8000/", "URL publique du site (sitemap, DCAT, flux Atom)."
+    ),
+    Setting(
+        "release",
+        "",
+        "Identifiant de la publication de données (ex. 2026-11) ; vide = date du jour.",
+    ),
 )
 
 
@@ -67,7 +75,9 @@ def load_config(**overrides: str | None) -> Config:
         dist=under_root(values["dist"]),
         cache=under_root(values["cache"]),
         base_url=base_url,
-        site_url=values["site_url"] if values["site_url"].endswith("/") else values["site_url"] + "/",
+        site_url=values["site_url"]
+        if values["site_url"].endswith("/")
+        else values["site_url"] + "/",
         release=values["release"],
     )
     assert {f.name for f in fields(Config)} == {s.name for s in SETTINGS}

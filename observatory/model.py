@@ -105,6 +105,37 @@ class Observation:
     dimensions: tuple[tuple[str, str], ...] = ()
 
 
+PointStatus = Literal["ok", "secret", "missing"]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of a series after aggregation and statistical secrecy.
+
+    ``status`` is ``secret`` when the value is suppressed (``value`` is then ``None``:
+    a suppressed value is never shown, never as zero), ``missing`` when no figure exists.
+    ``computed`` marks a value aggregated by the build (e.g. an EPCI summed from its communes).
+    """
+
+    code: str
+    level: Level
+    year: int
+    value: float | None
+    status: PointStatus = "ok"
+    source: str = ""
+    note: str = ""
+    computed: bool = False
+    dimensions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Series:
+    """One indicator over every territory and year, ready for charts, maps and tables."""
+
+    indicator: Indicator
+    points: tuple[Point, ...]
+
+
 @dataclass(frozen=True)
 class SchemaField:
     name: str
@@ -205,4 +236,5 @@ class Project:
     observations: tuple[Observation, ...] = ()
     schemes: tuple[Scheme, ...] = ()
     studies: tuple[Study, ...] = ()
+    geojson: tuple[tuple[Level, str], ...] = ()  # (level, GeoJSON FeatureCollection text)
     release: str = ""
