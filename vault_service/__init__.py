@@ -1,0 +1,1 @@
+"""Coffre-fort numérique: the vault service (Starlette)."""
