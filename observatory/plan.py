@@ -1,7 +1,7 @@
 """The plan of the site: which pages and files it has, decided from frozen values.
 
 A *page producer* is a function ``(site: Site) -> Iterable[Page | Output]``. The plan
-stage calls every producer of ``PAGE_PRODUCERS`` (wiring as data: another stage adds
+stage calls every producer of ``observatory.pipeline.PAGE_PRODUCERS`` (wiring as data: another stage adds
 pages by adding a producer to the tuple, e.g. catalogues, studies, open data) and
 returns one sorted, duplicate-free ``Plan``. Nothing here reads or writes files.
 
@@ -131,18 +131,6 @@ Producer = Callable[[Site], Iterable[Page | Output]]
 class Plan:
     pages: tuple[Page, ...]
     outputs: tuple[Output, ...]
-
-
-def default_producers() -> tuple[Producer, ...]:
-    """The producers of this package; imported lazily so that ``plan`` stays light."""
-    from observatory import pages_home, pages_indicators, pages_territories, pages_themes
-
-    return (
-        pages_home.produce,
-        pages_themes.produce,
-        pages_indicators.produce,
-        pages_territories.produce,
-    )
 
 
 def make_plan(site: Site, producers: Iterable[Producer]) -> tuple[Plan, list[Problem]]:
