@@ -1,0 +1,67 @@
+"""French labels of the observatory profile's enumerations, shared by catalogues and studies."""
+
+from __future__ import annotations
+
+from observatory.model import Level, Package
+
+# Packages with their own resources (not observations): listed apart in the catalogues.
+REFERENCE_PACKAGES: tuple[str, ...] = ("territoires", "dispositifs", "partenaires")
+
+FREQUENCIES: dict[str, str] = {
+    "continuous": "en continu",
+    "daily": "quotidienne",
+    "weekly": "hebdomadaire",
+    "monthly": "mensuelle",
+    "quarterly": "trimestrielle",
+    "annual": "annuelle",
+    "biennial": "tous les deux ans",
+    "triennial": "tous les trois ans",
+    "quinquennial": "tous les cinq ans",
+    "irregular": "irrégulière",
+    "unknown": "inconnue",
+    "never": "aucune (donnée figée)",
+}
+GDPR: dict[str, str] = {
+    "none": "aucune donnée personnelle",
+    "aggregated": "agrégats issus de données personnelles",
+    "pseudonymised": "données pseudonymisées",
+    "personal": "données personnelles",
+}
+SENSITIVITY: dict[str, str] = {
+    "public": "publique",
+    "partners": "réservée aux partenaires",
+    "personal": "personnelle (jamais publiée)",
+}
+STATUS: dict[str, str] = {"available": "disponible", "desired": "souhaitée"}
+LEVEL_NAMES: dict[Level, str] = {
+    "commune": "commune",
+    "epci": "EPCI",
+    "departement": "département",
+}
+AGGREGATION: dict[str, str] = {
+    "sum": "somme des communes",
+    "ratio_of_sums": "rapport de sommes",
+    "none": "pas d'agrégation",
+}
+
+
+def is_reference(package: Package) -> bool:
+    return package.id in REFERENCE_PACKAGES
+
+
+def theme_packages(packages: tuple[Package, ...]) -> list[Package]:
+    """Theme data packages (available and desired), sorted by id."""
+    return sorted((p for p in packages if not is_reference(p)), key=lambda p: p.id)
+
+
+# Site addresses (relative to the site root) of the pages other pages link to.
+def package_url(package_id: str) -> str:
+    return f"catalogue/donnees/{package_id}/"
+
+
+def indicator_url(indicator_id: str) -> str:
+    return f"indicateurs/{indicator_id}/"
+
+
+def study_url(slug: str) -> str:
+    return f"etudes/{slug}/"
