@@ -1,0 +1,165 @@
+"""Charts: SVG precomputed in French, secret values never drawn, stable bytes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from observatory.charts import Chart, ChartJob, build_spec, chart_kind, render_charts
+from observatory.model import Indicator, Point, Series
+
+N = "\u202f"
+NAMES = (("97601", "Acoua"), ("97602", "Bandraboua"), ("97603", "Bandrélé"))
+
+
+def indicator(chart: str = "line", unit: str = "habitants", decimals: int = 0) -> Indicator:
+    return Indicator(
+        id="population",
+        title="Population municipale",
+        unit=unit,
+        definition="Nombre d'habitants.",
+        package="demographie",
+        theme="demographie",
+        levels=("commune",),
+        chart=chart,
+        decimals=decimals,
+    )
+
+
+def series(chart: str = "line", unit: str = "habitants", decimals: int = 0) -> Series:
+    """Acoua 2017–2020, Bandraboua with 2019 secret, Bandrélé secret in 2020."""
+    points = []
+    for i, code in enumerate(("97601", "97602")):
+        for year in (2017, 2018, 2019, 2020):
+            if (code, year) == ("97602", 2019):
+                points.append(Point(code, "commune", year, None, status="secret"))
+            else:
+                points.append(Point(code, "commune", year, 1000.0 * (i + 1) + year - 2000))
+    points.append(Point("97603", "commune", 2020, None, status="secret"))
+    return Series(indicator(chart, unit, decimals), tuple(points))
+
+
+def texts(svg: str) -> list[str]:
+    return re.findall(r">([^<]+)</text>", svg)
+
+
+@pytest.fixture(scope="module")
+def charts() -> tuple[Chart, ...]:
+    jobs = [
+        ChartJob("graphique-population", series(), ("97601", "97602"), "Population", NAMES),
+        ChartJob(
+            "graphique-taux",
+            series("bar", "%", 1),
+            ("97601", "97602", "97603"),
+            "Taux",
+            NAMES,
+        ),
+    ]
+    return render_charts(jobs)
+
+
+def test_kind_follows_declaration_and_years() -> None:
+    assert chart_kind(ChartJob("a", series(), ("97601",), "t")) == "line"
+    assert chart_kind(ChartJob("a", series("bar"), ("97601",), "t")) == "bar"
+    # a single year of data is a comparison between territories
+    assert chart_kind(ChartJob("a", series(), ("97603",), "t")) == "bar"
+
+
+def test_line_chart_svg_is_french_and_inline_ready(charts: tuple[Chart, ...]) -> None:
+    chart = charts[0]
+    assert chart.id == "graphique-population"
+    assert chart.svg.startswith("<svg ")
+    assert "<?xml" not in chart.svg
+    assert f"1{N}000" in texts(chart.svg)  # French thousands separator on the axis
+    assert texts(chart.svg)[:5] == ["2017", "2018", "2019", "2020", "Année"]
+    assert "Acoua" in texts(chart.svg)
+
+
+def test_no_english_aria_from_vega(charts: tuple[Chart, ...]) -> None:
+    for chart in charts:
+        assert "aria-roledescription" not in chart.svg
+        assert "aria-label=" not in chart.svg
+        assert re.findall(r'role="([^"]+)"', chart.svg) == ["img"]
+        assert f'aria-labelledby="{chart.id}-titre"' in chart.svg
+        assert f'<title id="{chart.id}-titre">{chart.alt}</title>' in chart.svg
+
+
+def test_ids_derive_from_chart_id(charts: tuple[Chart, ...]) -> None:
+    for chart in charts:
+        ids = re.findall(r'\sid="([^"]+)"', chart.svg)
+        assert ids, "Vega clip paths are expected"
+        assert all(i.startswith(chart.id + "-") for i in ids)
+        for ref in re.findall(r"url\(#([^)]+)\)", chart.svg):
+            assert ref in ids
+
+
+def test_secret_point_breaks_the_line_and_is_named(charts: tuple[Chart, ...]) -> None:
+    chart = charts[0]
+    assert chart.alt == (
+        "Graphique en courbes « Population » (habitants) pour Acoua et Bandraboua, "
+        "de 2017 à 2020. Dernières valeurs connues : "
+        f"Acoua : 1{N}020\u00a0habitants en 2020 ; Bandraboua : 2{N}020\u00a0habitants en 2020. "
+        "Valeurs couvertes par le secret statistique, absentes de la courbe : "
+        "Bandraboua (2019). Les données détaillées figurent dans le tableau."
+    )
+    spec = json.loads(chart.spec_json)
+    secret = [r for r in spec["data"]["values"] if r["statut"] == "secret"]
+    assert secret == [
+        {
+            "annee": 2019,
+            "libelle": "secret statistique",
+            "serie": "Bandraboua",
+            "statut": "secret",
+            "valeur": None,
+        }
+    ]
+    # the line of Bandraboua has two pieces: 2017–2018, then 2020 alone (a new "M")
+    paths = re.findall(r'<path[^>]*d="(M[^"]*)"[^>]*stroke="#D55E00"', chart.svg)
+    assert any(p.count("M") == 2 for p in paths)
+
+
+def test_bar_chart_writes_secret_instead_of_a_bar(charts: tuple[Chart, ...]) -> None:
+    chart = charts[1]
+    assert chart.alt == (
+        "Graphique en barres « Taux » (%) en 2020 : "
+        f"Acoua : 1{N}020,0{N}% ; Bandraboua : 2{N}020,0{N}% ; "
+        "Bandrélé : secret statistique. Les données détaillées figurent dans le tableau."
+    )
+    labels = texts(chart.svg)
+    assert "secret statistique" in labels
+    assert f"2{N}020,0{N}%" in labels
+    assert "Valeur en 2020 (%)" in labels
+    bars = re.findall(r'<path[^>]*fill="#(?:0072B2|D55E00|009E73)"', chart.svg)
+    assert len(bars) == 2  # Bandrélé has no bar, not a zero-length one
+
+
+def test_spec_json_is_interactive_safe_and_without_urls(charts: tuple[Chart, ...]) -> None:
+    spec = json.loads(charts[0].spec_json)
+    assert spec["params"] == [{"name": "zoom", "select": {"type": "interval"}, "bind": "scales"}]
+    assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["Territoire", "Année", "Valeur"]
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    for chart in charts:
+        assert "http" not in chart.spec_json
+        assert "<" not in chart.spec_json
+
+
+def test_rendering_is_deterministic_and_pool_keeps_order(charts: tuple[Chart, ...]) -> None:
+    jobs = [
+        ChartJob(f"g{i}", series("bar" if i % 2 else "line"), ("97601", "97602"), "P", NAMES)
+        for i in range(6)
+    ]
+    pooled = render_charts(jobs, workers=2)
+    single = render_charts(jobs, workers=1)
+    assert [c.id for c in pooled] == [f"g{i}" for i in range(6)]
+    assert pooled == single
+    again = render_charts(
+        [ChartJob("graphique-population", series(), ("97601", "97602"), "Population", NAMES)]
+    )
+    assert again[0] == charts[0]
+
+
+def test_spec_without_names_uses_codes() -> None:
+    spec = build_spec(ChartJob("x", series(), ("97601",), "t"))
+    assert {r["serie"] for r in spec["data"]["values"]} == {"97601"}
