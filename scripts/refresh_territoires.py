@@ -139,7 +139,7 @@ def decoupage_folder(node_modules: Path) -> Path:
 
 
 def installed_versions(data_folder: Path) -> dict[str, str]:
-    package_json = json.loads((data_folder.parent / "package.json").read_text("utf-8"))
+    package_json = read_json(data_folder.parent / "package.json")
     try:
         pypi = importlib.metadata.version(PYPI_PACKAGE)
     except importlib.metadata.PackageNotFoundError:
@@ -166,7 +166,12 @@ def read_territories(data_folder: Path) -> list[Territory]:
     if len(dept_names) != 1:
         raise RefreshError(f"Erreur : le département {DEPARTEMENT} manque dans departements.json.")
     mayotte = sorted(
-        (c for c in communes if c.get("departement") == DEPARTEMENT),
+        (
+            c
+            for c in communes
+            if c.get("departement") == DEPARTEMENT
+            and c.get("type", "commune-actuelle") == "commune-actuelle"
+        ),
         key=lambda c: str(c["code"]),
     )
     if not mayotte:
@@ -393,7 +398,15 @@ def refresh(out: Path, node_modules: Path) -> list[str]:
         missing.append(str(error))
     if missing:
         raise RefreshError("\n".join(missing), code=2)
-    territories = read_territories(data_folder)
+    try:
+        territories = read_territories(data_folder)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise RefreshError(
+            f"Erreur : les fichiers JSON de {data_folder} n'ont pas la structure attendue "
+            f"({type(error).__name__} : {error}). Réinstallez le paquet npm {NPM_PACKAGE} "
+            f"{EXPECTED_VERSIONS[NPM_PACKAGE]} (npm ci).",
+            code=2,
+        ) from error
     communes = read_geometries(
         communes_file, (t.code for t in territories if t.niveau == "commune")
     )

@@ -413,3 +413,20 @@ def test_refresh_into_a_path_that_is_a_file_exits_2(
         "Indiquez avec --out un dossier accessible en écriture.\n"
     )
     assert out.read_text("utf-8") == "déjà là"
+
+
+def test_refresh_with_malformed_npm_data_exits_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_sources()
+    node_modules = fake_node_modules(tmp_path, "6.0.0")
+    data = node_modules / "@etalab" / "decoupage-administratif" / "data"
+    (data / "epci.json").write_text('[{"nom": "sans code", "membres": []}]', "utf-8")
+    script = load_script(monkeypatch)
+    assert script.main(["--out", str(tmp_path / "out"), "--node-modules", str(node_modules)]) == 2
+    assert capsys.readouterr().err == (
+        f"Erreur : les fichiers JSON de {data} n'ont pas la structure attendue "
+        "(KeyError : 'code'). Réinstallez le paquet npm @etalab/decoupage-administratif "
+        "6.0.0 (npm ci).\n"
+    )
+    assert not (tmp_path / "out").exists()
