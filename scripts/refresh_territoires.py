@@ -84,14 +84,7 @@ class Territory:
     members: tuple[str, ...] = ()  # commune codes, for EPCI and département
 
     def row(self) -> tuple[str, ...]:
-        return (
-            self.code,
-            self.nom,
-            self.niveau,
-            self.code_epci,
-            self.code_departement,
-            self.siren,
-        )
+        return tuple(str(getattr(self, column)) for column in CSV_COLUMNS)
 
 
 # --- locating the two source packages -------------------------------------------------

