@@ -36,6 +36,7 @@ from observatory.dcat import (
 )
 from observatory.labels import package_url
 from observatory.model import Package, Project
+from observatory.numbers import fmt_number
 from observatory.plan import Output, Page, Site
 
 SITE_TITLE = "Observatoire social et médico-social de Mayotte"
@@ -320,7 +321,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
     yield Page(
         path="donnees/index.md",
         title="Données ouvertes",
-        template="catalogue/opendata.md",
+        template="catalogue/opendata.md.j2",
         context={"items": items, "zip": zip_info, "notes": notes, "site_url": site_url},
         nav=("Données ouvertes",),
         order=0,
@@ -329,12 +330,25 @@ def produce(site: Site) -> Iterator[Page | Output]:
     yield Page(
         path="donnees/notes-de-version.md",
         title=f"Notes de version {notes.release}",
-        template="catalogue/release_notes.md",
-        context={"notes": notes, "names": site.names, "titles": _indicator_titles(site)},
+        template="catalogue/release_notes.md.j2",
+        context={
+            "notes": notes,
+            "names": site.names,
+            "titles": _indicator_titles(site),
+            "fmt": value_text,
+        },
         nav=("Données ouvertes",),
         order=1,
         description="Ce qui a changé dans les données depuis la publication précédente.",
     )
+
+
+def value_text(value: float | None) -> str:
+    """A manifest value as printed in the notes: as many decimals as it has (at most 3)."""
+    if value is None:
+        return "non disponible"
+    decimals = next((d for d in range(4) if round(value, d) == value), 3)
+    return fmt_number(value, decimals)
 
 
 def _indicator_titles(site: Site) -> dict[str, str]:
