@@ -1,0 +1,180 @@
+"""Choropleths: class breaks, hatched secret values, grey missing data, no external URL."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from observatory.maps import MapOutput, choropleth, classify, jenks_groups, quantile_groups
+from observatory.model import Indicator, Point, Series
+
+N = "\u202f"
+B = "\u00a0"
+
+
+def square(code: str, name: str, col: int, row: int, level: str = "commune") -> dict[str, object]:
+    """A 0.05° square at Mayotte's latitude, synthetic geometry for tests."""
+    x, y = 45.0 + 0.05 * col, -12.6 - 0.05 * row
+    ring = [[x, y], [x + 0.05, y], [x + 0.05, y - 0.05], [x, y - 0.05], [x, y]]
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "nom": name, "niveau": level},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+GEOJSON = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            square("97601", "Acoua", 0, 0),
+            square("97602", "Bandraboua", 1, 0),
+            square("97603", "Bandrélé", 0, 1),
+            square("97604", "Bouéni", 1, 1),
+            square("97605", "Chiconi", 0, 2),
+            square("200050532", "CC de Petite-Terre", 3, 3, "epci"),
+        ],
+    }
+)
+
+INDICATOR = Indicator(
+    id="taux-chomage",
+    title="Taux de chômage",
+    unit="%",
+    definition="Part des chômeurs dans la population active.",
+    package="emploi",
+    theme="emploi",
+    levels=("commune",),
+    decimals=1,
+)
+
+
+def series() -> Series:
+    return Series(
+        INDICATOR,
+        (
+            Point("97601", "commune", 2020, 10.0),
+            Point("97602", "commune", 2020, 30.0),
+            Point("97603", "commune", 2020, 32.5),
+            Point("97604", "commune", 2020, None, status="secret"),
+            Point("97601", "commune", 2019, 99.0),  # another year: ignored
+            Point("97605", "commune", 2020, 50.0, dimensions=(("sexe", "femmes"),)),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def output() -> MapOutput:
+    return choropleth(series(), "commune", 2020, GEOJSON, "carte-taux-chomage-commune")
+
+
+def test_quantiles_keep_ties_together() -> None:
+    values = [1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    groups = quantile_groups(values, 4)
+    assert groups == [[1, 2, 2, 2], [3, 4], [5, 6, 7], [8, 9, 10]]
+
+
+def test_jenks_finds_natural_gaps() -> None:
+    assert jenks_groups([1, 2, 3, 20, 21, 50], 3) == [[1, 2, 3], [20, 21], [50]]
+    assert jenks_groups([4, 4, 4], 3) == [[4, 4, 4]]
+
+
+def test_method_depends_on_the_number_of_values() -> None:
+    assert classify([float(v) for v in range(17)]).method == "Classes par quantiles (4 classes)"
+    five = classify([1.0, 2.0, 10.0, 11.0, 30.0])
+    assert five.method == "Classes par seuils naturels de Jenks (3 classes)"
+    assert five.groups == ((1.0, 2.0), (10.0, 11.0), (30.0, 30.0))
+    assert classify([5.0, 5.0]).method == "Une seule classe (toutes les valeurs sont égales)"
+    assert classify([]).groups == ()
+
+
+def test_svg_colours_hatches_and_greys(output: MapOutput) -> None:
+    fills = dict(
+        re.findall(r'<path id="carte-taux-chomage-commune-(\d+)"[^>]*fill="([^"]+)"', output.svg)
+    )
+    assert fills == {
+        "97601": "#a1dab4",
+        "97602": "#225ea8",  # 30 and 32,5 form one natural class
+        "97603": "#225ea8",
+        "97604": "url(#carte-taux-chomage-commune-secret)",
+        "97605": "#d9d9d9",  # only a value by sex: no total, shown as missing
+    }
+    assert '<pattern id="carte-taux-chomage-commune-secret"' in output.svg
+    assert "<title>Bouéni : secret statistique</title>" in output.svg
+    assert "<title>Chiconi : donnée non disponible</title>" in output.svg
+    assert f"<title>Bandrélé : 32,5{N}%</title>" in output.svg
+    assert "CC de Petite-Terre" not in output.svg  # other level
+
+
+def test_svg_is_accessible_in_french(output: MapOutput) -> None:
+    assert output.svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert 'role="img"' in output.svg
+    assert (
+        '<title id="carte-taux-chomage-commune-titre">'
+        "Carte des communes de Mayotte : Taux de chômage en 2020</title>"
+    ) in output.svg
+    assert output.alt == (
+        "Carte des communes de Mayotte : Taux de chômage en 2020. "
+        "Classes par seuils naturels de Jenks (2 classes). "
+        f"Valeur la plus élevée : Bandrélé (32,5{N}%) ; la plus faible : Acoua (10,0{N}%). "
+        "Secret statistique : Bouéni. Donnée non disponible : Chiconi."
+    )
+    assert f'<desc id="carte-taux-chomage-commune-desc">{output.alt}</desc>' in output.svg
+
+
+def test_legend_says_the_method_and_the_classes(output: MapOutput) -> None:
+    assert '<p class="obs-map-method">Classes par seuils naturels de Jenks (2 classes)</p>' in (
+        output.legend
+    )
+    items = [
+        re.sub(r"<svg.*?</svg>\s*", "", li) for li in re.findall(r"<li>(.*?)</li>", output.legend)
+    ]
+    assert items == [
+        f"10,0{N}%",
+        f"de 30,0 à 32,5{N}%",
+        "secret statistique",
+        "donnée non disponible",
+    ]
+
+
+def test_leaflet_fragment_is_inert_local_and_stable(output: MapOutput) -> None:
+    fragment = output.leaflet_html
+    assert "http" not in fragment
+    assert "cdn" not in fragment.lower()
+    assert 'data-leaflet-js="assets/vendor/leaflet/leaflet.js"' in fragment
+    assert 'data-leaflet-css="assets/vendor/leaflet/leaflet.css"' in fragment
+    assert '<button type="button" class="obs-interactive md-button" hidden>' in fragment
+    assert "Afficher la carte interactive" in fragment
+    assert re.search(r"<template>.*</template></div>$", fragment, re.S)
+    assert '"attributionControl": false' in fragment
+    assert re.findall(r"\b(?:map|geo_json)_[0-9a-f]{32}\b", fragment) == []
+    assert "map_carte_taux_chomage_commune_0" in fragment
+    again = choropleth(series(), "commune", 2020, GEOJSON, "carte-taux-chomage-commune")
+    assert again == output
+
+
+def test_assets_url_and_optional_basemap() -> None:
+    out = choropleth(
+        series(),
+        "commune",
+        2020,
+        GEOJSON,
+        "m",
+        assets_url="/observatoire/assets/vendor/",
+        basemap="/tuiles/{z}/{x}/{y}.png",
+        basemap_attribution="© contributeurs OpenStreetMap",
+    )
+    assert 'data-leaflet-js="/observatoire/assets/vendor/leaflet/leaflet.js"' in out.leaflet_html
+    assert '"/tuiles/{z}/{x}/{y}.png"' in out.leaflet_html
+    assert '"attribution": "\\u00a9 contributeurs OpenStreetMap"' in out.leaflet_html
+
+
+def test_a_name_cannot_close_the_script() -> None:
+    data = json.loads(GEOJSON)
+    data["features"][0]["properties"]["nom"] = "</script><script>alert(1)</script>"
+    out = choropleth(series(), "commune", 2020, json.dumps(data), "m")
+    template = out.leaflet_html.split("<template>", 1)[1]
+    assert template.count("</script>") == 1
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; : " in out.svg
