@@ -1128,10 +1128,6 @@ NOTES: dict[tuple[str, str, str], str] = {
         "Année de référence non précisée par la publication (mai 2020) ; recensement de 2017 "
         "supposé."
     ),
-    ("part_20_59_ans_beneficiaires_AAH", "976", "2021-2023"): (
-        "Période de référence non précisée (« actuellement », publication de novembre 2023) ; "
-        "rangée en 2023."
-    ),
     ("part_jeunes_JDC_difficultes_lecture", "976", "2019"): (
         "Participants à la JDC : jeunes de 16 à 25 ans de nationalité française."
     ),
@@ -1140,6 +1136,14 @@ NOTES: dict[tuple[str, str, str], str] = {
         "euros par an »."
     ),
     ("part_logements_en_tole", "976", "1997"): "Recensement de 1997, cité en 2019.",
+}
+
+# Notes that replace the automatic note on the period of a reference row.
+PERIOD_NOTES: dict[tuple[str, str, str], str] = {
+    ("part_20_59_ans_beneficiaires_AAH", "976", "2021-2023"): (
+        "Période de référence non précisée (« actuellement », publication de novembre 2023) ; "
+        "rangée en 2023."
+    ),
 }
 
 # Short, stable source ids: URL -> (slug, publication year).
@@ -1374,7 +1378,9 @@ def parse_year(raw: str) -> tuple[int, str]:
     if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
         months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                   "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
-        return int(m[1]), f"Valeur de {months[int(m[2]) - 1]} {m[1]}."
+        month = months[int(m[2]) - 1]
+        article = "d'" if month[0] in "ao" else "de "
+        return int(m[1]), f"Valeur {article}{month} {m[1]}."
     if m := re.fullmatch(r"(\d{4})-(\d{4})", raw):
         return int(m[2]), f"Période {m[1]}-{m[2]} (rangée à l'année de fin)."
     fail(f"période non reconnue : {raw!r}")
@@ -1406,6 +1412,9 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
         if target not in by_id:
             fail(f"indicateur de référence sans destination : {ref['indicator']} ({ref['unit']})")
         year, period_note = parse_year(ref["year"])
+        period_note = PERIOD_NOTES.get(
+            (ref["indicator"], ref["geo_code"], ref["year"]), period_note
+        )
         notes = [
             n
             for n in (period_note, NOTES.get((ref["indicator"], ref["geo_code"], ref["year"]), ""))
