@@ -1,9 +1,10 @@
 """The plan of the site: which pages and files it has, decided from frozen values.
 
-A *page producer* is a function ``(site: Site) -> Iterable[Page | Output]``. The plan
-stage calls every producer of ``observatory.pipeline.PAGE_PRODUCERS`` (wiring as data: another stage adds
-pages by adding a producer to the tuple, e.g. catalogues, studies, open data) and
-returns one sorted, duplicate-free ``Plan``. Nothing here reads or writes files.
+A *page producer* is a function ``(site: Site) -> Iterable[Page | Output]``. The
+plan stage calls every producer of ``observatory.pipeline.PAGE_PRODUCERS`` (wiring as
+data: another stage adds pages by adding a producer to the tuple, e.g. catalogues,
+studies, open data) and returns one sorted, duplicate-free ``Plan``. Nothing here
+reads or writes files.
 
 - A ``Page`` becomes a Markdown file of the mkdocs ``docs`` folder: ``render`` renders
   its jinja2 ``template`` (under ``templates/``) with ``context`` and adds the front
@@ -97,7 +98,8 @@ class Page:
 
     ``path``: POSIX path of the Markdown file inside the docs folder, ending in ``.md``
     (e.g. ``indicateurs/taux-chomage.md``, published at ``indicateurs/taux-chomage/``:
-    a stable URL). ``template``: file name under ``templates/``. ``context``: the
+    a stable URL). ``template``: file name under ``templates/`` (``""`` for a hand-written page of
+    ``site_src/docs/``, listed only for the navigation). ``context``: the
     template variables (plain values; ``site`` is always added by ``render``).
     ``nav``: the navigation section titles leading to the page, ``()`` to keep the
     page out of the navigation (it is still linked from other pages and searchable).
@@ -158,3 +160,42 @@ def make_plan(site: Site, producers: Iterable[Producer]) -> tuple[Plan, list[Pro
         outputs=tuple(outputs[k] for k in sorted(outputs)),
     )
     return plan, problems
+
+
+# Stable paths of the site (docs-relative Markdown paths; URLs drop ``.md``) -------------
+def indicator_path(indicator_id: str) -> str:
+    return f"indicateurs/{indicator_id}.md"
+
+
+def theme_path(theme_id: str) -> str:
+    return f"themes/{theme_id}.md"
+
+
+def territory_path(code: str) -> str:
+    return f"territoires/{code}.md"
+
+
+def download_path(indicator_id: str, ext: str) -> str:
+    """Site-relative path of an indicator's download (``csv``, ``json`` or ``xlsx``)."""
+    return f"telechargements/{indicator_id}.{ext}"
+
+
+def url_of(path: str) -> str:
+    """Site-relative URL of a docs path: ``a/b.md`` -> ``a/b/``, ``index.md`` -> ``""``."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """Relative link from the page at docs path ``from_path`` to a page or file, so that
+    the site works under any base URL (CDN sub-path)."""
+    here = url_of(from_path)
+    depth = here.count("/")
+    target = url_of(to_path)
+    return "../" * depth + target if ("../" * depth + target) else "./"

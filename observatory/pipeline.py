@@ -1,0 +1,217 @@
+"""The build pipeline, stage by stage, in one direction:
+
+config -> discover -> validate (gate) -> load -> indicators -> charts / maps /
+narratives -> plan -> render -> write.
+
+Wiring is data: ``PAGE_PRODUCERS`` lists the page producers (another stage adds its
+pages by adding its producer here) and ``Renderers`` the chart, map and summary
+functions (tests pass light stand-ins). A rebuild whose inputs have the same content
+hash as the last successful build does nothing; charts and maps are cached one by one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from observatory import (
+    buildcache,
+    pages_about,
+    pages_home,
+    pages_indicators,
+    pages_territories,
+    pages_themes,
+)
+from observatory.config import Config
+from observatory.indicators import compute_series
+from observatory.model import Level, Project, Series
+from observatory.plan import Chart, MapOutput, Producer, Site, indicator_path, make_plan
+from observatory.problems import Problem
+from observatory.render import make_environment, nav_tree, render_plan
+from observatory.write import write_site
+
+DEPARTEMENT = "976"
+
+PAGE_PRODUCERS: tuple[Producer, ...] = (
+    pages_home.produce,
+    pages_themes.produce,
+    pages_indicators.produce,
+    pages_territories.produce,
+    pages_about.produce,
+)
+
+
+@dataclass(frozen=True)
+class CachedChart:
+    id: str
+    svg: str
+    spec_json: str
+    alt: str
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class CachedMap:
+    id: str
+    svg: str
+    legend: str
+    alt: str
+    leaflet_html: str
+
+
+@dataclass(frozen=True)
+class Renderers:
+    """The chart, map and summary stages (``observatory.charts``, ``maps``, ``narratives``)."""
+
+    charts: Callable[[Sequence[Any]], Sequence[Chart]]
+    chart_job: Callable[..., Any]
+    figure_html: Callable[[Any, str], str]
+    choropleth: Callable[..., MapOutput]
+    summarize: Callable[[Series, str, Mapping[str, str]], str]
+
+
+def default_renderers() -> Renderers:
+    charts = importlib.import_module("observatory.charts")
+    maps = importlib.import_module("observatory.maps")
+    narratives = importlib.import_module("observatory.narratives")
+    return Renderers(
+        charts=lambda jobs: charts.render_charts(jobs, workers=2),
+        chart_job=charts.ChartJob,
+        figure_html=charts.figure_html,
+        choropleth=maps.choropleth,
+        summarize=narratives.summarize,
+    )
+
+
+def resolve_release(config: Config, project: Project | None = None) -> str:
+    """The data release date printed on pages: setting, then project, then today."""
+    if config.release:
+        return config.release
+    if project is not None and project.release:
+        return project.release
+    return date.today().isoformat()
+
+
+def chart_codes(series: Series) -> tuple[str, ...]:
+    """Territories drawn: the département and the EPCI when the series has them, else
+    the communes."""
+    levels: dict[Level, list[str]] = {"departement": [], "epci": [], "commune": []}
+    for p in series.points:
+        if p.code not in levels[p.level]:
+            levels[p.level].append(p.code)
+    upper = levels["departement"] + levels["epci"]
+    return tuple(upper if len(upper) > 1 else levels["commune"] or upper)
+
+
+def make_charts(
+    config: Config, project: Project, series: Mapping[str, Series], r: Renderers
+) -> dict[str, CachedChart]:
+    names = tuple(sorted((t.code, t.name) for t in project.territories))
+    memo = buildcache.Memo(config, "charts")
+    jobs = {
+        sid: r.chart_job(
+            id=f"graphique-{sid}",
+            series=s,
+            codes=chart_codes(s),
+            title=s.indicator.title,
+            names=names,
+        )
+        for sid, s in series.items()
+        if s.points
+    }
+    keys = {sid: buildcache.key_of("chart", job) for sid, job in jobs.items()}
+    out: dict[str, CachedChart] = {}
+    missing = []
+    for sid in sorted(jobs):
+        hit = memo.get(keys[sid])
+        if hit is not None:
+            out[sid] = CachedChart(**hit)
+        else:
+            missing.append(sid)
+    for sid, chart in zip(missing, r.charts([jobs[s] for s in missing]), strict=True):
+        html = r.figure_html(chart, chart.alt)
+        cached = CachedChart(chart.id, chart.svg, chart.spec_json, chart.alt, html)
+        memo.put(keys[sid], asdict(cached))
+        out[sid] = cached
+    return out
+
+
+def make_maps(
+    config: Config, project: Project, series: Mapping[str, Series], r: Renderers
+) -> dict[str, CachedMap]:
+    geo = dict(project.geojson)
+    memo = buildcache.Memo(config, "maps")
+    out: dict[str, CachedMap] = {}
+    for sid in sorted(series):
+        s = series[sid]
+        for level in ("commune", "epci"):
+            years = [p.year for p in s.points if p.level == level and not p.dimensions]
+            if not years or level not in geo:
+                continue
+            year, map_id = max(years), f"{sid}-{level}"
+            assets = "../" * indicator_path(sid).count("/") + "../assets/vendor/"
+            key = buildcache.key_of("map", s, level, year, geo[level], map_id, assets)
+            hit = memo.get(key)
+            if hit is None:
+                m = r.choropleth(s, level, year, geo[level], map_id, assets_url=assets)
+                hit = {f: getattr(m, f) for f in ("id", "svg", "legend", "alt", "leaflet_html")}
+                memo.put(key, hit)
+            out[map_id] = CachedMap(**hit)
+            break  # one map per indicator: the finest level
+    return out
+
+
+def build_project(
+    project: Project,
+    config: Config,
+    producers: Sequence[Producer] = PAGE_PRODUCERS,
+    renderers: Renderers | None = None,
+) -> list[Problem]:
+    """Every stage after the gate, from a loaded project to ``dist/``."""
+    r = renderers or default_renderers()
+    release = resolve_release(config, project)
+    series = compute_series(project)
+    names = {t.code: t.name for t in project.territories}
+    site = Site(
+        project=project,
+        config=config,
+        release=release,
+        series=series,
+        charts=make_charts(config, project, series, r),
+        maps=make_maps(config, project, series, r),
+        narratives={sid: r.summarize(s, DEPARTEMENT, names) for sid, s in series.items()},
+    )
+    plan, problems = make_plan(site, producers)
+    if problems:
+        return problems
+    docs = render_plan(plan, site, make_environment())
+    nav = nav_tree((*plan.pages, *pages_about.HAND_WRITTEN))
+    return write_site(config, docs, plan.outputs, nav, release)
+
+
+def load(config: Config) -> Project:
+    module = importlib.import_module("observatory.load")
+    project: Project = module.load_project(config)
+    return project
+
+
+def build(config: Config, renderers: Renderers | None = None) -> list[Problem]:
+    """``python build.py build``: gate, then build unless nothing changed."""
+    release = resolve_release(config)
+    print_ = buildcache.fingerprint(config, release)
+    if buildcache.is_fresh(config, print_):
+        return []
+    from observatory.validate import check
+
+    problems = check(config)
+    if problems:
+        return problems
+    problems = build_project(load(config), config, renderers=renderers)
+    if problems:
+        buildcache.forget(config)
+    else:
+        buildcache.record(config, print_)
+    return problems

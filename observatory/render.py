@@ -1,0 +1,111 @@
+"""Render stage: each ``Page`` of the plan -> the text of a Markdown file for mkdocs.
+
+Templates live in ``templates/`` (jinja2, autoescaped: page bodies are Markdown with
+HTML blocks; SVG and other trusted HTML pass through ``|safe``). Links between pages
+are relative (``link`` filter), so the site works under any base URL. Nothing here
+reads data files or writes anything.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from observatory.model import Point
+from observatory.numbers import fmt_number, fmt_value
+from observatory.plan import Page, Plan, Site, relative_url
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def point_text(point: Point | None, unit: str = "", decimals: int = 0) -> str:
+    """How a cell reads on a page: the French number, ``secret statistique`` or a dash."""
+    if point is None:
+        return "–"
+    return fmt_value(point.value, unit, decimals, point.status)
+
+
+def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = fmt_number
+    env.filters["cell"] = point_text
+    env.filters["value"] = fmt_value
+    return env
+
+
+def front_matter(page: Page) -> str:
+    """YAML front matter (JSON is valid YAML: quoting is exact and deterministic)."""
+    meta: dict[str, object] = {"title": page.title}
+    if page.description:
+        meta["description"] = page.description
+    if not page.search:
+        meta["search"] = {"exclude": True}
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
+    template = env.get_template(page.template)
+
+    def link(target: str) -> str:
+        return relative_url(page.path, target)
+
+    text = template.render(**page.context, site=site, page=page, link=link)
+    return front_matter(page) + text.rstrip("\n") + "\n"
+
+
+def render_plan(plan: Plan, site: Site, env: jinja2.Environment | None = None) -> dict[str, str]:
+    """docs-relative path -> Markdown text, for every page of the plan."""
+    env = env or make_environment()
+    return {page.path: render_page(page, site, env) for page in plan.pages if page.template}
+
+
+# Order of the navigation sections; "" holds top-level links. Unknown sections follow,
+# by title (a stage adding pages in a new section needs no change here).
+NAV_SECTIONS: tuple[str, ...] = (
+    "",
+    "Thèmes",
+    "Territoires",
+    "Indicateurs",
+    "Données",
+    "Études",
+    "À propos",
+)
+
+
+def nav_tree(pages: tuple[Page, ...]) -> list[object]:
+    """The mkdocs ``nav``: ``Page.nav`` = (section,) or (section, subsection)."""
+    known = {name: rank for rank, name in enumerate(NAV_SECTIONS)}
+
+    def key(page: Page) -> tuple[int, tuple[str, ...], int, str, str]:
+        return (known.get(page.nav[0], len(known)), page.nav, page.order, page.title, page.path)
+
+    out: list[object] = []
+    sections: dict[str, list[object]] = {}
+    subsections: dict[tuple[str, str], list[object]] = {}
+    for page in sorted((p for p in pages if p.nav), key=key):
+        entry = {page.title: page.path}
+        if page.nav[0] == "":
+            out.append(entry)
+            continue
+        if page.nav[0] not in sections:
+            sections[page.nav[0]] = []
+            out.append({page.nav[0]: sections[page.nav[0]]})
+        target = sections[page.nav[0]]
+        if len(page.nav) > 1:
+            sub = (page.nav[0], page.nav[1])
+            if sub not in subsections:
+                subsections[sub] = []
+                target.append({page.nav[1]: subsections[sub]})
+            target = subsections[sub]
+        target.append(entry)
+    return out

@@ -1,0 +1,187 @@
+"""Writer: the only stage that writes the site.
+
+It assembles a staging folder next to ``dist/`` (hand-written pages and assets from
+``site_src/``, the rendered pages, a generated ``mkdocs.yml``), runs mkdocs-material
+into it, adds the extra files (downloads, feeds), then swaps the result into ``dist/``
+with renames: a build that fails at any step leaves the previous ``dist/`` untouched
+and removes its staging folder. ``SOURCE_DATE_EPOCH`` is set from the release date so
+that mkdocs' sitemap dates and gzip headers are reproducible.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from observatory.config import Config
+from observatory.plan import Output
+from observatory.problems import Problem
+
+SITE_SRC = Path(__file__).resolve().parent.parent / "site_src"
+
+
+def public_url(config: Config) -> str:
+    """The published root URL: ``base_url`` when absolute, else ``site_url`` + its path."""
+    if config.base_url.startswith(("http://", "https://")):
+        return config.base_url
+    if config.base_url == "/":
+        return config.site_url
+    scheme, _, rest = config.site_url.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}{config.base_url}"
+
+
+def release_epoch(release: str) -> int:
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            return int(datetime.strptime(release, fmt).replace(tzinfo=UTC).timestamp())
+        except ValueError:
+            continue
+    return 0
+
+
+def mkdocs_settings(
+    config: Config, nav: list[object], staging: Path, site_src: Path
+) -> dict[str, object]:
+    base = yaml.safe_load((site_src / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings: dict[str, object] = dict(base)
+    theme = dict(base.get("theme", {}))
+    theme["custom_dir"] = str(site_src / "overrides")
+    settings.update(
+        theme=theme,
+        site_url=public_url(config),
+        docs_dir=str(staging / "docs"),
+        site_dir=str(staging / "site"),
+        nav=nav,
+    )
+    scripts = sorted((site_src / "assets" / "javascripts").glob("*.js"))
+    if scripts:
+        settings["extra_javascript"] = [f"assets/javascripts/{p.name}" for p in scripts]
+    return settings
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def run_mkdocs(config_file: Path, epoch: int) -> list[str]:
+    """Build with mkdocs in this process; returns the warnings it logged."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        with _source_date(epoch):
+            cfg = load_config(config_file=str(config_file))
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+    return handler.messages
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def swap_into(site: Path, dist: Path) -> None:
+    """Replace ``dist`` by ``site`` with renames; on failure the old ``dist`` is restored."""
+    old = dist.with_name(f".{dist.name}.old-{os.getpid()}")
+    had_old = dist.exists()
+    if had_old:
+        os.replace(dist, old)
+    try:
+        os.replace(site, dist)
+    except OSError:
+        if had_old:
+            os.replace(old, dist)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_site(
+    config: Config,
+    docs: Mapping[str, str],
+    outputs: Sequence[Output],
+    nav: list[object],
+    release: str,
+    site_src: Path = SITE_SRC,
+) -> list[Problem]:
+    """Stage, build and swap. Returns problems (then ``dist/`` is left as it was)."""
+    config.dist.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{config.dist.name}.staging-", dir=config.dist.parent))
+    try:
+        docs_dir = staging / "docs"
+        shutil.copytree(site_src / "docs", docs_dir)
+        if (site_src / "assets").is_dir():
+            shutil.copytree(site_src / "assets", docs_dir / "assets")
+        for rel in sorted(docs):
+            _write(docs_dir / rel, docs[rel].encode("utf-8"))
+        settings = mkdocs_settings(config, nav, staging, site_src)
+        config_file = staging / "mkdocs.yml"
+        config_file.write_text(
+            yaml.safe_dump(settings, allow_unicode=True, sort_keys=True), encoding="utf-8"
+        )
+        warnings = run_mkdocs(config_file, release_epoch(release))
+        problems = [
+            Problem(
+                file="site_src/mkdocs.yml",
+                code="mkdocs",
+                message=f"avertissement de mkdocs : {w}",
+                fix="corriger le lien ou la page en cause (les pages générées viennent "
+                "de templates/)",
+            )
+            for w in warnings
+            if "not found" in w or "Error" in w
+        ]
+        if problems:
+            return problems
+        site = staging / "site"
+        for out in outputs:
+            _write(site / out.path, out.content)
+        swap_into(site, config.dist)
+        return []
+    except Exception as exc:  # any failure: report it, keep the old dist/
+        return [
+            Problem(
+                file=str(config.dist.name),
+                code="ecriture",
+                message=f"la construction du site a échoué : {type(exc).__name__}: {exc}",
+                fix="corriger la cause ci-dessus puis relancer ; l'ancien site est conservé",
+            )
+        ]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
