@@ -1,0 +1,154 @@
+"""French text summaries computed from a series: latest value, trend, extremes, rank.
+
+``summarize(series, code, names)`` writes a few plain-text sentences (no markup) about
+one territory. It only states what the data says:
+
+- the latest published value and its year (and that the build computed it, if so);
+- a suppressed latest year is said to be « couverte par le secret statistique »;
+- the trend from the first to the last published year: for a unit in percent the
+  change is in points, otherwise in percent with the average annual growth rate;
+  a declared series break (``comparability``) is quoted right after the trend;
+- among territories of the same level at the same year: extremes and the rank
+  (« 3e commune sur 17 »), counted over published values only, saying how many are
+  secret or missing so nobody reads a rank among 15 as a rank among 17.
+
+Only figures without dimensions (the total) are summarised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from observatory.model import Point, Series
+from observatory.numbers import fmt_number, fmt_ordinal, fmt_signed, fmt_value, fmt_year
+
+# level -> (singular, plural, feminine)
+LEVEL_NOUNS: Mapping[str, tuple[str, str, bool]] = {
+    "commune": ("commune", "communes", True),
+    "epci": ("EPCI", "EPCI", False),
+    "departement": ("département", "départements", False),
+}
+PERCENT_UNITS = frozenset({"%", "points", "point de pourcentage"})
+
+
+def _totals(series: Series) -> list[Point]:
+    return [p for p in series.points if not p.dimensions]
+
+
+def _value(point: Point, series: Series) -> str:
+    indicator = series.indicator
+    return fmt_value(point.value, indicator.unit, indicator.decimals, point.status)
+
+
+def _trend(first: Point, last: Point, series: Series) -> str:
+    indicator = series.indicator
+    assert first.value is not None and last.value is not None
+    years = last.year - first.year
+    since = f"depuis {fmt_year(first.year)}"
+    change = last.value - first.value
+    if indicator.unit.strip() in PERCENT_UNITS:
+        points = fmt_number(abs(change), max(indicator.decimals, 1))
+        if fmt_number(change, max(indicator.decimals, 1)).strip("0,") == "":
+            return f"Valeur stable {since} ({_value(first, series)} en {fmt_year(first.year)})."
+        word = "Hausse" if change > 0 else "Baisse"
+        per_year = fmt_signed(change / years, max(indicator.decimals, 1))
+        return (
+            f"{word} de {points} point{'s' if abs(change) >= 2 else ''} {since} "
+            f"({_value(first, series)} en {fmt_year(first.year)}), "
+            f"soit {per_year} point par an en moyenne."
+        )
+    if first.value == 0:
+        return f"{_value(first, series)} en {fmt_year(first.year)}."
+    relative = change / abs(first.value) * 100
+    if fmt_number(relative, 1).strip("0,") == "":
+        return f"Valeur stable {since} ({_value(first, series)} en {fmt_year(first.year)})."
+    word = "Hausse" if change > 0 else "Baisse"
+    text = (
+        f"{word} de {fmt_number(abs(relative), 1)}\u202f% {since} "
+        f"({_value(first, series)} en {fmt_year(first.year)})"
+    )
+    if first.value > 0 and last.value > 0:
+        rate = ((last.value / first.value) ** (1 / years) - 1) * 100
+        text += f", soit une évolution annuelle moyenne de {fmt_signed(rate, 1)}\u202f%"
+    return text + "."
+
+
+def _comparison(point: Point, series: Series, names: Mapping[str, str]) -> str:
+    noun, plural, feminine = LEVEL_NOUNS.get(point.level, (point.level, point.level, False))
+    peers = [p for p in _totals(series) if p.level == point.level and p.year == point.year]
+    published = sorted(
+        (p for p in peers if p.status == "ok" and p.value is not None),
+        key=lambda p: (-(p.value or 0.0), p.code),
+    )
+    if len(published) < 2:
+        return ""
+    year = fmt_year(point.year)
+    top, bottom = published[0], published[-1]
+    unpublished = len(peers) - len(published)
+    text = (
+        f"En {year}, valeur la plus élevée parmi les {len(published)} {plural} "
+        f"dont la valeur est publiée : {names.get(top.code, top.code)} ({_value(top, series)}) ; "
+        f"la plus faible : {names.get(bottom.code, bottom.code)} ({_value(bottom, series)})."
+    )
+    if unpublished:
+        text += (
+            f" {unpublished} {plural if unpublished > 1 else noun} sans valeur publiée "
+            "(secret statistique ou donnée manquante)."
+        )
+    if point.status == "ok" and point.value is not None:
+        rank = 1 + sum(1 for p in published if (p.value or 0.0) > point.value)
+        tied = sum(1 for p in published if p.value == point.value) > 1
+        article = "la" if feminine else "le"
+        text += (
+            f" {names.get(point.code, point.code)} est {article} "
+            f"{fmt_ordinal(rank, feminine)} {noun} sur {len(published)}"
+            f"{' (ex aequo)' if tied else ''}, de la valeur la plus élevée à la plus faible."
+        )
+    return text
+
+
+def _years(points: Sequence[Point]) -> str:
+    years = [fmt_year(p.year) for p in points]
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " et " + years[-1]
+
+
+def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
+    """A French summary of ``series`` for territory ``code`` (see the module docstring)."""
+    name = names.get(code, code)
+    title = series.indicator.title
+    own = sorted((p for p in _totals(series) if p.code == code), key=lambda p: p.year)
+    published = [p for p in own if p.status == "ok" and p.value is not None]
+    secret = [p for p in own if p.status == "secret"]
+    if not published:
+        if secret:
+            plural = len(secret) > 1
+            return (
+                f"{name} : {'les valeurs' if plural else 'la valeur'} de l'indicateur "
+                f"« {title} » ({_years(secret)}) {'sont couvertes' if plural else 'est couverte'}"
+                " par le secret statistique."
+            )
+        return f"Aucune donnée n'est disponible pour {name} sur l'indicateur « {title} »."
+    last = published[-1]
+    sentences = [f"{name} : {_value(last, series)} en {fmt_year(last.year)}."]
+    if last.computed:
+        sentences[-1] = sentences[-1][:-1] + " (valeur calculée par l'observatoire)."
+    later_secret = [p for p in secret if p.year > last.year]
+    if later_secret:
+        sentences.append(
+            f"La valeur de {_years(later_secret)} est couverte par le secret statistique."
+        )
+    if len(published) > 1:
+        sentences.append(_trend(published[0], last, series))
+        if series.indicator.comparability:
+            sentences.append(
+                "Rupture de série, évolution à lire avec prudence : "
+                + series.indicator.comparability.rstrip(".")
+                + "."
+            )
+        between = [p for p in secret if published[0].year < p.year < last.year]
+        if between:
+            sentences.append(f"Valeur de {_years(between)} couverte par le secret statistique.")
+    comparison = _comparison(last, series, names)
+    if comparison:
+        sentences.append(comparison)
+    return " ".join(sentences)

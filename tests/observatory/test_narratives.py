@@ -1,0 +1,127 @@
+"""Text summaries: latest value, trend, series breaks, secrecy, extremes and rank."""
+
+from __future__ import annotations
+
+from observatory.model import Indicator, Point, Series
+from observatory.narratives import summarize
+
+N = "\u202f"
+B = "\u00a0"
+NAMES = {
+    "97601": "Acoua",
+    "97602": "Bandraboua",
+    "97603": "Bandrélé",
+    "97604": "Bouéni",
+    "976": "Mayotte",
+    "200060465": "CA du Grand Nord de Mayotte",
+    "200050532": "CC de Petite-Terre",
+}
+
+
+def indicator(unit: str = "habitants", decimals: int = 0, comparability: str = "") -> Indicator:
+    return Indicator(
+        id="x",
+        title="Population municipale" if unit != "%" else "Taux de chômage",
+        unit=unit,
+        definition="",
+        package="p",
+        theme="demographie",
+        levels=("commune", "epci", "departement"),
+        decimals=decimals,
+        comparability=comparability,
+    )
+
+
+def population() -> Series:
+    return Series(
+        indicator(comparability="Recensement rénové à partir de 2017."),
+        (
+            Point("97601", "commune", 2012, 4000.0),
+            Point("97601", "commune", 2017, 5000.0),
+            Point("97601", "commune", 2019, None, status="secret"),
+            Point("97602", "commune", 2017, 10000.0),
+            Point("97603", "commune", 2017, None, status="secret"),
+            Point("97604", "commune", 2017, 3000.0),
+            Point("97601", "commune", 2017, 2600.0, dimensions=(("sexe", "femmes"),)),
+        ),
+    )
+
+
+def test_latest_value_trend_break_secret_and_rank() -> None:
+    assert summarize(population(), "97601", NAMES) == (
+        f"Acoua : 5{N}000{B}habitants en 2017. "
+        "La valeur de 2019 est couverte par le secret statistique. "
+        f"Hausse de 25,0{N}% depuis 2012 (4{N}000{B}habitants en 2012), "
+        f"soit une évolution annuelle moyenne de +4,6{N}%. "
+        "Rupture de série, évolution à lire avec prudence : "
+        "Recensement rénové à partir de 2017. "
+        "En 2017, valeur la plus élevée parmi les 3 communes dont la valeur est publiée : "
+        f"Bandraboua (10{N}000{B}habitants) ; la plus faible : Bouéni (3{N}000{B}habitants). "
+        "1 commune sans valeur publiée (secret statistique ou donnée manquante). "
+        "Acoua est la 2e commune sur 3, de la valeur la plus élevée à la plus faible."
+    )
+
+
+def test_rates_change_in_points() -> None:
+    series = Series(
+        indicator("%", 1),
+        (
+            Point("97601", "commune", 2012, 30.0),
+            Point("97601", "commune", 2017, 34.5),
+            Point("97602", "commune", 2017, 34.5),
+        ),
+    )
+    assert summarize(series, "97601", NAMES) == (
+        f"Acoua : 34,5{N}% en 2017. "
+        f"Hausse de 4,5 points depuis 2012 (30,0{N}% en 2012), soit +0,9 point par an en moyenne. "
+        "En 2017, valeur la plus élevée parmi les 2 communes dont la valeur est publiée : "
+        f"Acoua (34,5{N}%) ; la plus faible : Bandraboua (34,5{N}%). "
+        "Acoua est la 1re commune sur 2 (ex aequo), de la valeur la plus élevée à la plus faible."
+    )
+
+
+def test_decrease_and_stable() -> None:
+    down = Series(
+        indicator(),
+        (Point("976", "departement", 2012, 1000.0), Point("976", "departement", 2022, 800.0)),
+    )
+    assert summarize(down, "976", NAMES) == (
+        f"Mayotte : 800{B}habitants en 2022. "
+        f"Baisse de 20,0{N}% depuis 2012 (1{N}000{B}habitants en 2012), "
+        f"soit une évolution annuelle moyenne de \u22122,2{N}%."
+    )
+    flat = Series(
+        indicator(),
+        (Point("976", "departement", 2012, 800.0), Point("976", "departement", 2022, 800.0)),
+    )
+    assert summarize(flat, "976", NAMES) == (
+        f"Mayotte : 800{B}habitants en 2022. Valeur stable depuis 2012 (800{B}habitants en 2012)."
+    )
+
+
+def test_epci_rank_is_masculine_and_computed_values_are_flagged() -> None:
+    series = Series(
+        indicator(),
+        (
+            Point("200060465", "epci", 2017, 40000.0, computed=True),
+            Point("200050532", "epci", 2017, 30000.0, computed=True),
+        ),
+    )
+    assert summarize(series, "200050532", NAMES) == (
+        f"CC de Petite-Terre : 30{N}000{B}habitants en 2017 (valeur calculée par l'observatoire). "
+        "En 2017, valeur la plus élevée parmi les 2 EPCI dont la valeur est publiée : "
+        f"CA du Grand Nord de Mayotte (40{N}000{B}habitants) ; "
+        f"la plus faible : CC de Petite-Terre (30{N}000{B}habitants). "
+        "CC de Petite-Terre est le 2e EPCI sur 2, de la valeur la plus élevée à la plus faible."
+    )
+
+
+def test_secret_only_and_no_data_never_read_as_zero() -> None:
+    assert summarize(population(), "97603", NAMES) == (
+        "Bandrélé : la valeur de l'indicateur « Population municipale » (2017) "
+        "est couverte par le secret statistique."
+    )
+    assert summarize(population(), "200050532", NAMES) == (
+        "Aucune donnée n'est disponible pour CC de Petite-Terre "
+        "sur l'indicateur « Population municipale »."
+    )
