@@ -103,5 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not config.root.is_dir():
         print(f"Erreur : le dossier du projet {config.root} n'existe pas.", file=sys.stderr)
         return 2
+    if args.command in ("build", "check") and not config.datapackages.is_dir():
+        print(
+            f"Erreur : pas de dossier datapackages/ dans {config.root} ; "
+            "indiquez la racine du projet avec --root.",
+            file=sys.stderr,
+        )
+        return 2
     code: int = args.run(config, args)
     return code

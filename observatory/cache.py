@@ -1,0 +1,98 @@
+"""Content-hash cache of ``check`` results.
+
+Key: SHA-256 over the validator version, the validator's own source, and the path and
+SHA-256 of every input file. Value: the problem list, stored with its own digest; an
+entry that does not parse or whose digest does not match is ignored, never trusted.
+Nothing heavy is imported here: a cache hit costs one read of the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from observatory.config import Config
+from observatory.problems import Problem
+
+VALIDATOR_VERSION = "1"
+VALIDATOR_MODULES = (
+    "cache",
+    "consistency",
+    "descriptors",
+    "discover",
+    "fields",
+    "problems",
+    "rules",
+    "tables",
+    "validate",
+)
+FOLDER = "check"
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def cache_key(config: Config, files: Sequence[Path]) -> str:
+    digest = hashlib.sha256(f"observatoire-check {VALIDATOR_VERSION}\n".encode())
+    here = Path(__file__).parent
+    for module in VALIDATOR_MODULES:
+        source = here / f"{module}.py"
+        if source.is_file():
+            digest.update(f"code {module} {file_digest(source)}\n".encode())
+    for path in files:
+        try:
+            name = path.relative_to(config.root).as_posix()
+        except ValueError:
+            name = path.name
+        digest.update(f"file {name} {file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def entry(config: Config, key: str) -> Path:
+    return config.cache / FOLDER / f"{key}.json"
+
+
+def payload_digest(problems: list[dict[str, object]]) -> str:
+    text = json.dumps(problems, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load(config: Config, key: str) -> list[Problem] | None:
+    """The cached problems, or ``None`` when absent, unreadable or tampered with."""
+    path = entry(config, key)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["key"] != key or data["digest"] != payload_digest(data["problems"]):
+            return None
+        names = {f.name for f in fields(Problem)}
+        problems = []
+        for item in data["problems"]:
+            if not isinstance(item, dict) or set(item) != names:
+                return None
+            problems.append(Problem(**item))
+        return problems
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(config: Config, key: str, problems: Sequence[Problem]) -> None:
+    """Write the entry atomically; a cache that cannot be written is simply skipped."""
+    items = [asdict(p) for p in problems]
+    data = {"key": key, "digest": payload_digest(items), "problems": items}
+    path = entry(config, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(handle.name, path)
+    except OSError:
+        return

@@ -1,0 +1,70 @@
+"""``python build.py check``: every rule over every package, in one sorted report.
+
+The checks are data: ``CHECKS`` lists them in order, each a function from the
+``Discovery`` to problems (append one to plug a new checker, e.g. for studies). Heavy
+modules are imported only when a check runs, so a cache hit stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+
+from observatory import cache
+from observatory.config import Config
+from observatory.discover import Discovery, discover, input_files
+from observatory.problems import Problem, sort_problems
+
+Check = Callable[[Discovery], Iterable[Problem]]
+
+
+def lazy(module: str, name: str) -> Check:
+    """A check whose module is imported on first use."""
+
+    def run(discovery: Discovery) -> Iterable[Problem]:
+        function: Check = getattr(importlib.import_module(module), name)
+        return function(discovery)
+
+    run.__name__ = run.__qualname__ = name
+    return run
+
+
+CHECKS: tuple[Check, ...] = (
+    lazy("observatory.descriptors", "check_descriptors"),
+    lazy("observatory.rules", "check_tables"),
+    lazy("observatory.rules", "check_observations"),
+    lazy("observatory.consistency", "check_aggregates"),
+    lazy("observatory.consistency", "check_indicator_ids"),
+    lazy("observatory.consistency", "check_desired_rows"),
+    lazy("observatory.consistency", "check_territories"),
+    lazy("observatory.consistency", "check_schemes"),
+)
+
+
+def run_checks(discovery: Discovery, checks: Iterable[Check] = CHECKS) -> list[Problem]:
+    problems: list[Problem] = []
+    for check_one in checks:
+        try:
+            problems.extend(check_one(discovery))
+        except Exception as error:  # a validator bug must not hide the other problems
+            problems.append(
+                Problem(
+                    file="datapackages",
+                    code="erreur-interne",
+                    message=f"erreur interne du validateur dans {check_one.__name__} : "
+                    f"{type(error).__name__}: {error}",
+                    fix="signalez ce problème aux mainteneurs de l'observatoire avec ce message",
+                )
+            )
+    return sort_problems(problems)
+
+
+def check(config: Config) -> list[Problem]:
+    """Validate all packages; reuse the cached result when no input changed."""
+    key = cache.cache_key(config, input_files(config))
+    cached = cache.load(config, key)
+    if cached is not None:
+        return cached
+    problems = run_checks(discover(config))
+    cache.store(config, key, problems)
+    return problems
