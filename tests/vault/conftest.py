@@ -1,0 +1,200 @@
+"""Vault fixtures: every storage test runs on SQLite and on the real PostgreSQL.
+
+PostgreSQL tests get a fresh schema (random name, dropped afterwards) so parallel runs do not
+collide. Actors of the access-control matrix are created directly through the accounts module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text, update
+from starlette.testclient import TestClient
+
+from tests.conftest import POSTGRES_URL
+from vault_service import accounts, crypto, totp
+from vault_service.app import create_app
+from vault_service.db import accounts as accounts_table
+from vault_service.db import make_engine, migrate
+from vault_service.passwords import Argon2Params, hash_password
+from vault_service.settings import Settings
+
+# Light Argon2 parameters keep the suite fast; test_passwords checks the production defaults.
+FAST = {"argon2_memory_kib": 1024, "argon2_iterations": 1}
+PASSWORD = "correct horse battery"
+KEY1 = bytes(range(32))
+KEY2 = bytes(range(32, 64))
+
+
+def postgres_engine() -> Iterator[Engine]:
+    schema = f"vault_test_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        pytest.skip(f"PostgreSQL injoignable ({POSTGRES_URL}) : {error}")
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'vault.sqlite3'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+    else:
+        for engine in postgres_engine():
+            migrate(engine)
+            yield engine
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {},
+        cookie_key="k" * 48,
+        keyring={"k1": KEY1},
+        data_dir=tmp_path / "data",
+        secure_cookies=False,
+        **FAST,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> Any:
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@dataclass
+class Actor:
+    name: str
+    login: str
+    id: str
+    role: str
+    totp: bytes | None = None
+
+
+def params(settings: Settings) -> Argon2Params:
+    return Argon2Params(settings.argon2_memory_kib, settings.argon2_iterations)
+
+
+def add_account(
+    engine: Engine,
+    settings: Settings,
+    name: str,
+    role: str,
+    structure_id: str | None,
+    birth: str | None = None,
+) -> Actor:
+    secret = totp.new_secret() if role in accounts.ADMIN_ROLES else None
+    with engine.begin() as conn:
+        account_id = accounts.create_account(
+            conn,
+            role=role,
+            person=accounts.Person(
+                name.title(), "Test", birth or ("1990-01-0" + str(len(name) % 9 + 1))
+            ),
+            login=name,
+            password_hash=hash_password(PASSWORD, params(settings)),
+            structure_id=structure_id,
+            created_by=None,
+        )
+        if secret:
+            conn.execute(
+                update(accounts_table)
+                .where(accounts_table.c.id == account_id)
+                .values(
+                    totp_secret=crypto.seal(
+                        crypto.Keyring(settings.keyring), secret, f"totp|{account_id}"
+                    )
+                )
+            )
+    return Actor(name, name, account_id, role, secret)
+
+
+@dataclass
+class World:
+    actors: dict[str, Actor]
+    structure_x: str
+    structure_y: str
+
+
+@pytest.fixture
+def world(engine: Engine, settings: Settings) -> World:
+    with engine.begin() as conn:
+        x = accounts.create_structure(conn, "Structure X", 5, None)
+        y = accounts.create_structure(conn, "Structure Y", 5, None)
+    actors = {
+        "beneficiary_a": add_account(engine, settings, "amina", "beneficiary", None, "1990-01-01"),
+        "beneficiary_b": add_account(engine, settings, "bacar", "beneficiary", None, "1985-02-02"),
+        "pro_x": add_account(engine, settings, "pro.x", "professional", x),
+        "pro_y": add_account(engine, settings, "pro.y", "professional", y),
+        "structure_admin": add_account(engine, settings, "admin.x", "structure_admin", x),
+        "platform_admin": add_account(engine, settings, "root", "platform_admin", None),
+    }
+    return World(actors, x, y)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def csrf_token(client: TestClient, page: str = "/connexion") -> str:
+    response = client.get(page, follow_redirects=False)
+    match = CSRF_RE.search(response.text)
+    assert match, f"pas de jeton CSRF dans {page} ({response.status_code})"
+    return match.group(1)
+
+
+def login(client: TestClient, actor: Actor) -> None:
+    token = csrf_token(client)
+    data = {"csrf_token": token, "login": actor.login, "password": PASSWORD}
+    if actor.totp:
+        data["totp"] = totp.code(actor.totp)
+    response = client.post("/connexion", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def pdf_bytes(size: int = 2000) -> bytes:
+    """A minimal well-formed PDF of about `size` bytes (synthetic test data)."""
+    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    body += b"% " + os.urandom(max(0, size - len(body) - 20)).hex().encode()[: max(0, size - 60)]
+    return body + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(
+    client: TestClient,
+    content: bytes,
+    filename: str = "piece.pdf",
+    title: str = "Ma pièce",
+    page: str = "/documents/depot",
+) -> Any:
+    token = csrf_token(client, "/documents/depot")
+    return client.post(
+        page,
+        data={"csrf_token": token, "title": title, "doc_type": "identite", "scheme": "rsa"},
+        files={"file": (filename, content, "application/pdf")},
+        follow_redirects=False,
+    )

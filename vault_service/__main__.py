@@ -1,0 +1,282 @@
+"""`python -m vault_service VERB`: the vault's command line (French messages).
+
+Verbs: demo, serve, init-db, create-admin, create-structure, rotate-keys, check-integrity,
+new-key. Secrets come from environment variables; with `--demo` (and in `demo`), from the
+development secrets generated under ./vault-data (never in the repository).
+Exit codes: 0 done, 1 problems found (check-integrity), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import getpass
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from vault_service.settings import Settings, SettingsError, describe, parse_keyring
+
+DEMO_DIR = Path("vault-data")
+DEMO_SECRETS = DEMO_DIR / "dev-secrets.json"
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def demo_settings(port: int | None = None) -> Settings:
+    """Development secrets beside the data (0600), created on first use."""
+    DEMO_DIR.mkdir(mode=0o700, exist_ok=True)
+    if not DEMO_SECRETS.exists():
+        content = {"cookie_key": secrets.token_urlsafe(48), "keyring": f"dev1:{new_key()}"}
+        fd = os.open(DEMO_SECRETS, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(content, handle)
+    data = json.loads(DEMO_SECRETS.read_text())
+    return Settings.from_env(
+        {},
+        cookie_key=data["cookie_key"],
+        keyring=parse_keyring(data["keyring"], str(DEMO_SECRETS)),
+        database_url=f"sqlite:///{DEMO_DIR / 'vault.sqlite3'}",
+        data_dir=DEMO_DIR,
+        secure_cookies=False,
+    )
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    return demo_settings() if getattr(args, "demo", False) else Settings.from_env()
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    from vault_service.db import make_engine, migrate
+
+    settings = load_settings(args)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    print(f"Base de données prête : {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    from vault_service.passwords import password_problem
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Mot de passe, encore une fois : ") != password:
+            print("Les deux mots de passe ne sont pas identiques.", file=sys.stderr)
+            return None
+    problem = password_problem(password)
+    if problem:
+        print(problem, file=sys.stderr)
+        return None
+    return password
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from vault_service import accounts, crypto, totp
+    from vault_service.crypto import Keyring
+    from vault_service.db import make_engine
+    from vault_service.passwords import Argon2Params, hash_password
+
+    settings = load_settings(args)
+    password = _read_password(args)
+    if password is None:
+        return 2
+    params = Argon2Params(settings.argon2_memory_kib, settings.argon2_iterations)
+    secret = totp.new_secret()
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            account_id = accounts.create_account(
+                conn,
+                role="platform_admin",
+                person=accounts.Person(args.given_name, args.family_name, None),
+                login=args.login,
+                password_hash=hash_password(password, params),
+                structure_id=None,
+                created_by=None,
+            )
+            from sqlalchemy import update
+
+            from vault_service.db import accounts as table
+
+            conn.execute(
+                update(table)
+                .where(table.c.id == account_id)
+                .values(
+                    totp_secret=crypto.seal(Keyring(settings.keyring), secret, f"totp|{account_id}")
+                )
+            )
+    except accounts.AccountError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    print(f"Administrateur de la plateforme créé : {args.login}")
+    print(
+        "La double authentification est obligatoire. Enregistrez cette clé dans une "
+        "application d'authentification (FreeOTP, Aegis…) :"
+    )
+    print(f"  clé : {totp.secret_text(secret)}")
+    print(f"  URI : {totp.uri(secret, args.login)}")
+    return 0
+
+
+def cmd_create_structure(args: argparse.Namespace) -> int:
+    from vault_service import accounts
+    from vault_service.db import make_engine
+
+    settings = load_settings(args)
+    try:
+        with make_engine(settings.database_url).begin() as conn:
+            structure_id = accounts.create_structure(conn, args.name, args.cap, None)
+    except accounts.AccountError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    print(f"Structure créée : {args.name} ({args.cap} comptes au plus), id {structure_id}")
+    return 0
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from vault_service.crypto import DecryptionError, Keyring
+    from vault_service.db import make_engine
+    from vault_service.documents import rotate_keys
+
+    settings = load_settings(args)
+    keyring = Keyring(settings.keyring)
+    try:
+        count = rotate_keys(make_engine(settings.database_url), keyring)
+    except DecryptionError as error:
+        print(f"Rotation impossible, rien n'a changé : {error}", file=sys.stderr)
+        return 1
+    print(f"{count} clés de documents rechiffrées avec la clé « {keyring.current_id} ».")
+    return 0
+
+
+def cmd_check_integrity(args: argparse.Namespace) -> int:
+    from vault_service.crypto import Keyring
+    from vault_service.db import make_engine
+    from vault_service.documents import check_integrity
+    from vault_service.storage import BlobStore
+
+    settings = load_settings(args)
+    problems = check_integrity(
+        make_engine(settings.database_url), BlobStore(settings.data_dir), Keyring(settings.keyring)
+    )
+    for problem in problems:
+        print(problem)
+    print(
+        "Intégrité vérifiée : aucun problème." if not problems else f"{len(problems)} problème(s)."
+    )
+    return 1 if problems else 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from vault_service.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False
+    )
+    uvicorn.Server(config).run()  # handles SIGINT / SIGTERM: finishes requests, then stops
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(load_settings(args), args.host, args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from vault_service.db import make_engine, migrate
+
+    settings = demo_settings()
+    migrate(make_engine(settings.database_url))
+    print(
+        f"Coffre-fort (démo, SQLite et clés de développement dans {DEMO_DIR}/) : "
+        f"http://127.0.0.1:{args.port}/"
+    )
+    print("Pour créer le premier administrateur de la plateforme :")
+    print(
+        "  .venv/bin/python -m vault_service --demo create-admin --login admin "
+        "--given-name Prénom --family-name Nom"
+    )
+    print(
+        "Puis une structure : .venv/bin/python -m vault_service --demo create-structure "
+        '--name "Nom de la structure" --cap 5'
+    )
+    return _serve(settings, "127.0.0.1", args.port)
+
+
+def cmd_new_key(args: argparse.Namespace) -> int:
+    print(new_key())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    variables = "\n".join(
+        f"  {name} (défaut : {default})\n      {text}" for name, default, text in describe()
+    )
+    main = argparse.ArgumentParser(
+        prog="python -m vault_service",
+        description="Coffre-fort numérique de Mayotte.",
+        epilog="Variables d'environnement :\n" + variables,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main.add_argument(
+        "--demo", action="store_true", help="utiliser les secrets de développement de ./vault-data"
+    )
+    verbs = main.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("init-db", help="créer ou mettre à jour le schéma").set_defaults(
+        run=cmd_init_db
+    )
+    admin = verbs.add_parser("create-admin", help="créer l'administrateur de la plateforme")
+    admin.add_argument("--login", required=True)
+    admin.add_argument("--given-name", required=True)
+    admin.add_argument("--family-name", required=True)
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
+    )
+    admin.set_defaults(run=cmd_create_admin)
+    structure = verbs.add_parser("create-structure", help="créer une structure partenaire")
+    structure.add_argument("--name", required=True)
+    structure.add_argument(
+        "--cap", type=int, required=True, help="nombre maximal de comptes professionnels"
+    )
+    structure.set_defaults(run=cmd_create_structure)
+    verbs.add_parser(
+        "rotate-keys", help="rechiffrer les clés de documents avec la clé courante"
+    ).set_defaults(run=cmd_rotate_keys)
+    verbs.add_parser(
+        "check-integrity", help="vérifier fichiers, empreintes et journal"
+    ).set_defaults(run=cmd_check_integrity)
+    serve = verbs.add_parser("serve", help="servir (secrets par variables d'environnement)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8001)
+    serve.set_defaults(run=cmd_serve)
+    demo = verbs.add_parser("demo", help="démo locale : SQLite, clés de développement")
+    demo.add_argument("--port", type=int, default=8001)
+    demo.set_defaults(run=cmd_demo)
+    verbs.add_parser("new-key", help="afficher une nouvelle clé AES-256 en base64").set_defaults(
+        run=cmd_new_key
+    )
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except SettingsError as error:
+        print(f"Configuration : {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

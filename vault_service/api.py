@@ -1,0 +1,269 @@
+"""JSON API under /api/: same rules as the pages, one error shape, an OpenAPI document.
+
+Errors: `{"error": {"code": "...", "message": "<français>", "detail": ...}}`.
+State-changing requests need the header `X-Vault-CSRF: 1` (see csrf.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from vault_service import audit, sessions
+from vault_service import documents as docs
+from vault_service.auth import NEED_TOTP, authenticate, start_session
+from vault_service.document_pages import (
+    NOT_FOUND,
+    classification,
+    file_response,
+    receive_document,
+)
+from vault_service.web import HTTPError, require, vault
+
+
+def _doc_json(row: Any) -> dict[str, Any]:
+    mapping = row._mapping
+    return {
+        "id": row.id,
+        "title": row.title,
+        "doc_type": row.doc_type,
+        "scheme": row.scheme,
+        "version": row.current_version,
+        "filename": mapping.get("filename"),
+        "media_type": mapping.get("media_type"),
+        "size": mapping.get("size"),
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def _me(account: Any) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "login": account.login,
+        "role": account.role,
+        "given_name": account.given_name,
+        "family_name": account.family_name,
+        "structure_id": account.structure_id,
+        "totp": bool(account.totp_secret),
+    }
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise HTTPError(415, "type_contenu", "Envoyez un corps JSON (application/json).")
+    body = await request.body()
+    if len(body) > 64 * 1024:
+        raise HTTPError(413, "trop_gros", "Corps JSON trop volumineux.")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise HTTPError(400, "json", "Le corps n'est pas du JSON valide.") from None
+    if not isinstance(data, dict):
+        raise HTTPError(400, "json", "Le corps doit être un objet JSON.")
+    return data
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise HTTPError(400, "champ", f"Le champ « {key} » doit être une chaîne.", {"field": key})
+    return value
+
+
+async def session_endpoint(request: Request) -> Response:
+    if request.method == "DELETE":
+        account = require(request)
+        with vault(request).engine.begin() as conn:
+            sessions.revoke(conn, request.state.session_row)
+            audit.record(conn, "auth.logout", actor_id=account.id, subject_id=account.id)
+        response = Response(status_code=204)
+        response.delete_cookie(sessions.cookie_name(vault(request).settings), path="/")
+        return response
+    data = await _json_body(request)
+    account = await authenticate(
+        request, _text(data, "login"), _text(data, "password"), _text(data, "totp")
+    )
+    if account == NEED_TOTP:
+        raise HTTPError(
+            401, "totp_requis", "Code de double authentification requis.", {"field": "totp"}
+        )
+    return start_session(request, JSONResponse(_me(account)), account)
+
+
+async def me(request: Request) -> Response:
+    return JSONResponse(_me(require(request)))
+
+
+def _owned(request: Request, account: Any) -> Any:
+    with vault(request).engine.connect() as conn:
+        document = docs.owned(conn, request.path_params["doc_id"], account.id)
+        if document is None:
+            raise HTTPError(404, "introuvable", NOT_FOUND)
+        rows = [r for r in docs.list_for(conn, account.id) if r.id == document.id]
+    return rows[0] if rows else document
+
+
+async def document_list(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    if request.method == "GET":
+        with vault(request).engine.connect() as conn:
+            rows = docs.list_for(conn, account.id)
+        return JSONResponse({"documents": [_doc_json(r) for r in rows]})
+    document_id = docs.new_id()
+    fields, incoming = await receive_document(request, document_id, 1)
+    doc_type, scheme, problems = classification(fields)
+    try:
+        if problems:
+            raise docs.Rejected(" ".join(problems))
+        docs.save_new(
+            vault(request).engine, incoming, account.id, fields.get("title", ""), doc_type, scheme
+        )
+    except docs.Rejected as error:
+        incoming.abort()
+        raise HTTPError(400, "document_refuse", error.message) from None
+    request.path_params["doc_id"] = document_id
+    return JSONResponse(_doc_json(_owned(request, account)), status_code=201)
+
+
+async def document_item(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    document = _owned(request, account)
+    if request.method == "GET":
+        with vault(request).engine.connect() as conn:
+            versions = docs.versions(conn, document.id)
+        body = _doc_json(document)
+        body["versions"] = [
+            {
+                "version": v.version,
+                "filename": v.filename,
+                "media_type": v.media_type,
+                "size": v.size,
+                "sha256": v.sha256,
+                "created_at": v.created_at.isoformat(),
+            }
+            for v in versions
+        ]
+        return JSONResponse(body)
+    if request.method == "DELETE":
+        service = vault(request)
+        docs.remove(service.engine, service.store, document.id, account.id)
+        return Response(status_code=204)
+    data = await _json_body(request)
+    merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}
+    merged.update({k: _text(data, k) for k in ("title", "doc_type", "scheme") if k in data})
+    doc_type, scheme, problems = classification(merged)
+    if not docs.clean_title(merged["title"]):
+        problems.append("Le titre est obligatoire.")
+    if problems:
+        raise HTTPError(400, "champ", " ".join(problems))
+    with vault(request).engine.begin() as conn:
+        docs.rename(conn, document.id, account.id, merged["title"], doc_type, scheme)
+    return JSONResponse(_doc_json(_owned(request, account)))
+
+
+async def document_content(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    return file_response(request, account, _owned(request, account), inline=False)
+
+
+async def document_versions(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    document = _owned(request, account)
+    _, incoming = await receive_document(request, document.id, document.current_version + 1)
+    try:
+        version = docs.save_version(vault(request).engine, incoming, account.id)
+    except docs.Rejected as error:
+        raise HTTPError(400, "document_refuse", error.message) from None
+    return JSONResponse({"id": document.id, "version": version}, status_code=201)
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(OPENAPI)
+
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, ok: int, *errors: int, body: str | None = None) -> dict[str, Any]:
+    responses: dict[str, Any] = {str(ok): {"description": "Succès"}}
+    for status in errors:
+        responses[str(status)] = {
+            "description": "Erreur",
+            "content": {"application/json": {"schema": _ERROR}},
+        }
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body == "json":
+        operation["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    elif body == "multipart":
+        operation["requestBody"] = {
+            "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}}
+        }
+    return operation
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Coffre-fort numérique de Mayotte",
+        "version": "1",
+        "description": "API du coffre-fort. Authentification par cookie de session (POST "
+        "/api/session). Toute requête qui modifie quelque chose porte l'en-tête "
+        "`X-Vault-CSRF: 1`. Toutes les erreurs ont la forme `Error`.",
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "detail": {},
+                        },
+                    }
+                },
+            },
+            "Upload": {
+                "type": "object",
+                "required": ["file", "doc_type", "scheme"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "title": {"type": "string"},
+                    "doc_type": {"enum": sorted(docs.DOC_TYPES)},
+                    "scheme": {"enum": sorted(docs.SCHEMES)},
+                },
+            },
+        },
+    },
+    "paths": {
+        "/api/openapi.json": {"get": _op("Ce document", 200)},
+        "/api/session": {
+            "post": _op("Se connecter", 200, 400, 401, 415, 429, body="json"),
+            "delete": _op("Se déconnecter", 204, 401, 403),
+        },
+        "/api/me": {"get": _op("Mon compte", 200, 401)},
+        "/api/documents": {
+            "get": _op("Mes documents", 200, 401, 403),
+            "post": _op("Déposer un document", 201, 400, 401, 403, 413, body="multipart"),
+        },
+        "/api/documents/{doc_id}": {
+            "get": _op("Un document et ses versions", 200, 401, 403, 404),
+            "patch": _op("Renommer, reclasser", 200, 400, 401, 403, 404, body="json"),
+            "delete": _op("Supprimer", 204, 401, 403, 404),
+        },
+        "/api/documents/{doc_id}/content": {
+            "get": _op("Télécharger (paramètre version facultatif)", 200, 401, 403, 404)
+        },
+        "/api/documents/{doc_id}/versions": {
+            "post": _op("Nouvelle version", 201, 400, 401, 403, 404, 413, body="multipart")
+        },
+    },
+}

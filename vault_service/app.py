@@ -1,0 +1,208 @@
+"""The application factory: routes and middleware declared as lists, errors for people."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vault_service import account_pages, api, auth, document_pages, staff_pages
+from vault_service.crypto import Keyring
+from vault_service.db import make_engine
+from vault_service.settings import Settings
+from vault_service.storage import BlobStore
+from vault_service.web import HTTPError, Vault, api_error, is_api, make_jinja, redirect, render
+
+log = logging.getLogger("vault_service")
+
+GET, POST = ["GET"], ["POST"]
+GET_POST = ["GET", "POST"]
+
+ROUTES: list[BaseRoute] = [
+    Route("/", auth.home, methods=GET),
+    Route("/inscription", auth.signup_page, methods=GET_POST),
+    Route("/connexion", auth.login_page, methods=GET_POST),
+    Route("/deconnexion", auth.logout, methods=POST),
+    Route("/deconnexion-partout", auth.logout, methods=POST),
+    Route("/activation", auth.activation_page, methods=GET_POST),
+    Route("/recuperation", auth.activation_page, methods=GET_POST),
+    Route("/documents", document_pages.my_documents, methods=GET),
+    Route("/documents/depot", document_pages.upload_page, methods=GET_POST),
+    Route("/documents/{doc_id}", document_pages.detail, methods=GET),
+    Route("/documents/{doc_id}/telecharger", document_pages.download, methods=GET),
+    Route("/documents/{doc_id}/voir", document_pages.view, methods=GET),
+    Route("/documents/{doc_id}/modifier", document_pages.edit, methods=POST),
+    Route("/documents/{doc_id}/version", document_pages.new_version, methods=POST),
+    Route("/documents/{doc_id}/supprimer", document_pages.delete_page, methods=GET_POST),
+    Route("/compte", account_pages.settings_page, methods=GET),
+    Route("/compte/mot-de-passe", account_pages.change_password, methods=POST),
+    Route("/compte/double-authentification", account_pages.totp_page, methods=GET_POST),
+    Route("/compte/double-authentification/desactiver", account_pages.totp_off, methods=POST),
+    Route("/compte/feuille-de-secours", account_pages.recovery_sheet, methods=POST),
+    Route("/pro", staff_pages.pro_home, methods=GET),
+    Route("/pro/beneficiaires", staff_pages.create_beneficiary, methods=POST),
+    Route("/pro/beneficiaires/{account_id}/recuperation", staff_pages.recovery_for, methods=POST),
+    Route("/structure", staff_pages.structure_home, methods=GET),
+    Route("/structure/professionnels", staff_pages.create_professional, methods=POST),
+    Route(
+        "/structure/professionnels/{account_id}/desactiver",
+        staff_pages.disable_professional,
+        methods=POST,
+    ),
+    Route("/admin", staff_pages.admin_home, methods=GET),
+    Route("/admin/structures", staff_pages.create_structure, methods=POST),
+    Route("/admin/structures/{structure_id}/plafond", staff_pages.set_cap, methods=POST),
+    Route(
+        "/admin/structures/{structure_id}/administrateurs",
+        staff_pages.create_structure_admin,
+        methods=POST,
+    ),
+    Route("/api/openapi.json", api.openapi, methods=GET),
+    Route("/api/session", api.session_endpoint, methods=["POST", "DELETE"]),
+    Route("/api/me", api.me, methods=GET),
+    Route("/api/documents", api.document_list, methods=GET_POST),
+    Route("/api/documents/{doc_id}", api.document_item, methods=["GET", "PATCH", "DELETE"]),
+    Route("/api/documents/{doc_id}/content", api.document_content, methods=GET),
+    Route("/api/documents/{doc_id}/versions", api.document_versions, methods=POST),
+    Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+]
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SecurityHeaders:
+    """Strict headers on every response; unsafe requests from another site are refused."""
+
+    def __init__(self, app: ASGIApp, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["method"] in UNSAFE and self._cross_site(headers):
+            path = scope["path"]
+            message = "Requête refusée : elle vient d'un autre site."
+            response = (
+                api_error(403, "origine", message)
+                if path.startswith("/api/")
+                else Response(message, status_code=403, media_type="text/plain; charset=utf-8")
+            )
+            await response(scope, receive, self._wrap(send, scope["path"]))
+            return
+        await self.app(scope, receive, self._wrap(send, scope["path"]))
+
+    @staticmethod
+    def _cross_site(headers: dict[str, str]) -> bool:
+        if headers.get("sec-fetch-site") == "cross-site":
+            return True
+        origin = headers.get("origin")
+        if origin is None or origin == "null":
+            return origin == "null"
+        return urlsplit(origin).netloc != headers.get("host")
+
+    def _wrap(self, send: Send, path: str) -> Send:
+        static = path.startswith("/static/")
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                present = {k.lower() for k, _ in raw}
+                extra = {
+                    b"content-security-policy": CSP.encode(),
+                    b"x-frame-options": b"DENY",
+                    b"referrer-policy": b"no-referrer",
+                    b"x-content-type-options": b"nosniff",
+                    b"cross-origin-opener-policy": b"same-origin",
+                    b"cross-origin-resource-policy": b"same-origin",
+                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+                    b"cache-control": b"public, max-age=3600" if static else b"no-store",
+                }
+                if self.secure:
+                    extra[b"strict-transport-security"] = b"max-age=63072000; includeSubDomains"
+                raw += [(k, v) for k, v in extra.items() if k not in present]
+                message["headers"] = raw
+            await send(message)
+
+        return wrapped
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPError)
+    if is_api(request):
+        return api_error(exc.status, exc.code, exc.message, exc.detail)
+    if exc.status == 401:
+        return redirect(request, "/connexion")
+    return render(request, "error.html", status=exc.status, message=exc.message)
+
+
+MESSAGES = {
+    404: ("introuvable", "Page introuvable."),
+    405: ("methode", "Méthode non autorisée pour cette adresse."),
+}
+
+
+async def starlette_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code, message = MESSAGES.get(exc.status_code, ("erreur", "Requête refusée."))
+    if is_api(request):
+        return api_error(exc.status_code, code, message)
+    return render(request, "error.html", status=exc.status_code, message=message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("erreur interne", exc_info=exc)
+    message = "Erreur interne : l'opération n'a pas été faite. Réessayez plus tard."
+    if is_api(request):
+        return api_error(500, "erreur_interne", message)
+    return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
+    """The vault as an ASGI app. The database must already be migrated (init-db)."""
+    store = BlobStore(settings.data_dir)
+    service = Vault(
+        settings=settings,
+        engine=engine or make_engine(settings.database_url),
+        keyring=Keyring(settings.keyring),
+        store=store,
+        jinja=make_jinja(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store.clean_temp()
+        yield
+        if engine is None:
+            service.engine.dispose()
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(SecurityHeaders, secure=settings.secure_cookies)],
+        exception_handlers={
+            HTTPError: http_error,
+            HTTPException: starlette_error,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.vault = service
+    return app

@@ -1,0 +1,289 @@
+"""Sign-up, login, logout, activation and recovery (pages), and the login core the API shares.
+
+Login: rate limit per account and per address (database, progressive lockout), Argon2id
+check (a dummy hash when the account does not exist, same cost), TOTP when the account has
+one (always for administrators), rehash when parameters changed, then a new session and a
+new CSRF cookie. Every outcome is written to the audit journal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from sqlalchemy import update
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vault_service import accounts, audit, crypto, csrf, passwords, ratelimit, sessions, totp
+from vault_service.db import accounts as accounts_table
+from vault_service.web import (
+    HOME_BY_ROLE,
+    HTTPError,
+    check_password,
+    client_ip,
+    form,
+    hash_password,
+    redirect,
+    render,
+    vault,
+    viewer,
+)
+
+NEED_TOTP = "need_totp"
+
+
+def _limit_keys(request: Request, kind: str, login: str) -> list[tuple[str, int]]:
+    limit = vault(request).settings.login_attempts
+    return [(f"{kind}:{login.casefold()}", limit), (f"{kind}-ip:{client_ip(request)}", limit * 4)]
+
+
+def _check_locks(request: Request, keys: list[tuple[str, int]]) -> None:
+    with vault(request).engine.connect() as conn:
+        for key, _ in keys:
+            until = ratelimit.locked_until(conn, key)
+            if until is not None:
+                raise HTTPError(429, "trop_de_tentatives", ratelimit.wait_message(until))
+
+
+def _fail(request: Request, keys: list[tuple[str, int]], action: str, subject: Any) -> None:
+    with vault(request).engine.begin() as conn:
+        for key, limit in keys:
+            ratelimit.fail(conn, key, limit)
+        audit.record(
+            conn,
+            action,
+            actor_id=None,
+            subject_id=subject.id if subject else None,
+            detail={"ip": client_ip(request)},
+        )
+
+
+async def authenticate(request: Request, login: str, password: str, code: str) -> Any:
+    """The account, or NEED_TOTP; raises HTTPError 401 / 429."""
+    service = vault(request)
+    login = login.strip().lower()
+    keys = _limit_keys(request, "login", login)
+    _check_locks(request, keys)
+    with service.engine.connect() as conn:
+        account = accounts.by_login(conn, login)
+    usable = account is not None and account.status == "active"
+    ok = await check_password(password, account.password_hash if usable else None)
+    if not (ok and usable):
+        _fail(request, keys, "auth.login_failed", account)
+        raise HTTPError(401, "identifiants", "Identifiant ou mot de passe incorrect.")
+    if account.totp_secret or account.role in accounts.ADMIN_ROLES:
+        if not code.strip():
+            return NEED_TOTP
+        secret = (
+            crypto.unseal(service.keyring, account.totp_secret, f"totp|{account.id}")
+            if account.totp_secret
+            else b""
+        )
+        if not secret or not totp.verify(secret, code):
+            _fail(request, keys, "auth.totp_failed", account)
+            raise HTTPError(401, "code_totp", "Code de double authentification incorrect.")
+    with service.engine.begin() as conn:
+        for key, _ in keys[:1]:
+            ratelimit.succeed(conn, key)
+        if passwords.needs_rehash(account.password_hash, service.argon2):
+            conn.execute(
+                update(accounts_table)
+                .where(accounts_table.c.id == account.id)
+                .values(password_hash=await hash_password(request, password))
+            )
+        audit.record(
+            conn,
+            "auth.login",
+            actor_id=account.id,
+            subject_id=account.id,
+            detail={"ip": client_ip(request)},
+        )
+    return account
+
+
+def start_session(request: Request, response: Response, account: Any) -> Response:
+    service = vault(request)
+    with service.engine.begin() as conn:
+        cookie, _ = sessions.open_session(conn, account.id, service.settings)
+    response.set_cookie(
+        sessions.cookie_name(service.settings),
+        cookie,
+        max_age=service.settings.session_hours * 3600,
+        **sessions.cookie_options(service.settings),
+    )
+    # A new CSRF cookie at login: a value planted before login is worthless after it.
+    response.set_cookie(
+        csrf.cookie_name(service.settings),
+        csrf.new_cookie_value(),
+        httponly=True,
+        secure=service.settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+async def login_page(request: Request) -> Response:
+    if request.method == "GET":
+        if viewer(request) is not None:
+            return redirect(request, HOME_BY_ROLE[viewer(request).role])
+        return render(request, "login.html")
+    data = await form(request)
+    login, code = data.get("login", ""), data.get("totp", "")
+    try:
+        account = await authenticate(request, login, data.get("password", ""), code)
+    except HTTPError as error:
+        return render(request, "login.html", status=error.status, error=error.message, login=login)
+    if account == NEED_TOTP:
+        return render(
+            request,
+            "login.html",
+            login=login,
+            need_totp=True,
+            error="Saisissez le code à 6 chiffres de votre application.",
+        )
+    response = redirect(request, HOME_BY_ROLE[account.role])
+    return start_session(request, response, account)
+
+
+async def logout(request: Request) -> Response:
+    await form(request)
+    service = vault(request)
+    account = viewer(request)
+    everywhere = request.url.path.endswith("-partout")
+    if account is not None:
+        with service.engine.begin() as conn:
+            if everywhere:
+                sessions.revoke_all(conn, account.id)
+            else:
+                sessions.revoke(conn, request.state.session_row)
+            audit.record(
+                conn,
+                "auth.logout_all" if everywhere else "auth.logout",
+                actor_id=account.id,
+                subject_id=account.id,
+            )
+    response = redirect(request, "/connexion")
+    response.delete_cookie(sessions.cookie_name(service.settings), path="/")
+    return response
+
+
+async def signup_page(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "signup.html", values={})
+    data = await form(request)
+    service = vault(request)
+    person = accounts.Person(
+        data.get("given_name", ""), data.get("family_name", ""), data.get("birth_date", "")
+    )
+    login = data.get("login", "").strip().lower()
+    password = data.get("password", "")
+    problem = passwords.password_problem(password)
+    if not problem and password != data.get("password2", ""):
+        problem = "Les deux mots de passe ne sont pas identiques."
+    if problem:
+        return render(request, "signup.html", status=400, error=problem, values=data)
+    password_hash = await hash_password(request, password)
+    try:
+        with service.engine.begin() as conn:
+            account_id = accounts.create_account(
+                conn,
+                role="beneficiary",
+                person=person,
+                login=login,
+                password_hash=password_hash,
+                structure_id=None,
+                created_by=None,
+            )
+            account = accounts.get(conn, account_id)
+    except accounts.AccountError as error:
+        return render(
+            request,
+            "signup.html",
+            status=400,
+            error=error.message,
+            values=data,
+            duplicate=error.existing_id is not None,
+        )
+    response = redirect(request, "/documents")
+    return start_session(request, response, account)
+
+
+async def activation_page(request: Request) -> Response:
+    """Activation (first password) and recovery (printed sheet): same form, two purposes."""
+    recovery = request.url.path == "/recuperation"
+    template = "activation.html"
+    if request.method == "GET":
+        return render(request, template, recovery=recovery)
+    data = await form(request)
+    service = vault(request)
+    login = data.get("login", "").strip().lower()
+    keys = _limit_keys(request, "recovery" if recovery else "activation", login)
+    try:
+        _check_locks(request, keys)
+    except HTTPError as error:
+        return render(request, template, status=429, error=error.message, recovery=recovery)
+    password = data.get("password", "")
+    problem = passwords.password_problem(password)
+    if not problem and password != data.get("password2", ""):
+        problem = "Les deux mots de passe ne sont pas identiques."
+    if problem:
+        return render(request, template, status=400, error=problem, recovery=recovery, login=login)
+    password_hash = await hash_password(request, password)
+    purposes = ("recovery", "activation") if recovery else ("activation",)
+    with service.engine.begin() as conn:
+        account = accounts.redeem_code(conn, login, data.get("code", ""), purposes)
+        if account is not None:
+            accounts.set_password(conn, account.id, password_hash)
+            sessions.revoke_all(conn, account.id)
+            secret = None
+            if account.role in accounts.ADMIN_ROLES and not account.totp_secret:
+                secret = totp.new_secret()
+                conn.execute(
+                    update(accounts_table)
+                    .where(accounts_table.c.id == account.id)
+                    .values(totp_secret=crypto.seal(service.keyring, secret, f"totp|{account.id}"))
+                )
+            audit.record(
+                conn,
+                "auth.recovered" if recovery else "auth.activated",
+                actor_id=account.id,
+                subject_id=account.id,
+            )
+            for key, _ in keys[:1]:
+                ratelimit.succeed(conn, key)
+    if account is None:
+        _fail(request, keys, "auth.code_failed", None)
+        return render(
+            request,
+            template,
+            status=400,
+            recovery=recovery,
+            login=login,
+            error="Identifiant ou code incorrect, déjà utilisé ou expiré.",
+        )
+    return render(request, "activated.html", login=login, totp_setup=_totp_view(secret, login))
+
+
+def _totp_view(secret: bytes | None, login: str) -> dict[str, str] | None:
+    if secret is None:
+        return None
+    uri = totp.uri(secret, login)
+    return {
+        "secret": totp.secret_text(secret),
+        "qr": segno.make(uri, error="m").svg_data_uri(scale=4),
+    }
+
+
+def totp_view(secret: bytes, login: str) -> dict[str, str]:
+    view = _totp_view(secret, login)
+    assert view is not None
+    return view
+
+
+async def home(request: Request) -> Response:
+    account = viewer(request)
+    if account is not None:
+        return redirect(request, HOME_BY_ROLE[account.role])
+    return render(request, "home.html")

@@ -1,0 +1,40 @@
+"""CSRF protection for forms and the API.
+
+Forms: a random `vault_csrf` cookie (HttpOnly, SameSite=Strict, `__Host-` prefix when Secure)
+and a hidden field holding HMAC(cookie key, "csrf|" + cookie value); both must match. The
+cookie is renewed at login (no fixation).
+API: state-changing requests must carry the header `X-Vault-CSRF: 1`; browsers cannot add a
+custom header cross-site without a CORS preflight, which the service never grants.
+Beside that, the security middleware refuses unsafe requests whose Origin is another site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from vault_service.settings import Settings
+
+FIELD = "csrf_token"
+API_HEADER = "x-vault-csrf"
+
+
+def cookie_name(settings: Settings) -> str:
+    return "__Host-vault_csrf" if settings.secure_cookies else "vault_csrf"
+
+
+def new_cookie_value() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_for(settings: Settings, cookie_value: str) -> str:
+    return hmac.new(
+        settings.cookie_key.encode(), f"csrf|{cookie_value}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def valid(settings: Settings, cookie_value: str | None, submitted: str | None) -> bool:
+    if not cookie_value or not submitted:
+        return False
+    return hmac.compare_digest(token_for(settings, cookie_value), submitted)

@@ -1,0 +1,237 @@
+"""Database schema (SQLAlchemy Core 2) and engine; the same code runs on SQLite and PostgreSQL.
+
+The schema is designed for the next issue too: consent-based shares (with expiry and
+revocation) and their documents, duplicates (signature + QR code), and the hash-chained audit
+journal. Alembic migrations in `migrations/` create it; `migrate()` runs them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+
+metadata = MetaData()
+
+ROLES = ("platform_admin", "structure_admin", "professional", "beneficiary")
+
+structures = Table(
+    "structures",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("max_professionals", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("login", String(80), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("structure_id", String(36), ForeignKey("structures.id"), nullable=True),
+    Column("given_name", String(120), nullable=False),
+    Column("family_name", String(120), nullable=False),
+    Column("birth_date", String(10), nullable=True),
+    # Normalised "family|given|birth date" of beneficiaries: one account per person.
+    Column("identity_key", String(300), nullable=True, unique=True),
+    Column("password_hash", String(200), nullable=True),
+    Column("status", String(20), nullable=False),  # pending | active | disabled
+    Column("session_version", Integer, nullable=False, default=1),
+    Column("totp_secret", Text, nullable=True),  # sealed with the keyring
+    Column("created_by", String(36), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+one_time_codes = Table(
+    "one_time_codes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("purpose", String(20), nullable=False),  # activation | recovery
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("created_by", String(36), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_codes_account", "account_id"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("session_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_sessions_account", "account_id"),
+)
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("lockouts", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("doc_type", String(20), nullable=False),
+    Column("scheme", String(40), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_owner", "owner_id"),
+)
+
+document_versions = Table(
+    "document_versions",
+    metadata,
+    Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("filename", String(200), nullable=False),
+    Column("media_type", String(40), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("storage_name", String(120), nullable=False, unique=True),
+    Column("created_by", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Next issue: consent-based sharing. A share grants a structure or one professional access to
+# chosen documents for one scheme until `expires_at`; `revoked_at` ends it immediately.
+shares = Table(
+    "shares",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("grantee_structure_id", String(36), ForeignKey("structures.id"), nullable=True),
+    Column("grantee_account_id", String(36), ForeignKey("accounts.id"), nullable=True),
+    Column("scheme", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_shares_owner", "owner_id"),
+)
+
+share_documents = Table(
+    "share_documents",
+    metadata,
+    Column("share_id", String(36), ForeignKey("shares.id"), primary_key=True),
+    Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+)
+
+# Next issue: duplicates, a stamped copy signed by the platform and verifiable from a QR code.
+duplicates = Table(
+    "duplicates",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("document_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("issued_by", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("issued_to_structure_id", String(36), ForeignKey("structures.id"), nullable=True),
+    Column("scheme", String(40), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("signing_key_id", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Append-only, hash-chained journal; `audit_head` holds the last hash and is updated in the
+# same transaction as the operation (its row lock serialises writers on PostgreSQL).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(36), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("subject_id", String(36), nullable=True),  # whose data (beneficiary) it concerns
+    Column("object_id", String(36), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_subject", "subject_id"),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("id"),
+)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Engine with the same behaviour on SQLite (foreign keys, WAL) and PostgreSQL."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **kwargs)
+
+
+def migrate(engine: Engine) -> None:
+    """Run every Alembic migration up to head (programmatically, no alembic.ini)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def now() -> datetime:
+    """Current time, aware UTC, truncated to the microsecond (both backends keep it)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes (stored as UTC), PostgreSQL aware ones: normalise."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

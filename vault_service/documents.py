@@ -1,0 +1,375 @@
+"""Encrypted documents: receive (stream, sniff, encrypt), read, rename, delete, versions.
+
+Deposit order: a fresh data key; plaintext streamed through the type sniffer, SHA-256 and the
+chunked AES-GCM writer into a temp file; the type is decided at the end; then fsync + rename
+into place, and only then the database rows (+ audit entry) in one transaction. Any failure
+removes the file, so there is never a half document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from vault_service import audit, crypto
+from vault_service.db import document_versions, documents, now
+from vault_service.filetypes import ACCEPTED, Sniffer
+from vault_service.storage import BlobStore
+
+DOC_TYPES = {
+    "identite": "Identité",
+    "residence": "Résidence et séjour",
+    "ressources": "Ressources et revenus",
+    "famille": "Famille",
+    "sante": "Santé",
+    "logement": "Logement",
+    "autre": "Autre",
+}
+SCHEMES = {
+    "aucun": "Aucun dispositif précis",
+    "rsa": "RSA",
+    "caf-prestations": "Prestations familiales (CAF)",
+    "aide-logement": "Aide au logement",
+    "css": "Complémentaire santé solidaire",
+    "ame": "Aide médicale de l'État",
+    "titre-sejour": "Titre de séjour",
+    "mdph": "Handicap (MDPH)",
+    "apa": "Allocation personnalisée d'autonomie",
+    "domiciliation": "Domiciliation",
+    "insertion-emploi": "Insertion et emploi",
+    "scolarite": "Scolarité",
+}
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Rejected(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def clean_filename(name: str, media_type: str) -> str:
+    """Keep a readable base name, drop any path, control character or dangerous extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*;')
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"\s+", " ", stem).strip(" .-")[:100] or "document"
+    return stem + ACCEPTED[media_type]
+
+
+def clean_title(title: str) -> str:
+    return re.sub(r"\s+", " ", "".join(c for c in title if c.isprintable())).strip()[:200]
+
+
+def context(document_id: str, version: int) -> str:
+    return f"{document_id}|v{version}"
+
+
+@dataclass
+class Incoming:
+    """One upload being received; call `write` per chunk, then `finish`."""
+
+    store: BlobStore
+    keyring: crypto.Keyring
+    document_id: str
+    version: int
+    max_bytes: int
+    filename: str = "document"
+    size: int = 0
+    sha: Any = field(default_factory=hashlib.sha256)
+    sniffer: Sniffer = field(default_factory=Sniffer)
+
+    def __post_init__(self) -> None:
+        self.dek = crypto.new_data_key()
+        self.temp, self.handle = self.store.open_temp()
+        self.writer = crypto.ChunkWriter(
+            self.handle, self.dek, context(self.document_id, self.version)
+        )
+        self.storage_name = BlobStore.new_name()
+        self.published: Path | None = None
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            self.abort()
+            raise TooLarge
+        self.sha.update(data)
+        self.sniffer.feed(data)
+        self.writer.write(data)
+
+    def finish(self) -> dict[str, Any]:
+        """Check the type, publish the file; return the version row values (not yet inserted)."""
+        verdict = self.sniffer.verdict()
+        if verdict.media_type is None:
+            self.abort()
+            raise Rejected(verdict.reason)
+        self.writer.close()
+        self.published = self.store.publish(self.temp, self.handle, self.storage_name)
+        key_id, wrapped = self.keyring.wrap(self.dek, context(self.document_id, self.version))
+        return {
+            "document_id": self.document_id,
+            "version": self.version,
+            "filename": clean_filename(self.filename, verdict.media_type),
+            "media_type": verdict.media_type,
+            "size": self.size,
+            "sha256": self.sha.hexdigest(),
+            "key_id": key_id,
+            "wrapped_key": wrapped,
+            "storage_name": self.storage_name,
+            "created_at": now(),
+        }
+
+    def abort(self) -> None:
+        if self.published is not None:
+            self.store.remove(self.storage_name)
+        else:
+            BlobStore.discard(self.temp, self.handle)
+
+
+def save_new(
+    engine: Engine, incoming: Incoming, owner_id: str, title: str, doc_type: str, scheme: str
+) -> str:
+    values = incoming.finish()
+    try:
+        with engine.begin() as conn:
+            moment = now()
+            conn.execute(
+                insert(documents).values(
+                    id=incoming.document_id,
+                    owner_id=owner_id,
+                    title=clean_title(title) or values["filename"],
+                    doc_type=doc_type,
+                    scheme=scheme,
+                    current_version=1,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            conn.execute(insert(document_versions).values(created_by=owner_id, **values))
+            audit.record(
+                conn,
+                "document.upload",
+                actor_id=owner_id,
+                subject_id=owner_id,
+                object_id=incoming.document_id,
+                detail={"version": 1, "sha256": values["sha256"], "size": values["size"]},
+            )
+    except BaseException:
+        incoming.abort()
+        raise
+    return incoming.document_id
+
+
+def save_version(engine: Engine, incoming: Incoming, owner_id: str) -> int:
+    values = incoming.finish()
+    try:
+        with engine.begin() as conn:
+            updated = conn.execute(
+                update(documents)
+                .where(
+                    documents.c.id == incoming.document_id,
+                    documents.c.owner_id == owner_id,
+                    documents.c.current_version == incoming.version - 1,
+                )
+                .values(current_version=incoming.version, updated_at=now())
+            )
+            if updated.rowcount != 1:
+                raise Rejected("Le document a changé entre-temps : recommencez le dépôt.")
+            conn.execute(insert(document_versions).values(created_by=owner_id, **values))
+            audit.record(
+                conn,
+                "document.version",
+                actor_id=owner_id,
+                subject_id=owner_id,
+                object_id=incoming.document_id,
+                detail={"version": incoming.version, "sha256": values["sha256"]},
+            )
+    except BaseException:
+        incoming.abort()
+        raise
+    return incoming.version
+
+
+def owned(conn: Connection, document_id: str, owner_id: str) -> Any:
+    """The document if it exists AND belongs to `owner_id`; None otherwise (caller: 404)."""
+    return conn.execute(
+        select(documents).where(documents.c.id == document_id, documents.c.owner_id == owner_id)
+    ).first()
+
+
+def list_for(conn: Connection, owner_id: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(
+                documents,
+                document_versions.c.media_type,
+                document_versions.c.size,
+                document_versions.c.filename,
+            )
+            .join(
+                document_versions,
+                (document_versions.c.document_id == documents.c.id)
+                & (document_versions.c.version == documents.c.current_version),
+            )
+            .where(documents.c.owner_id == owner_id)
+            .order_by(documents.c.updated_at.desc(), documents.c.id)
+        )
+    )
+
+
+def versions(conn: Connection, document_id: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(document_versions)
+            .where(document_versions.c.document_id == document_id)
+            .order_by(document_versions.c.version.desc())
+        )
+    )
+
+
+def version_row(conn: Connection, document_id: str, version: int) -> Any:
+    return conn.execute(
+        select(document_versions).where(
+            document_versions.c.document_id == document_id,
+            document_versions.c.version == version,
+        )
+    ).first()
+
+
+def open_plaintext(store: BlobStore, keyring: crypto.Keyring, row: Any) -> Iterator[bytes]:
+    """Authenticated plaintext chunks of a version. The data key is unwrapped and the first
+    chunk decrypted before returning, so a wrong key fails before any byte is sent."""
+    dek = keyring.unwrap(row.key_id, row.wrapped_key, context(row.document_id, row.version))
+    handle: BinaryIO = store.open(row.storage_name)
+    chunks = crypto.iter_decrypt(handle, dek, context(row.document_id, row.version))
+    try:
+        first = next(chunks)
+    except BaseException:
+        handle.close()
+        raise
+
+    def stream() -> Iterator[bytes]:
+        try:
+            yield first
+            yield from chunks
+        finally:
+            handle.close()
+
+    return stream()
+
+
+def rename(
+    conn: Connection, document_id: str, owner_id: str, title: str, doc_type: str, scheme: str
+) -> None:
+    conn.execute(
+        update(documents)
+        .where(documents.c.id == document_id, documents.c.owner_id == owner_id)
+        .values(title=clean_title(title), doc_type=doc_type, scheme=scheme, updated_at=now())
+    )
+    audit.record(
+        conn,
+        "document.rename",
+        actor_id=owner_id,
+        subject_id=owner_id,
+        object_id=document_id,
+        detail={"doc_type": doc_type, "scheme": scheme},
+    )
+
+
+def remove(engine: Engine, store: BlobStore, document_id: str, owner_id: str) -> bool:
+    """Delete rows (with an audit entry) then the files; False if not the owner's."""
+    with engine.begin() as conn:
+        if owned(conn, document_id, owner_id) is None:
+            return False
+        names = [row.storage_name for row in versions(conn, document_id)]
+        conn.execute(
+            delete(document_versions).where(document_versions.c.document_id == document_id)
+        )
+        conn.execute(delete(documents).where(documents.c.id == document_id))
+        audit.record(
+            conn,
+            "document.delete",
+            actor_id=owner_id,
+            subject_id=owner_id,
+            object_id=document_id,
+            detail={"versions": len(names)},
+        )
+    for name in names:
+        store.remove(name)
+    return True
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def rotate_keys(engine: Engine, keyring: crypto.Keyring) -> int:
+    """Re-wrap every data key not under the current KEK; files are untouched."""
+    count = 0
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(document_versions).where(document_versions.c.key_id != keyring.current_id)
+        ).all()
+        for row in rows:
+            kid, wrapped = keyring.rewrap(
+                row.key_id, row.wrapped_key, context(row.document_id, row.version)
+            )
+            conn.execute(
+                update(document_versions)
+                .where(
+                    document_versions.c.document_id == row.document_id,
+                    document_versions.c.version == row.version,
+                )
+                .values(key_id=kid, wrapped_key=wrapped)
+            )
+            count += 1
+        audit.record(
+            conn,
+            "keys.rotate",
+            actor_id=None,
+            detail={"rewrapped": count, "key_id": keyring.current_id},
+        )
+    return count
+
+
+def check_integrity(engine: Engine, store: BlobStore, keyring: crypto.Keyring) -> list[str]:
+    """Decrypt every version and compare its SHA-256; report orphans and the audit chain."""
+    problems: list[str] = []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(document_versions).order_by(
+                document_versions.c.document_id, document_versions.c.version
+            )
+        ).all()
+        problems.extend(audit.verify(conn))
+    known = set()
+    for row in rows:
+        known.add(row.storage_name)
+        label = f"document {row.document_id} version {row.version}"
+        digest = hashlib.sha256()
+        try:
+            for chunk in open_plaintext(store, keyring, row):
+                digest.update(chunk)
+        except FileNotFoundError:
+            problems.append(f"{label} : fichier chiffré manquant ({row.storage_name})")
+            continue
+        except crypto.DecryptionError as error:
+            problems.append(f"{label} : {error}")
+            continue
+        if digest.hexdigest() != row.sha256:
+            problems.append(f"{label} : empreinte SHA-256 différente de celle du dépôt")
+    for orphan in sorted(store.names() - known):
+        problems.append(f"fichier orphelin sans document : {orphan} (supprimable)")
+    return problems

@@ -1,0 +1,174 @@
+"""Settings of the vault, read from environment variables.
+
+Each setting is declared once (variable name, type, default, help text). Secrets have no
+default: a missing or malformed secret stops startup with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable (French / English)."""
+
+
+def parse_keyring(text: str, variable: str = "VAULT_KEYRING") -> dict[str, bytes]:
+    """Parse `id1:base64key,id2:base64key`; the first key is the current one (wraps new keys)."""
+    keys: dict[str, bytes] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        kid, sep, encoded = item.partition(":")
+        if not sep or not kid.isidentifier():
+            raise SettingsError(
+                f"{variable} : l'élément « {item[:12]}… » doit avoir la forme "
+                f"identifiant:clé_base64 "
+                f"(fix: use id:base64key, comma-separated)"
+            )
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise SettingsError(
+                f"{variable} : la clé « {kid} » n'est pas du base64 valide "
+                f"(fix: generate one with `python -m vault_service new-key`)"
+            ) from None
+        if len(key) != 32:
+            raise SettingsError(
+                f"{variable} : la clé « {kid} » fait {len(key)} octets au lieu de 32 (AES-256) "
+                f"(fix: generate one with `python -m vault_service new-key`)"
+            )
+        if kid in keys:
+            raise SettingsError(f"{variable} : l'identifiant de clé « {kid} » est en double")
+        keys[kid] = key
+    if not keys:
+        raise SettingsError(f"{variable} est vide (fix: at least one id:base64key)")
+    return keys
+
+
+def _setting(env: str, help: str, *, secret: bool = False, default: Any = None) -> Any:
+    meta = {"env": env, "help": help, "secret": secret}
+    if secret:
+        return field(metadata=meta, repr=False)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; `Settings.from_env()` reads them from the environment."""
+
+    cookie_key: str = _setting(
+        "VAULT_COOKIE_KEY",
+        "Clé secrète qui signe les cookies de session et les jetons (au moins 32 caractères).",
+        secret=True,
+    )
+    keyring: dict[str, bytes] = _setting(  # noqa: RUF009 (_setting returns a field())
+        "VAULT_KEYRING",
+        "Trousseau des clés de chiffrement de clés (KEK) : id:clé_base64,… ; la première sert "
+        "à chiffrer, les autres seulement à déchiffrer (rotation).",
+        secret=True,
+    )
+    database_url: str = _setting(
+        "VAULT_DATABASE_URL",
+        "Base de données SQLAlchemy : sqlite:///chemin ou postgresql+psycopg://…",
+        default="sqlite:///vault-data/vault.sqlite3",
+    )
+    data_dir: Path = _setting(  # noqa: RUF009 (_setting returns a field())
+        "VAULT_DATA_DIR", "Dossier des fichiers chiffrés.", default=Path("vault-data")
+    )
+    secure_cookies: bool = _setting(
+        "VAULT_SECURE_COOKIES",
+        "Cookies « Secure » et HSTS (désactiver seulement pour http://127.0.0.1 en local).",
+        default=True,
+    )
+    max_upload_bytes: int = _setting(
+        "VAULT_MAX_UPLOAD_BYTES", "Taille maximale d'un document déposé.", default=20 * 1024 * 1024
+    )
+    session_hours: int = _setting("VAULT_SESSION_HOURS", "Durée de vie d'une session.", default=12)
+    activation_days: int = _setting(
+        "VAULT_ACTIVATION_DAYS", "Validité d'un code d'activation imprimé.", default=5
+    )
+    argon2_memory_kib: int = _setting(
+        "VAULT_ARGON2_MEMORY_KIB", "Argon2id : mémoire en Kio (OWASP : 19456).", default=19456
+    )
+    argon2_iterations: int = _setting(
+        "VAULT_ARGON2_ITERATIONS", "Argon2id : nombre de passes (OWASP : 2).", default=2
+    )
+    login_attempts: int = _setting(
+        "VAULT_LOGIN_ATTEMPTS",
+        "Échecs tolérés avant blocage temporaire (le blocage double à chaque récidive).",
+        default=5,
+    )
+
+    @property
+    def current_key_id(self) -> str:
+        return next(iter(self.keyring))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every setting; raise SettingsError naming the first missing or bad variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in overrides:
+                values[f.name] = overrides[f.name]
+                continue
+            name = f.metadata["env"]
+            raw = env.get(name)
+            if raw is None or raw == "":
+                if f.metadata["secret"]:
+                    raise SettingsError(
+                        f"La variable d'environnement {name} est obligatoire et n'a pas de valeur "
+                        f"par défaut ({f.metadata['help']}) / environment variable {name} is "
+                        f"required"
+                    )
+                continue
+            values[f.name] = _convert(f.name, name, raw)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if len(self.cookie_key) < 32:
+            raise SettingsError(
+                "VAULT_COOKIE_KEY doit faire au moins 32 caractères / "
+                "must be at least 32 characters"
+            )
+        if not self.keyring:
+            raise SettingsError("VAULT_KEYRING est vide / is empty")
+        if self.max_upload_bytes <= 0:
+            raise SettingsError("VAULT_MAX_UPLOAD_BYTES doit être positif / must be positive")
+
+
+def _convert(attr: str, name: str, raw: str) -> Any:
+    if attr == "keyring":
+        return parse_keyring(raw, name)
+    if attr == "data_dir":
+        return Path(raw)
+    if attr == "secure_cookies":
+        if raw.lower() in {"1", "true", "oui", "yes"}:
+            return True
+        if raw.lower() in {"0", "false", "non", "no"}:
+            return False
+        raise SettingsError(f"{name} : « {raw} » n'est pas un booléen (true/false)")
+    if attr in {"cookie_key", "database_url"}:
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} : « {raw} » n'est pas un nombre entier") from None
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) of every setting, for `python -m vault_service serve --help`."""
+    rows = []
+    for f in fields(Settings):
+        default = "(secret, obligatoire)" if f.metadata["secret"] else str(f.default)
+        rows.append((f.metadata["env"], default, f.metadata["help"]))
+    return rows

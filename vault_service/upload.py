@@ -1,0 +1,124 @@
+"""Streaming multipart upload: the file part goes straight into the encrypting writer.
+
+No plaintext temp file, no spooling: each chunk read from the socket is sniffed, hashed and
+encrypted. The size limit is enforced while streaming (and up front from Content-Length), so
+an oversized upload is refused with 413 before it is written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from vault_service.documents import Incoming, TooLarge
+
+MAX_FIELD = 4096
+MAX_FIELDS = 20
+OVERHEAD = 64 * 1024  # room for the other form fields and multipart framing
+
+
+class BadUpload(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _State:
+    def __init__(self, begin: Callable[[str], Incoming]) -> None:
+        self.begin = begin
+        self.fields: dict[str, str] = {}
+        self.incoming: Incoming | None = None
+        self.header_name = b""
+        self.header_value = b""
+        self.disposition = b""
+        self.name = ""
+        self.is_file = False
+        self.buffer = bytearray()
+        self.error: Exception | None = None
+
+    def on_part_begin(self) -> None:
+        self.disposition, self.name, self.is_file = b"", "", False
+        self.buffer = bytearray()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if self.header_name.lower() == b"content-disposition":
+            self.disposition = self.header_value
+        self.header_name, self.header_value = b"", b""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self.disposition)
+        self.name = options.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" in options and self.name == "file":
+            if self.incoming is not None:
+                raise BadUpload("Un seul fichier par dépôt.")
+            self.is_file = True
+            self.incoming = self.begin(options[b"filename"].decode("utf-8", "replace"))
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.is_file and self.incoming is not None:
+            self.incoming.write(data[start:end])
+            return
+        self.buffer += data[start:end]
+        if len(self.buffer) > MAX_FIELD:
+            raise BadUpload(f"Le champ « {self.name[:40]} » est trop long.")
+
+    def on_part_end(self) -> None:
+        if not self.is_file and self.name:
+            if len(self.fields) >= MAX_FIELDS:
+                raise BadUpload("Trop de champs dans le formulaire.")
+            self.fields[self.name] = self.buffer.decode("utf-8", "replace")
+
+
+async def receive(
+    request: Request, begin: Callable[[str], Incoming], max_bytes: int
+) -> tuple[dict[str, str], Incoming | None]:
+    """Parse the multipart body; return (text fields, the received file or None).
+
+    Raises TooLarge (→ 413) or BadUpload (→ 400); the partial file is removed in both cases.
+    """
+    content_type = request.headers.get("content-type", "")
+    kind, params = parse_options_header(content_type)
+    if kind != b"multipart/form-data" or b"boundary" not in params:
+        raise BadUpload("Le formulaire doit être envoyé en multipart/form-data.")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes + OVERHEAD:
+        raise TooLarge
+    state = _State(begin)
+    callbacks = {
+        name: getattr(state, name)
+        for name in (
+            "on_part_begin",
+            "on_header_field",
+            "on_header_value",
+            "on_header_end",
+            "on_headers_finished",
+            "on_part_data",
+            "on_part_end",
+        )
+    }
+    parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
+    received = 0
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > max_bytes + OVERHEAD:
+                raise TooLarge
+            parser.write(chunk)
+        parser.finalize()
+    except BaseException as error:
+        if state.incoming is not None:
+            state.incoming.abort()
+        if isinstance(error, TooLarge | BadUpload):
+            raise
+        if isinstance(error, Exception):
+            raise BadUpload("Le formulaire envoyé est mal formé.") from error
+        raise
+    return state.fields, state.incoming

@@ -1,0 +1,200 @@
+"""What every endpoint shares: the services, the viewer, errors, forms and rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from vault_service import csrf, passwords, sessions
+from vault_service.crypto import Keyring
+from vault_service.documents import DOC_TYPES, SCHEMES
+from vault_service.settings import Settings
+from vault_service.storage import BlobStore
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+HOME_BY_ROLE = {
+    "beneficiary": "/documents",
+    "professional": "/pro",
+    "structure_admin": "/structure",
+    "platform_admin": "/admin",
+}
+ROLE_LABELS = {
+    "beneficiary": "Bénéficiaire",
+    "professional": "Professionnel",
+    "structure_admin": "Administrateur de structure",
+    "platform_admin": "Administrateur de la plateforme",
+}
+
+
+@dataclass
+class Vault:
+    """Services of one app instance (no request state lives here)."""
+
+    settings: Settings
+    engine: Engine
+    keyring: Keyring
+    store: BlobStore
+    jinja: Environment
+
+    @property
+    def argon2(self) -> passwords.Argon2Params:
+        return passwords.Argon2Params(
+            memory_kib=self.settings.argon2_memory_kib,
+            iterations=self.settings.argon2_iterations,
+        )
+
+
+def make_jinja() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(DOC_TYPES=DOC_TYPES, SCHEMES=SCHEMES, ROLE_LABELS=ROLE_LABELS)
+    env.filters["size"] = human_size
+    return env
+
+
+def human_size(value: int) -> str:
+    if value < 1024:
+        return f"{value} o"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} Ko".replace(".", ",")
+    return f"{value / 1024 / 1024:.1f} Mo".replace(".", ",")
+
+
+class HTTPError(Exception):
+    """An error for people: status, stable code and French message (pages and API)."""
+
+    def __init__(self, status: int, code: str, message: str, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+def vault(request: Request) -> Vault:
+    service: Vault = request.app.state.vault
+    return service
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def viewer(request: Request) -> Any:
+    """The signed-in account row (or None); resolved once per request."""
+    if "viewer" not in request.state._state:
+        service = vault(request)
+        cookie = request.cookies.get(sessions.cookie_name(service.settings))
+        with service.engine.connect() as conn:
+            found = sessions.resolve(conn, cookie, service.settings)
+        request.state.viewer = found[0] if found else None
+        request.state.session_row = found[1] if found else None
+    return request.state.viewer
+
+
+def require(request: Request, *roles: str) -> Any:
+    """The viewer if their role is allowed; 401/redirect when anonymous, 403 otherwise."""
+    account = viewer(request)
+    if account is None:
+        raise HTTPError(401, "non_connecte", "Connectez-vous pour accéder à cette page.")
+    if roles and account.role not in roles:
+        raise HTTPError(403, "interdit", "Cette page n'est pas accessible avec votre compte.")
+    return account
+
+
+def csrf_value(request: Request) -> str:
+    service = vault(request)
+    existing = request.cookies.get(csrf.cookie_name(service.settings))
+    if existing:
+        return existing
+    if not getattr(request.state, "new_csrf", None):
+        request.state.new_csrf = csrf.new_cookie_value()
+    value: str = request.state.new_csrf
+    return value
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    service = vault(request)
+    cookie = request.cookies.get(csrf.cookie_name(service.settings))
+    if not csrf.valid(service.settings, cookie, submitted):
+        raise HTTPError(
+            403,
+            "csrf",
+            "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez.",
+        )
+
+
+async def form(request: Request) -> dict[str, str]:
+    """A url-encoded form (small), after the CSRF check."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        raise HTTPError(400, "formulaire", "Le formulaire doit être envoyé en url-encoded.")
+    data = await request.form(max_fields=50, max_part_size=64 * 1024)
+    values = {key: value for key, value in data.items() if isinstance(value, str)}
+    check_csrf(request, values.get(csrf.FIELD))
+    return values
+
+
+def finish(request: Request, response: Response) -> Response:
+    """Set the CSRF cookie when a new one was made for this response."""
+    new = getattr(request.state, "new_csrf", None)
+    if new:
+        service = vault(request)
+        response.set_cookie(
+            csrf.cookie_name(service.settings),
+            new,
+            httponly=True,
+            secure=service.settings.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+    return response
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    service = vault(request)
+    account = viewer(request)
+    html = service.jinja.get_template(template).render(
+        request=request,
+        viewer=account,
+        csrf_token=csrf.token_for(service.settings, csrf_value(request)),
+        home=HOME_BY_ROLE.get(account.role, "/") if account is not None else "/",
+        **context,
+    )
+    return finish(request, HTMLResponse(html, status_code=status))
+
+
+def redirect(request: Request, url: str) -> Response:
+    return finish(request, RedirectResponse(url, status_code=303))
+
+
+def api_error(status: int, code: str, message: str, detail: Any = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "detail": detail}}, status_code=status
+    )
+
+
+async def hash_password(request: Request, password: str) -> str:
+    return await run_in_threadpool(passwords.hash_password, password, vault(request).argon2)
+
+
+async def check_password(password: str, stored: str | None) -> bool:
+    return await run_in_threadpool(
+        passwords.verify_password, password, stored or passwords.DUMMY_HASH
+    )
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "inconnu"
