@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
@@ -43,7 +43,8 @@ class Context:
     project: Project
     values: Mapping[ValueKey, float | None]
     study_folder: Path
-    base_url: str = "/"
+    base_url: str = "/"  # prefix of site-relative links (e.g. "../../" from a study page)
+    charts: Mapping[str, str] = field(default_factory=dict)  # indicator id -> chart SVG
 
     def indicator(self, indicator_id: object) -> Indicator:
         for package in self.project.packages:
@@ -161,8 +162,10 @@ def graphique(ctx: Context, args: list[object], kwargs: dict[str, object]) -> st
         f'<td class="nombre">{fmt_number(value, indicator.decimals)}</td></tr>'
         for code, year, value in rows
     )
+    svg = ctx.charts.get(indicator.id, "") if level == "departement" else ""
+    svg = " ".join(svg.split("\n"))  # one raw HTML block: no blank line inside
     return (
-        f'<figure class="graphique-etude" data-indicateur="{escape(indicator.id)}">'
+        f'<figure class="graphique-etude" data-indicateur="{escape(indicator.id)}">{svg}'
         f"<table><caption>{escape(indicator.title)} ({escape(indicator.unit)})</caption>"
         '<thead><tr><th scope="col">Territoire</th><th scope="col">Année</th>'
         f'<th scope="col">Valeur</th></tr></thead><tbody>{body}</tbody></table>'

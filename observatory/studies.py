@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
+from observatory.indicators import compute_series
 from observatory.model import Project, Study
 from observatory.problems import Problem
 from observatory.scenarios import PARAMETERS_FILE, SCENARIOS_FILE, read_cost_model
-from observatory.shortcodes import Context, expand, values_from_project
+from observatory.shortcodes import Context, expand, values_from_series
 
 INDEX = "index.md"
 FENCE = "---"
@@ -390,7 +391,7 @@ def check_studies(project: Project) -> list[Problem]:
     studies, problems = read_studies(
         project.root / "studies", project.root, StudyRefs.from_project(project)
     )
-    values = values_from_project(project)
+    values = values_from_series(tuple(compute_series(project).values()))
     for study in studies:
         _, found = expand(study, Context(project, values, study.path))
         problems.extend(found)
