@@ -159,6 +159,10 @@ def make_manifest(site: Site, previous: dict[str, Any] | None) -> dict[str, Any]
     }
 
 
+def current_manifest(site: Site) -> dict[str, Any]:
+    return make_manifest(site, read_previous(site))
+
+
 def read_previous(site: Site) -> dict[str, Any] | None:
     configured = os.environ.get(PREVIOUS_ENV)
     path = Path(configured) if configured else site.config.datapackages / MANIFEST_PATH
