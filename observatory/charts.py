@@ -218,7 +218,10 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         },
         "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelColor": "#222"},
         "locale": {"number": D3_FORMAT_LOCALE},
+        # no English ARIA descriptions from Vega; the French description labels the chart
+        "aria": False,
     }
+    spec["description"] = alt_text(job)
     return spec
 
 

@@ -1,0 +1,158 @@
+/* Observatoire social et médico-social de Mayotte — interactive charts and maps, on request.
+ *
+ * Progressive enhancement: every page reads without JavaScript (charts and maps are
+ * inline SVG, data are in tables). This script only reveals, next to each chart and map,
+ * a button that loads the interactive version from the site itself (assets/vendor/,
+ * copied from node_modules at build time) — nothing is fetched before the click, and
+ * nothing from another host.
+ *
+ * Markup (observatory/charts.py figure_html, observatory/maps.py leaflet_html):
+ *   <figure data-obs-chart> .obs-chart-static (SVG), script.obs-chart-spec (Vega-Lite
+ *     JSON), button.obs-interactive[hidden]
+ *   <div data-obs-map="ID" data-leaflet-css data-leaflet-js> button.obs-interactive[hidden],
+ *     <template> (folium map: div + script) ; the static map is #ID-svg
+ */
+(function () {
+  "use strict";
+
+  var here = document.currentScript && document.currentScript.src;
+  var vendor = here ? here.replace(/javascripts\/interactive\.js(\?.*)?$/, "vendor/") : "assets/vendor/";
+  var loaded = {};
+
+  function load(url, kind) {
+    if (!loaded[url]) {
+      loaded[url] = new Promise(function (resolve, reject) {
+        var el;
+        if (kind === "css") {
+          el = document.createElement("link");
+          el.rel = "stylesheet";
+          el.href = url;
+        } else {
+          el = document.createElement("script");
+          el.src = url;
+          el.async = false;
+        }
+        el.onload = function () { resolve(); };
+        el.onerror = function () { reject(new Error(url)); };
+        document.head.appendChild(el);
+      });
+    }
+    return loaded[url];
+  }
+
+  function status(host) {
+    var box = host.querySelector(".obs-status");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "obs-status";
+      box.setAttribute("role", "status");
+      host.appendChild(box);
+    }
+    return box;
+  }
+
+  function toggle(button, staticEl, liveEl, labels) {
+    var live = !liveEl.hidden;
+    liveEl.hidden = live;
+    staticEl.hidden = !live;
+    button.textContent = live ? labels[0] : labels[1];
+    button.setAttribute("aria-pressed", live ? "false" : "true");
+  }
+
+  var frLocale = {
+    decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", "\u202f€"],
+    minus: "\u2212", percent: "\u202f%"
+  };
+
+  function enhanceChart(figure) {
+    var button = figure.querySelector(".obs-interactive");
+    var specEl = figure.querySelector(".obs-chart-spec");
+    var staticEl = figure.querySelector(".obs-chart-static");
+    if (!button || !specEl || !staticEl) return;
+    var labels = ["Afficher le graphique interactif", "Revenir au graphique statique"];
+    var liveEl = null;
+    button.hidden = false;
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
+      button.disabled = true;
+      status(figure).textContent = "Chargement du graphique interactif…";
+      Promise.all([
+        load(vendor + "vega/vega.min.js"),
+        load(vendor + "vega-lite/vega-lite.min.js"),
+        load(vendor + "vega-embed/vega-embed.min.js")
+      ]).then(function () {
+        var spec = JSON.parse(specEl.textContent);
+        liveEl = document.createElement("div");
+        liveEl.className = "obs-chart-live";
+        liveEl.hidden = true;
+        staticEl.parentNode.insertBefore(liveEl, staticEl.nextSibling);
+        return window.vegaEmbed(liveEl, spec, {
+          actions: false, renderer: "svg", mode: "vega-lite",
+          formatLocale: frLocale, i18n: { CLICK_TO_VIEW_ACTIONS: "Actions" }
+        });
+      }).then(function () {
+        toggle(button, staticEl, liveEl, labels);
+        status(figure).textContent =
+          "Graphique interactif affiché : survolez les points pour lire les valeurs, " +
+          "faites défiler pour zoomer.";
+      }).catch(function () {
+        status(figure).textContent =
+          "Le graphique interactif n'a pas pu être chargé ; le graphique statique reste affiché.";
+        liveEl = null;
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
+  function runScripts(root) {
+    root.querySelectorAll("script").forEach(function (old) {
+      var s = document.createElement("script");
+      s.textContent = old.textContent;
+      old.parentNode.replaceChild(s, old);
+    });
+  }
+
+  function enhanceMap(box) {
+    var button = box.querySelector(".obs-interactive");
+    var template = box.querySelector("template");
+    var staticEl = document.getElementById(box.getAttribute("data-obs-map") + "-svg");
+    if (!button || !template || !staticEl) return;
+    var labels = ["Afficher la carte interactive", "Revenir à la carte statique"];
+    var liveEl = null;
+    button.hidden = false;
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
+      button.disabled = true;
+      status(box).textContent = "Chargement de la carte interactive…";
+      Promise.all([
+        load(box.getAttribute("data-leaflet-css"), "css"),
+        load(box.getAttribute("data-leaflet-js"))
+      ]).then(function () {
+        liveEl = document.createElement("div");
+        liveEl.className = "obs-leaflet-live";
+        liveEl.hidden = true;
+        liveEl.appendChild(template.content.cloneNode(true));
+        box.insertBefore(liveEl, template);
+        toggle(button, staticEl, liveEl, labels);
+        runScripts(liveEl);
+        status(box).textContent = "Carte interactive affichée : survolez un territoire pour lire sa valeur.";
+      }).catch(function () {
+        status(box).textContent =
+          "La carte interactive n'a pas pu être chargée ; la carte statique reste affichée.";
+        liveEl = null;
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-obs-chart]").forEach(enhanceChart);
+    document.querySelectorAll("[data-obs-map]").forEach(enhanceMap);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
