@@ -1,0 +1,343 @@
+"""The data packages shipped in datapackages/ follow the data contract.
+
+These tests read only the repository: the reference table the packages were built from
+is not available at test time, so a few published figures are asserted directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jsonschema
+import pytest
+from frictionless import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ROOT / "datapackages"
+PROFILE = ROOT / "observatory" / "profile" / "observatory-profile.schema.json"
+THEMES = ROOT / "observatory" / "profile" / "themes.json"
+REFERENCE_PACKAGES = {"territoires", "dispositifs", "partenaires"}
+SECONDARY_MARKERS = (
+    "source secondaire",
+    "cité par",
+    "citée par",
+    "repris par",
+    "reprise par",
+    "rapporté par",
+    "rapportée par",
+)
+OBSERVATION_HEADER = ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note"]
+SOURCE_HEADER = ["id", "organisme", "titre", "url", "millesime", "secondaire", "citation"]
+LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
+
+
+def descriptor(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return data
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+ALL = sorted(p for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file())
+THEME = [p for p in ALL if p.name not in REFERENCE_PACKAGES]
+AVAILABLE = [p for p in THEME if descriptor(p)["observatory"]["status"] == "available"]
+DESIRED = [p for p in THEME if descriptor(p)["observatory"]["status"] == "desired"]
+
+
+def observations(name: str) -> list[dict[str, str]]:
+    return read_csv(PACKAGES / name / "observations.csv")
+
+
+def value(package: str, indicator: str, code: str, year: int) -> dict[str, str]:
+    rows = [
+        r
+        for r in observations(package)
+        if (r["indicateur"], r["code_geo"], r["annee"]) == (indicator, code, str(year))
+    ]
+    assert len(rows) == 1, f"{indicator} {code} {year}: {len(rows)} lignes"
+    return rows[0]
+
+
+def test_the_six_themes_and_the_desired_data_are_shipped() -> None:
+    themes = {t for p in AVAILABLE for t in descriptor(p)["observatory"]["themes"]}
+    assert {"demographie", "logement", "handicap", "personnes_agees", "emploi", "insertion"} <= (
+        themes
+    )
+    desired = {p.name for p in DESIRED}
+    assert {
+        "emploi-chomage-communes",
+        "insertion-rsa-communes",
+        "logement-conditions-communes",
+        "handicap-prestations",
+        "personnes-agees-prestations",
+        "logement-hebergement-urgence",
+    } <= desired
+
+
+@pytest.mark.parametrize("folder", ALL, ids=[p.name for p in ALL])
+def test_descriptor_follows_the_observatory_profile(folder: Path) -> None:
+    schema = json.loads(PROFILE.read_text(encoding="utf-8"))
+    errors = sorted(
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in jsonschema.Draft202012Validator(schema).iter_errors(descriptor(folder))
+    )
+    assert errors == []
+
+
+@pytest.mark.parametrize("folder", ALL, ids=[p.name for p in ALL])
+def test_package_is_valid_for_frictionless(folder: Path) -> None:
+    report = validate(folder / "datapackage.json")
+    assert report.flatten(["type", "message"]) == []
+    assert report.valid
+
+
+@pytest.mark.parametrize("folder", ALL, ids=[p.name for p in ALL])
+def test_package_name_is_its_folder_and_themes_exist(folder: Path) -> None:
+    data = descriptor(folder)
+    theme_ids = {t["id"] for t in json.loads(THEMES.read_text(encoding="utf-8"))}
+    assert data["name"] == folder.name
+    assert set(data["observatory"]["themes"]) <= theme_ids
+
+
+@pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
+def test_available_package_has_the_two_contract_resources(folder: Path) -> None:
+    data = descriptor(folder)
+    assert [(r["name"], r["path"]) for r in data["resources"]] == [
+        ("observations", "observations.csv"),
+        ("sources", "sources.csv"),
+    ]
+    assert data["licenses"][0]["name"] == "etalab-2.0"
+    fields = data["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields] == OBSERVATION_HEADER
+    assert all(f["title"] and f["description"] for f in fields)
+    schema = data["resources"][0]["schema"]
+    assert schema["primaryKey"] == ["indicateur", "code_geo", "annee"]
+    assert schema["foreignKeys"] == [
+        {"fields": "source", "reference": {"resource": "sources", "fields": "id"}}
+    ]
+
+
+@pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
+def test_csv_files_are_utf8_without_bom_with_unix_newlines(folder: Path) -> None:
+    for name, header in (("observations.csv", OBSERVATION_HEADER), ("sources.csv", SOURCE_HEADER)):
+        raw = (folder / name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf")
+        assert b"\r\n" not in raw
+        assert raw.decode("utf-8").splitlines()[0].split(",") == header
+
+
+@pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
+def test_every_row_has_a_declared_indicator_and_a_known_source(folder: Path) -> None:
+    data = descriptor(folder)
+    declared = {i["id"] for i in data["observatory"]["indicators"] if i.get("status") != "desired"}
+    sources = {s["id"] for s in read_csv(folder / "sources.csv")}
+    rows = read_csv(folder / "observations.csv")
+    assert rows
+    assert {r["indicateur"] for r in rows} == declared
+    assert {r["source"] for r in rows} <= sources
+    unused = sources - {r["source"] for r in rows}
+    assert unused == set()
+
+
+@pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
+def test_rows_are_sorted_and_keys_unique(folder: Path) -> None:
+    rows = read_csv(folder / "observations.csv")
+    keys = [
+        (r["indicateur"], LEVEL_ORDER[r["niveau"]], r["code_geo"], int(r["annee"])) for r in rows
+    ]
+    assert keys == sorted(keys)
+    assert len({(k[0], k[2], k[3]) for k in keys}) == len(keys)
+
+
+@pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
+def test_second_hand_sources_are_flagged(folder: Path) -> None:
+    for source in read_csv(folder / "sources.csv"):
+        organisation = source["organisme"].lower()
+        second_hand = any(m in organisation for m in SECONDARY_MARKERS) or "afp" in organisation
+        assert source["secondaire"] == ("true" if second_hand else "false"), source["id"]
+        assert source["citation"].strip(), source["id"]
+        assert source["url"].startswith(("http://", "https://")), source["id"]
+
+
+@pytest.mark.parametrize("folder", DESIRED, ids=[p.name for p in DESIRED])
+def test_desired_package_declares_the_need_and_no_rows(folder: Path) -> None:
+    data = descriptor(folder)
+    assert data["resources"] == []
+    assert data["observatory"]["desired"]["needed"]
+    assert data["observatory"]["desired"]["likely_producer"]
+    assert data["observatory"]["desired"]["legal_constraints"]
+    assert data["observatory"]["governance"]["gdpr"] in {"none", "aggregated"}
+    assert {i["status"] for i in data["observatory"]["indicators"]} == {"desired"}
+    assert not (folder / "observations.csv").exists()
+
+
+def test_indicator_ids_are_unique_across_packages() -> None:
+    where: dict[str, list[str]] = defaultdict(list)
+    for folder in ALL:
+        for indicator in descriptor(folder)["observatory"].get("indicators", []):
+            where[indicator["id"]].append(folder.name)
+    assert {i: p for i, p in where.items() if len(p) > 1} == {}
+    assert len(where) > 100
+
+
+def membership() -> dict[str, str]:
+    return {
+        r["code"]: r["code_epci"]
+        for r in read_csv(PACKAGES / "territoires" / "territoires.csv")
+        if r["niveau"] == "commune"
+    }
+
+
+@pytest.mark.parametrize(
+    ("indicator", "totals"),
+    [
+        ("population_municipale", {2007: 186452, 2012: 212645, 2017: 256518}),
+        ("population_totale", {2007: 186729, 2012: 217091, 2017: 262895}),
+    ],
+)
+def test_legal_populations_add_up(indicator: str, totals: dict[int, int]) -> None:
+    rows = [
+        r for r in observations("demographie-populations-legales") if r["indicateur"] == indicator
+    ]
+    epci_of = membership()
+    for year, total in totals.items():
+        communes = {
+            r["code_geo"]: int(r["valeur"])
+            for r in rows
+            if r["niveau"] == "commune" and r["annee"] == str(year)
+        }
+        assert sorted(communes) == sorted(epci_of)
+        assert sum(communes.values()) == total
+        assert value("demographie-populations-legales", indicator, "976", year)["valeur"] == str(
+            total
+        )
+        for epci in (r for r in rows if r["niveau"] == "epci" and r["annee"] == str(year)):
+            members = [v for c, v in communes.items() if epci_of[c] == epci["code_geo"]]
+            assert sum(members) == int(epci["valeur"]), epci["code_geo"]
+    assert len([r for r in rows if r["niveau"] == "epci"]) == 5
+
+
+def test_legal_populations_declare_sum_aggregation() -> None:
+    data = descriptor(PACKAGES / "demographie-populations-legales")
+    aggregation = {i["id"]: i["aggregation"] for i in data["observatory"]["indicators"]}
+    assert aggregation == {"population_municipale": "sum", "population_totale": "sum"}
+
+
+@pytest.mark.parametrize(
+    ("package", "indicator", "code", "year", "expected"),
+    [
+        ("demographie-populations-legales", "population_municipale", "97611", 2017, "71437"),
+        ("demographie-populations-legales", "population_municipale", "200060457", 2017, "87285"),
+        ("emploi-chomage", "taux_chomage_bit", "976", 2022, "34"),
+        ("emploi-chomage", "taux_chomage_bit", "976", 2023, "37"),
+        ("emploi-chomage", "demandeurs_emploi_categorie_a_fin_annee", "976", 2022, "16835"),
+        ("insertion-formation", "foyers_allocataires_rsa", "976", 2022, "4229"),
+        ("insertion-formation", "montant_forfaitaire_rsa_personne_seule", "976", 2022, "287.76"),
+        ("handicap-autonomie", "personnes_15plus_en_situation_de_handicap", "976", 2021, "22000"),
+        ("personnes-agees", "part_seniors_60plus_en_perte_autonomie", "976", 2021, "7"),
+        ("logement-conditions", "residences_principales", "976", 2017, "63100"),
+        ("logement-conditions", "part_residences_principales_en_tole", "976", 2017, "38"),
+        ("demographie-indicateurs", "indicateur_conjoncturel_fecondite", "976", 2023, "4.5"),
+    ],
+)
+def test_known_published_figures(
+    package: str, indicator: str, code: str, year: int, expected: str
+) -> None:
+    assert value(package, indicator, code, year)["valeur"] == expected
+
+
+def test_unemployment_revision_keeps_both_2016_values_apart() -> None:
+    before = value("emploi-chomage", "taux_chomage_bit_avant_revision", "976", 2016)
+    after = value("emploi-chomage", "taux_chomage_bit", "976", 2016)
+    assert (before["valeur"], after["valeur"]) == ("27.1", "30")
+    assert before["source"] != after["source"]
+    assert "avant la révision" in before["note"]
+    assert "27,1 %" in after["note"]
+    indicators = {
+        i["id"]: i for i in descriptor(PACKAGES / "emploi-chomage")["observatory"]["indicators"]
+    }
+    for ident in ("taux_chomage_bit", "taux_chomage_bit_avant_revision"):
+        assert "Rupture de série" in indicators[ident]["comparability"]
+
+
+def test_values_written_in_words_say_so() -> None:
+    row = value("logement-conditions", "part_logements_sans_electricite", "976", 2017)
+    assert row["valeur"] == "10"
+    assert (
+        row["note"] == "Valeur écrite en toutes lettres dans la source (« un logement sur dix »)."
+    )
+
+
+def test_share_of_dwellings_and_of_main_residences_stay_apart() -> None:
+    indicators = {
+        i["id"]: i
+        for i in descriptor(PACKAGES / "logement-conditions")["observatory"]["indicators"]
+    }
+    assert indicators["part_logements_en_tole"]["unit"] == "% des logements"
+    assert indicators["part_residences_principales_en_tole"]["unit"] == (
+        "% des résidences principales"
+    )
+
+
+def test_schemes_point_to_existing_themes_packages_and_indicators() -> None:
+    packages = {p.name for p in ALL}
+    indicators = {i["id"] for p in ALL for i in descriptor(p)["observatory"].get("indicators", [])}
+    theme_ids = {t["id"] for t in json.loads(THEMES.read_text(encoding="utf-8"))}
+    schemes = read_csv(PACKAGES / "dispositifs" / "dispositifs.csv")
+    assert {"rsa", "aah", "pch", "apa", "hebergement-urgence", "rsma"} <= {s["id"] for s in schemes}
+    for scheme in schemes:
+        assert scheme["domaine"] in theme_ids, scheme["id"]
+        assert set(scheme["paquets"].split()) <= packages, scheme["id"]
+        assert set(scheme["indicateurs"].split()) <= indicators, scheme["id"]
+        assert scheme["url"].startswith("https://"), scheme["id"]
+    rsa = next(s for s in schemes if s["id"] == "rsa")
+    assert "287,76 euros" in rsa["specificite_mayotte"]
+
+
+@functools.cache
+def generator() -> ModuleType:
+    """The generator script, loaded as a module (it is not part of the package)."""
+    path = ROOT / "scripts" / "make_theme_packages.py"
+    spec = importlib.util.spec_from_file_location("make_theme_packages", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2017", (2017, "")),
+        ("2023-01-01", (2023, "Au 1er janvier 2023.")),
+        ("2022-10-31", (2022, "Au 31 octobre 2022.")),
+        ("2022-T3", (2022, "Moyenne du 3e trimestre 2022.")),
+        ("2024-T1", (2024, "Moyenne du 1er trimestre 2024.")),
+        ("2022-04", (2022, "Valeur d'avril 2022.")),
+        ("2012-2017", (2017, "Période 2012-2017 (rangée à l'année de fin).")),
+    ],
+)
+def test_generator_turns_reference_periods_into_years_and_notes(
+    raw: str, expected: tuple[int, str]
+) -> None:
+    assert generator().parse_year(raw) == expected
+
+
+def test_generator_flags_second_hand_sources() -> None:
+    module = generator()
+    assert module.is_secondary("INSEE (cité par IEDOM)")
+    assert module.is_secondary("INSEE (RP 2017, AFP)")
+    assert not module.is_secondary("INSEE (avec le CESEM)")
+    assert not module.is_secondary("INSEE via Etalab/DINUM (@etalab/decoupage-administratif)")
