@@ -1,0 +1,255 @@
+"""The built site in real Chromium: pages, charts, maps, search, downloads, offline, axe.
+
+The site is built once per session from the repository's data (``python build.py
+build``) and served on 127.0.0.1; every request to another host is aborted and
+recorded, and each test asserts there was none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+from tests.e2e.conftest import axe_serious
+
+pytestmark = pytest.mark.e2e
+
+Page = Any
+OpenPage = Callable[..., Any]
+
+
+# Which pages: found in the built site, the same on every run --------------------------------
+
+
+def _pages(dist: Path, folder: str) -> list[Path]:
+    return sorted(p for p in (dist / folder).glob("*/index.html"))
+
+
+def _url(dist: Path, page: Path) -> str:
+    return page.parent.relative_to(dist).as_posix() + "/"
+
+
+@pytest.fixture(scope="session")
+def pages(built_site: Path) -> dict[str, str]:
+    """Home, a theme dashboard, an indicator page with chart and map, a commune portrait."""
+    indicators = _pages(built_site, "indicateurs")
+    with_map = [p for p in indicators if "obs-map-svg" in p.read_text(encoding="utf-8")]
+    with_chart = [p for p in indicators if "obs-chart-svg" in p.read_text(encoding="utf-8")]
+    both = [p for p in with_map if p in with_chart]
+    themes = [
+        p for p in _pages(built_site, "themes") if "obs-chart-svg" in p.read_text(encoding="utf-8")
+    ]
+    communes = [
+        p for p in _pages(built_site, "territoires") if re.fullmatch(r"976\d\d", p.parent.name)
+    ]
+    assert both, "aucune page d'indicateur n'a à la fois un graphique et une carte"
+    assert themes, "aucun tableau de bord thématique n'a de graphique"
+    assert communes, "aucun portrait de commune"
+    return {
+        "accueil": "",
+        "theme": _url(built_site, themes[0]),
+        "indicateur": _url(built_site, both[0]),
+        "commune": _url(built_site, communes[0]),
+    }
+
+
+def goto(page: Page, site_url: str, path: str) -> Page:
+    response = page.goto(urljoin(site_url, path), wait_until="load")
+    assert response is not None and response.ok, f"{path} : HTTP {response and response.status}"
+    return page
+
+
+# Pages, charts and maps ------------------------------------------------------------------------
+
+
+def test_pages_load_in_french_with_charts_and_map(
+    open_page: OpenPage, site_url: str, pages: dict[str, str]
+) -> None:
+    page = open_page()
+    for name, path in pages.items():
+        goto(page, site_url, path)
+        assert page.get_attribute("html", "lang") == "fr", name
+        assert page.locator("h1").first.is_visible(), name
+    goto(page, site_url, pages["indicateur"])
+    chart = page.locator("figure.obs-chart svg.obs-chart-svg").first
+    assert chart.is_visible()
+    assert chart.get_attribute("role") == "img"
+    assert chart.locator("title").first.text_content().startswith("Graphique ")
+    assert chart.bounding_box()["height"] > 50
+    static_map = page.locator("svg.obs-map-svg").first
+    assert static_map.is_visible()
+    assert static_map.locator("path.obs-map-area").count() >= 5
+    assert static_map.bounding_box()["height"] > 100
+    assert re.match(
+        r"Classes par (quantiles|seuils naturels de Jenks) \(\d classes\)|Une seule classe",
+        page.locator(".obs-map-method").first.text_content(),
+    )
+    assert page.external == []
+
+
+def test_without_javascript_every_chart_and_table_is_there(
+    open_page: OpenPage, site_url: str, pages: dict[str, str], built_site: Path
+) -> None:
+    page = open_page(javascript=False)
+    for name, path in pages.items():
+        goto(page, site_url, path)
+        source = (built_site / path / "index.html").read_text(encoding="utf-8")
+        charts = page.locator("svg.obs-chart-svg")
+        assert charts.count() == source.count('class="marks obs-chart-svg"'), name
+        for i in range(charts.count()):
+            assert charts.nth(i).is_visible(), f"{name} : graphique {i} invisible sans JavaScript"
+        tables = page.locator("table")
+        for i in range(tables.count()):
+            assert tables.nth(i).is_visible(), f"{name} : tableau {i} invisible sans JavaScript"
+        # buttons for the interactive versions stay hidden without JavaScript
+        buttons = page.locator("button.obs-interactive")
+        assert all(not buttons.nth(i).is_visible() for i in range(buttons.count())), name
+    goto(page, site_url, pages["indicateur"])
+    assert page.locator("table").count() >= 1
+    assert page.locator("svg.obs-map-svg").first.is_visible()
+    assert page.external == []
+
+
+def test_interactive_versions_load_from_the_site_only_when_asked(
+    open_page: OpenPage, site_url: str, pages: dict[str, str]
+) -> None:
+    page = open_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    goto(page, site_url, pages["indicateur"])
+    assert [u for u in requested if "/vendor/" in u] == []  # nothing before the click
+    button = page.get_by_role("button", name="Afficher le graphique interactif").first
+    assert button.is_visible()
+    button.click()
+    page.locator(".obs-chart-live svg").first.wait_for(state="visible", timeout=20000)
+    assert page.locator(".obs-chart-static").first.is_hidden()
+    assert page.get_by_role("button", name="Revenir au graphique statique").first.is_visible()
+    map_button = page.get_by_role("button", name="Afficher la carte interactive").first
+    map_button.click()
+    page.locator(".obs-leaflet-live .leaflet-container path").first.wait_for(timeout=20000)
+    vendor = sorted({u.split("/vendor/", 1)[1] for u in requested if "/vendor/" in u})
+    assert vendor == [
+        "leaflet/leaflet.css",
+        "leaflet/leaflet.js",
+        "vega-embed/vega-embed.min.js",
+        "vega-lite/vega-lite.min.js",
+        "vega/vega.min.js",
+    ]
+    assert all(u.startswith(site_url) for u in requested)
+    assert page.external == []
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+def test_search_finds_an_indicator_by_a_french_word(
+    open_page: OpenPage, site_url: str, pages: dict[str, str]
+) -> None:
+    page = open_page()
+    goto(page, site_url, pages["indicateur"])
+    title = page.locator("h1").first.text_content().strip()
+    word = max(re.findall(r"[A-Za-zÀ-ÿ]{5,}", title), key=len)
+    goto(page, site_url, "")
+    page.locator("label[for=__search]").first.click()
+    page.locator("input[data-md-component=search-query]").fill(word.lower())
+    hit = page.locator(".md-search-result__item a[href*='indicateurs/']").first
+    hit.wait_for(timeout=20000)
+    assert word.lower() in hit.text_content().lower()
+    assert page.external == []
+
+
+# Downloads ------------------------------------------------------------------------------------
+
+
+def _french_number(text: str) -> float | None:
+    """« 1 234,5 % » -> 1234.5 ; None when the cell holds no number."""
+    cleaned = re.sub(r"[\s\u202f\u00a0]", "", text).replace("\u2212", "-")
+    match = re.match(r"-?\d+(,\d+)?", cleaned)
+    return float(match.group(0).replace(",", ".")) if match else None
+
+
+def _same(shown: str, raw: Any) -> bool:
+    shown = shown.strip()
+    if raw in (None, ""):
+        return _french_number(shown) is None and shown != "secret statistique"
+    if raw == "secret statistique":
+        return shown == "secret statistique"
+    value = _french_number(shown)
+    if value is None:
+        return False
+    decimals = len(shown.split(",")[1].split()[0]) if "," in shown else 0
+    return bool(abs(float(raw) - value) <= 0.5 * 10**-decimals + 1e-9)
+
+
+def test_downloads_match_the_table_shown(
+    open_page: OpenPage, site_url: str, pages: dict[str, str]
+) -> None:
+    page = open_page()
+    goto(page, site_url, pages["indicateur"])
+    table = page.locator(".obs-table table").first
+    header = [t.strip() for t in table.locator("thead th").all_text_contents()]
+    shown = [
+        [c.strip() for c in row.locator("th, td").all_text_contents()]
+        for row in table.locator("tbody tr").all()
+    ]
+    links = {
+        a.text_content().strip(): a.get_attribute("href")
+        for a in page.locator(".obs-downloads a").all()
+    }
+    assert set(links) == {"CSV", "JSON", "Excel (XLSX)"}
+
+    def fetch(href: str) -> bytes:
+        response = page.request.get(urljoin(page.url, href))
+        assert response.ok, href
+        body: bytes = response.body()
+        return body
+
+    rows = list(csv.reader(io.StringIO(fetch(links["CSV"]).decode("utf-8"))))
+    assert rows[0] == header
+    assert len(rows) - 1 == len(shown)
+    for shown_row, csv_row in zip(shown, rows[1:], strict=True):
+        assert shown_row[:3] == csv_row[:3]
+        for cell, raw in zip(shown_row[3:], csv_row[3:], strict=True):
+            assert _same(cell, raw), f"{csv_row[:2]} : affiché « {cell} », CSV « {raw} »"
+
+    data = json.loads(fetch(links["JSON"]))
+    assert data["colonnes"] == header
+    assert [[("" if v is None else str(v)) for v in r[:3]] for r in data["lignes"]] == [
+        r[:3] for r in rows[1:]
+    ]
+    for json_row, csv_row in zip(data["lignes"], rows[1:], strict=True):
+        for value, raw in zip(json_row[3:], csv_row[3:], strict=True):
+            if raw in ("", "secret statistique"):
+                assert value in (None, raw)
+            else:
+                assert abs(float(value) - float(raw)) < 1e-9
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(io.BytesIO(fetch(links["Excel (XLSX)"])), read_only=True)
+    sheet = book.worksheets[0]
+    cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(cells) if [str(c) for c in r[: len(header)]] == header)
+    xlsx_rows = cells[start + 1 : start + 1 + len(shown)]
+    assert [[str(c) for c in r[:2]] for r in xlsx_rows] == [r[:2] for r in rows[1:]]
+    assert page.external == []
+
+
+# Accessibility --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["accueil", "theme", "indicateur", "commune"])
+def test_axe_finds_no_serious_violation(
+    open_page: OpenPage, site_url: str, pages: dict[str, str], name: str
+) -> None:
+    page = open_page()
+    goto(page, site_url, pages[name])
+    assert axe_serious(page) == []
+    assert page.external == []
