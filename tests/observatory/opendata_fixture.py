@@ -1,0 +1,95 @@
+"""Writes the synthetic fixture project's package to disk (descriptor + CSV), so that the
+open-data stage can copy, hash and zip real files. Values are synthetic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from observatory.model import Project
+from observatory.plan import Site
+from tests.observatory.test_pipeline_project import fixture_config, fixture_project
+
+FIELDS: list[dict[str, Any]] = [
+    {"name": "indicateur", "type": "string", "constraints": {"required": True}},
+    {"name": "niveau", "type": "string", "constraints": {"required": True}},
+    {"name": "code_geo", "type": "string", "constraints": {"required": True}},
+    {"name": "annee", "type": "integer", "constraints": {"required": True}},
+    {"name": "valeur", "type": "number"},
+    {"name": "source", "type": "string", "constraints": {"required": True}},
+    {"name": "note", "type": "string"},
+]
+SOURCE_FIELDS: list[dict[str, Any]] = [
+    {"name": n, "type": "boolean" if n == "secondaire" else "string"}
+    for n in ("id", "organisme", "titre", "url", "millesime", "secondaire", "citation")
+]
+
+
+def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write_packages(project: Project) -> None:
+    for package in project.packages:
+        package.path.mkdir(parents=True, exist_ok=True)
+        ids = {i.id for i in package.indicators}
+        rows = [
+            [o.indicator, o.level, o.code, o.year, "" if o.value is None else o.value, o.source, ""]
+            for o in sorted(project.observations, key=lambda o: (o.indicator, o.code, o.year))
+            if o.indicator in ids
+        ]
+        (package.path / "observations.csv").write_text(
+            _csv([f["name"] for f in FIELDS], rows), encoding="utf-8"
+        )
+        sources = [
+            [s.id, s.organisation, s.title, s.url, s.vintage, str(s.secondary).lower(), s.quote]
+            for s in package.sources
+        ]
+        (package.path / "sources.csv").write_text(
+            _csv([f["name"] for f in SOURCE_FIELDS], sources), encoding="utf-8"
+        )
+        descriptor = {
+            "name": package.id,
+            "title": package.title,
+            "description": package.description,
+            "licenses": [{"name": n, "path": p} for n, p in package.licenses],
+            "resources": [
+                {
+                    "name": "observations",
+                    "path": "observations.csv",
+                    "profile": "tabular-data-resource",
+                    "schema": {
+                        "fields": FIELDS,
+                        "foreignKeys": [
+                            {
+                                "fields": "source",
+                                "reference": {"resource": "sources", "fields": "id"},
+                            }
+                        ],
+                    },
+                },
+                {
+                    "name": "sources",
+                    "path": "sources.csv",
+                    "profile": "tabular-data-resource",
+                    "schema": {"fields": SOURCE_FIELDS, "primaryKey": ["id"]},
+                },
+            ],
+        }
+        (package.path / "datapackage.json").write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+
+
+def fixture_site(root: Path) -> Site:
+    project = fixture_project(root)
+    write_packages(project)
+    return Site(project=project, config=fixture_config(root), release="2026-11-15")

@@ -1,0 +1,152 @@
+"""The DCAT catalogue parses with rdflib and carries what DCAT-AP 2.1.1 and data.gouv.fr need."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from observatory.dcat import SPDX, typed_date
+from observatory.opendata import produce
+from observatory.plan import Output
+from tests.observatory.opendata_fixture import fixture_site
+
+SITE = "http://localhost:8000/"
+
+
+@pytest.fixture
+def outputs(tmp_path: Path) -> dict[str, bytes]:
+    site = fixture_site(tmp_path)
+    return {o.path: o.content for o in produce(site) if isinstance(o, Output)}
+
+
+@pytest.fixture
+def graph(outputs: dict[str, bytes]) -> Graph:
+    return Graph().parse(data=outputs["catalogue.ttl"].decode(), format="turtle")
+
+
+def one(graph: Graph, subject: Any, predicate: Any) -> Any:
+    values = list(graph.objects(subject, predicate))
+    assert len(values) == 1, (subject, predicate, values)
+    return values[0]
+
+
+def test_catalogue_has_title_description_publisher(graph: Graph) -> None:
+    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
+    assert str(one(graph, catalog, DCTERMS.title)) == (
+        "Observatoire social et médico-social de Mayotte"
+    )
+    assert str(one(graph, catalog, DCTERMS.description)).startswith("Données publiques")
+    publisher = one(graph, catalog, DCTERMS.publisher)
+    assert (publisher, RDF.type, FOAF.Agent) in graph
+    assert one(graph, publisher, FOAF.name) == Literal(
+        "Observatoire social et médico-social de Mayotte", lang="fr"
+    )
+    assert one(graph, catalog, DCTERMS.modified) == Literal("2026-11-15", datatype=XSD.date)
+
+
+def test_every_dataset_carries_the_required_properties(graph: Graph) -> None:
+    datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
+    assert len(datasets) == 1
+    (ds,) = datasets
+    assert one(graph, ds, DCTERMS.identifier) == Literal("observatoire-social-mayotte/fictif")
+    assert one(graph, ds, DCTERMS.title) == Literal("Paquet fictif", lang="fr")
+    assert str(one(graph, ds, DCTERMS.description)) == "Données synthétiques pour les tests."
+    assert Literal("Insertion et formation professionnelle", lang="fr") in set(
+        graph.objects(ds, DCAT.keyword)
+    )
+    assert one(graph, ds, DCTERMS.accrualPeriodicity) == URIRef(
+        "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
+    )
+    assert one(graph, ds, DCTERMS.license) == URIRef(
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    )
+    assert one(graph, ds, DCAT.landingPage) == URIRef(SITE + "catalogue/donnees/fictif/")
+    assert one(graph, ds, DCTERMS.issued) == Literal("2026-11-15", datatype=XSD.date)
+    assert one(graph, ds, DCTERMS.modified) == Literal("2026-11-15", datatype=XSD.date)
+    period = one(graph, ds, DCTERMS.temporal)
+    assert one(graph, period, DCAT.startDate) == Literal("2019-01-01", datatype=XSD.date)
+    assert one(graph, period, DCAT.endDate) == Literal("2021-12-31", datatype=XSD.date)
+    assert (one(graph, ds, DCTERMS.publisher), RDF.type, FOAF.Agent) in graph
+
+
+def test_one_distribution_per_file(graph: Graph, outputs: dict[str, bytes]) -> None:
+    (ds,) = graph.subjects(RDF.type, DCAT.Dataset)
+    dists = list(graph.objects(ds, DCAT.distribution))
+    urls = sorted(str(one(graph, d, DCAT.downloadURL)) for d in dists)
+    assert urls == [
+        SITE + "donnees/fictif/datapackage.json",
+        SITE + "donnees/fictif/observations.csv",
+        SITE + "donnees/fictif/observations.schema.json",
+        SITE + "donnees/fictif/sources.csv",
+        SITE + "donnees/fictif/sources.schema.json",
+    ]
+    for dist in dists:
+        url = str(one(graph, dist, DCAT.downloadURL))
+        content = outputs[url.removeprefix(SITE)]
+        assert one(graph, dist, DCAT.accessURL) == URIRef(url)
+        size = one(graph, dist, DCAT.byteSize)
+        assert isinstance(size, Literal) and size.datatype == XSD.decimal
+        assert size.toPython() == len(content)
+        checksum = one(graph, dist, SPDX.checksum)
+        assert one(graph, checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha1
+        assert one(graph, checksum, SPDX.checksumValue) == Literal(
+            hashlib.sha1(content).hexdigest(), datatype=XSD.hexBinary
+        )
+        assert str(one(graph, dist, DCAT.mediaType)).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+        assert one(graph, dist, DCTERMS.conformsTo) is not None
+    csv_dist = URIRef(SITE + "donnees/fictif/observations.csv#distribution")
+    assert one(graph, csv_dist, DCTERMS.conformsTo) == URIRef(
+        SITE + "donnees/fictif/observations.schema.json"
+    )
+    assert one(graph, csv_dist, DCAT.mediaType) == URIRef(
+        "https://www.iana.org/assignments/media-types/text/csv"
+    )
+
+
+def test_no_blank_nodes_and_jsonld_is_the_same_graph(
+    graph: Graph, outputs: dict[str, bytes]
+) -> None:
+    assert not [t for t in graph for term in t if not isinstance(term, URIRef | Literal)]
+    other = Graph().parse(data=outputs["catalogue.jsonld"].decode(), format="json-ld")
+    assert len(other) == len(graph)
+    assert normal(other) == normal(graph)
+
+
+def normal(graph: Graph) -> set[tuple[object, ...]]:
+    """Triples with literals compared by value (Turtle writes 226 as 226.0)."""
+    return {
+        (s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o)
+        for s, p, o in graph
+    }
+
+
+def test_output_is_byte_identical_between_runs(tmp_path: Path) -> None:
+    first = {
+        o.path: o.content for o in produce(fixture_site(tmp_path / "a")) if isinstance(o, Output)
+    }
+    second = {
+        o.path: o.content for o in produce(fixture_site(tmp_path / "b")) if isinstance(o, Output)
+    }
+    assert first.keys() == second.keys()
+    for path in ("catalogue.ttl", "catalogue.jsonld", "donnees/donnees-observatoire-mayotte.zip"):
+        assert first[path] == second[path], path
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype"),
+    [("2026-11-15", XSD.date), ("2026-11", XSD.gYearMonth), ("2026", XSD.gYear)],
+)
+def test_typed_dates(value: str, datatype: URIRef) -> None:
+    assert typed_date(value) == Literal(value, datatype=datatype)
+
+
+def test_untyped_date_is_refused() -> None:
+    with pytest.raises(ValueError, match="date de publication invalide : '15/11/2026'"):
+        typed_date("15/11/2026")
