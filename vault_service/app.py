@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vault_service import account_pages, api, auth, document_pages, staff_pages
+from vault_service import account_pages, api, auth, csrf, document_pages, staff_pages
 from vault_service.crypto import Keyring
 from vault_service.db import make_engine
 from vault_service.settings import Settings
@@ -87,7 +87,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class SecurityHeaders:
-    """Strict headers on every response; unsafe requests from another site are refused."""
+    """Strict headers on every response. Unsafe requests are refused (403) when they come from
+    another site (Origin / Sec-Fetch-Site), and on /api/ when the CSRF header is missing."""
 
     def __init__(self, app: ASGIApp, secure: bool) -> None:
         self.app = app
@@ -98,15 +99,23 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        path = scope["path"]
+        refusal = None
         if scope["method"] in UNSAFE and self._cross_site(headers):
-            path = scope["path"]
-            message = "Requête refusée : elle vient d'un autre site."
+            refusal = ("origine", "Requête refusée : elle vient d'un autre site.")
+        elif (
+            scope["method"] in UNSAFE
+            and path.startswith("/api/")
+            and headers.get(csrf.API_HEADER) != "1"
+        ):
+            refusal = ("csrf", "En-tête X-Vault-CSRF: 1 manquant sur une requête qui modifie.")
+        if refusal is not None:
             response = (
-                api_error(403, "origine", message)
+                api_error(403, *refusal)
                 if path.startswith("/api/")
-                else Response(message, status_code=403, media_type="text/plain; charset=utf-8")
+                else Response(refusal[1], status_code=403, media_type="text/plain; charset=utf-8")
             )
-            await response(scope, receive, self._wrap(send, scope["path"]))
+            await response(scope, receive, self._wrap(send, path))
             return
         await self.app(scope, receive, self._wrap(send, scope["path"]))
 

@@ -1,0 +1,179 @@
+"""Every route × every actor → expected status. A route missing from the table fails the test.
+
+Requests carry a valid CSRF token (forms) or header (API) and minimal data, so the status shows
+the access decision (or a validation error for those allowed), without side effects except
+on sacrificial objects. Object ids of others give 404, never the document.
+"""
+
+from __future__ import annotations
+
+import pytest
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from tests.vault.conftest import add_account, csrf_token, login, pdf_bytes, upload
+
+ACTORS = [
+    "anonymous",
+    "beneficiary_a",
+    "beneficiary_b",
+    "pro_x",
+    "pro_y",
+    "structure_admin",
+    "platform_admin",
+]
+
+
+def row(*statuses: int) -> dict[str, int]:
+    assert len(statuses) == len(ACTORS)
+    return dict(zip(ACTORS, statuses, strict=True))
+
+
+ALL = lambda status: row(*[status] * 7)  # noqa: E731
+#            anon  A    B    PX   PY   SA   PA
+BENEF = row(303, 200, 200, 403, 403, 403, 403)
+BENEF_POST = row(303, 400, 400, 403, 403, 403, 403)
+OWNER = row(303, 200, 404, 403, 403, 403, 403)
+OWNER_POST = row(303, 400, 404, 403, 403, 403, 403)
+SIGNED_IN = row(303, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_POST = row(303, 400, 400, 400, 400, 400, 400)
+PRO = row(303, 403, 403, 200, 200, 200, 403)
+PRO_POST = row(303, 403, 403, 400, 400, 400, 403)
+SADMIN = row(303, 403, 403, 403, 403, 200, 403)
+SADMIN_POST = row(303, 403, 403, 403, 403, 400, 403)
+PADMIN = row(303, 403, 403, 403, 403, 403, 200)
+PADMIN_POST = row(303, 403, 403, 403, 403, 403, 400)
+API_BENEF = row(401, 200, 200, 403, 403, 403, 403)
+API_OWNER = row(401, 200, 404, 403, 403, 403, 403)
+
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/"): row(200, 303, 303, 303, 303, 303, 303),
+    ("GET", "/inscription"): ALL(200),
+    ("POST", "/inscription"): ALL(400),
+    ("GET", "/connexion"): row(200, 303, 303, 303, 303, 303, 303),
+    ("POST", "/connexion"): ALL(401),
+    ("GET", "/activation"): ALL(200),
+    ("POST", "/activation"): ALL(400),
+    ("GET", "/recuperation"): ALL(200),
+    ("POST", "/recuperation"): ALL(400),
+    ("GET", "/documents"): BENEF,
+    ("GET", "/documents/depot"): BENEF,
+    ("POST", "/documents/depot"): BENEF_POST,
+    ("GET", "/documents/{doc_id}"): OWNER,
+    ("GET", "/documents/{doc_id}/telecharger"): OWNER,
+    ("GET", "/documents/{doc_id}/voir"): OWNER,
+    ("POST", "/documents/{doc_id}/modifier"): OWNER_POST,
+    ("POST", "/documents/{doc_id}/version"): OWNER_POST,
+    ("GET", "/documents/{doc_id}/supprimer"): OWNER,
+    ("POST", "/documents/{doc_id}/supprimer"): OWNER_POST,
+    ("GET", "/compte"): SIGNED_IN,
+    ("POST", "/compte/mot-de-passe"): SIGNED_IN_POST,
+    ("GET", "/compte/double-authentification"): BENEF,
+    ("POST", "/compte/double-authentification"): BENEF_POST,
+    ("POST", "/compte/double-authentification/desactiver"): BENEF_POST,
+    ("POST", "/compte/feuille-de-secours"): SIGNED_IN_POST,
+    ("GET", "/pro"): PRO,
+    ("POST", "/pro/beneficiaires"): PRO_POST,
+    ("POST", "/pro/beneficiaires/{account_id}/recuperation"): PRO,
+    ("GET", "/structure"): SADMIN,
+    ("POST", "/structure/professionnels"): SADMIN_POST,
+    ("POST", "/structure/professionnels/{account_id}/desactiver"): SADMIN,
+    ("GET", "/admin"): PADMIN,
+    ("POST", "/admin/structures"): PADMIN_POST,
+    ("POST", "/admin/structures/{structure_id}/plafond"): PADMIN_POST,
+    ("POST", "/admin/structures/{structure_id}/administrateurs"): PADMIN_POST,
+    ("GET", "/api/openapi.json"): ALL(200),
+    ("POST", "/api/session"): ALL(415),
+    ("GET", "/api/me"): row(401, 200, 200, 200, 200, 200, 200),
+    ("GET", "/api/documents"): API_BENEF,
+    ("POST", "/api/documents"): row(401, 400, 400, 403, 403, 403, 403),
+    ("GET", "/api/documents/{doc_id}"): API_OWNER,
+    ("PATCH", "/api/documents/{doc_id}"): row(401, 415, 404, 403, 403, 403, 403),
+    ("GET", "/api/documents/{doc_id}/content"): API_OWNER,
+    ("POST", "/api/documents/{doc_id}/versions"): row(401, 400, 404, 403, 403, 403, 403),
+    ("GET", "/static/vault.css"): ALL(200),
+    # Last: these end the session (the actor signs in again) or delete the document.
+    ("POST", "/deconnexion"): ALL(303),
+    ("POST", "/deconnexion-partout"): ALL(303),
+    ("DELETE", "/api/session"): row(401, 204, 204, 204, 204, 204, 204),
+    ("DELETE", "/api/documents/{doc_id}"): row(401, 204, 404, 403, 403, 403, 403),
+}
+ENDS_SESSION = {
+    ("POST", "/deconnexion"),
+    ("POST", "/deconnexion-partout"),
+    ("DELETE", "/api/session"),
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found.add(("GET", "/static/vault.css"))
+        elif isinstance(route, Route):
+            for method in route.methods or ():
+                if method != "HEAD":
+                    found.add((method, route.path))
+        else:  # pragma: no cover
+            raise AssertionError(f"route d'un type inattendu : {route!r}")
+    return found
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = app_routes(app)
+    assert sorted(routes - set(EXPECTED)) == [], "route absente de la matrice"
+    assert sorted(set(EXPECTED) - routes) == [], "ligne de matrice sans route"
+
+
+def request(client: TestClient, method: str, path: str, actor: str):
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    if path.startswith("/api/"):
+        return client.request(method, path, headers={"X-Vault-CSRF": "1"}, follow_redirects=False)
+    token = csrf_token(client, "/inscription")
+    return client.request(
+        method,
+        path,
+        data={"csrf_token": token, "login": f"inconnu-{actor}"},
+        follow_redirects=False,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+@pytest.mark.slow
+def test_access_matrix(app, world, engine, settings):
+    clients = {name: TestClient(app, base_url="http://testserver") for name in ACTORS}
+    for name, client in clients.items():
+        if name != "anonymous":
+            login(client, world.actors[name])
+    response = upload(clients["beneficiary_a"], pdf_bytes(3000))
+    assert response.status_code == 303
+    doc_id = response.headers["location"].rsplit("/", 1)[-1]
+    sacrificial = add_account(engine, settings, "pro.x2", "professional", world.structure_x)
+    values = {
+        "{doc_id}": doc_id,
+        "{structure_id}": world.structure_y,
+    }
+    failures = []
+    for (method, template), expected in EXPECTED.items():
+        path = template
+        for key, value in values.items():
+            path = path.replace(key, value)
+        if "{account_id}" in path:
+            target = (
+                sacrificial.id if "professionnels" in path else world.actors["beneficiary_a"].id
+            )
+            path = path.replace("{account_id}", target)
+        for actor in ACTORS:
+            status = request(clients[actor], method, path, actor).status_code
+            if status != expected[actor]:
+                failures.append(
+                    f"{method} {template} {actor}: {status} au lieu de {expected[actor]}"
+                )
+            if (method, template) in ENDS_SESSION and actor != "anonymous":
+                login(clients[actor], world.actors[actor])
+        if method == "GET" and template == "/documents/{doc_id}/telecharger":
+            owner = clients["beneficiary_a"].get(path)
+            other = clients["beneficiary_b"].get(path)
+            assert owner.content.startswith(b"%PDF-") and b"%PDF" not in other.content
+    assert failures == []
