@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -174,7 +175,7 @@ def to_xlsx(table: Table, release: str) -> bytes:
     wb.properties.creator = "Observatoire social et médico-social de Mayotte"
     raw = io.BytesIO()
     wb.save(raw)
-    return normalize_zip(raw.getvalue())
+    return normalize_zip(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _release_datetime(release: str) -> datetime:
@@ -186,8 +187,13 @@ def _release_datetime(release: str) -> datetime:
     return datetime(2000, 1, 1)
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry dates, in the original entry order."""
+CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalize_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
+    """Rewrite a zip with fixed entry dates, in the original entry order; the document
+    dates of an Office file (``docProps/core.xml``, set to *now* by openpyxl) become
+    ``stamp``."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -195,5 +201,8 @@ def normalize_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = CORE_DATES.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            dst.writestr(fixed, content)
     return out.getvalue()

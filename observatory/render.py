@@ -9,12 +9,14 @@ reads data files or writes anything.
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 
 import jinja2
 
 from observatory.model import Point
 from observatory.numbers import fmt_number, fmt_value
+from observatory.pages_tables import LEVEL_LABELS
 from observatory.plan import Page, Plan, Site, relative_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -39,6 +41,7 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["num"] = fmt_number
     env.filters["cell"] = point_text
     env.filters["value"] = fmt_value
+    env.globals["level_labels"] = LEVEL_LABELS
     return env
 
 
@@ -56,10 +59,13 @@ def front_matter(page: Page) -> str:
 def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     template = env.get_template(page.template)
 
-    def link(target: str) -> str:
+    def link(target: str) -> str:  # for HTML: a URL relative to the published page
         return relative_url(page.path, target)
 
-    text = template.render(**page.context, site=site, page=page, link=link)
+    def md(target: str) -> str:  # for Markdown links: the docs path, checked by mkdocs
+        return posixpath.relpath(target, posixpath.dirname(page.path) or ".")
+
+    text = template.render(**page.context, site=site, page=page, link=link, md=md)
     return front_matter(page) + text.rstrip("\n") + "\n"
 
 

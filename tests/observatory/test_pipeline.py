@@ -1,0 +1,318 @@
+"""Pipeline: a golden build of a small generated project, determinism, atomic swap,
+offline pages and the content-hash cache."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from observatory import buildcache, write
+from observatory.config import Config
+from observatory.model import Level, Series
+from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project
+from observatory.plan import Page, Site
+from tests.observatory.test_pipeline_project import fixture_config, fixture_project
+
+
+@dataclass(frozen=True)
+class StubChart:
+    id: str
+    svg: str
+    spec_json: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class StubMap:
+    id: str
+    svg: str
+    legend: str
+    alt: str
+    leaflet_html: str
+
+
+@dataclass(frozen=True)
+class StubJob:
+    id: str
+    series: Series
+    codes: tuple[str, ...]
+    title: str
+    names: tuple[tuple[str, str], ...] = ()
+
+
+def stub_charts(jobs: Sequence[StubJob]) -> list[StubChart]:
+    return [
+        StubChart(j.id, f'<svg role="img" id="{j.id}-svg"></svg>', "{}", f"Graphique {j.title}.")
+        for j in jobs
+    ]
+
+
+def stub_map(
+    series: Series, level: Level, year: int, geojson: str, map_id: str, **_: object
+) -> StubMap:
+    return StubMap(map_id, f'<svg id="{map_id}"></svg>', "<p>Légende</p>", f"Carte {year}.", "")
+
+
+def stub_summary(series: Series, code: str, names: Mapping[str, str]) -> str:
+    return f"Résumé de {series.indicator.title} pour {names[code]}."
+
+
+STUBS = Renderers(
+    charts=stub_charts,
+    chart_job=StubJob,
+    figure_html=lambda chart, caption: (
+        f'<figure id="{chart.id}">{chart.svg}<figcaption>{caption}</figcaption></figure>'
+    ),
+    choropleth=stub_map,
+    summarize=stub_summary,
+)
+
+
+def build(tmp_path: Path, **kw: object) -> tuple[Config, list[object]]:
+    config = fixture_config(tmp_path)
+    problems = build_project(fixture_project(tmp_path), config, renderers=STUBS, **kw)  # type: ignore[arg-type]
+    return config, list(problems)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config, problems = build(tmp_path_factory.mktemp("golden"))
+    assert problems == []
+    return config.dist
+
+
+def page(dist: Path, url: str) -> str:
+    return (dist / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_golden_build_has_every_page(site: Path) -> None:
+    pages = sorted(str(p.parent.relative_to(site)) for p in site.rglob("index.html"))
+    territories = [p for p in pages if p.startswith("territoires/")]
+    assert len(territories) == 17 + 5 + 1
+    for url in (
+        ".",
+        "themes",
+        "themes/insertion",
+        "indicateurs",
+        "indicateurs/beneficiaires-fictifs",
+        "indicateurs/taux-fictif",
+        "territoires",
+        "methodologie",
+        "mentions-legales",
+        "donnees-personnelles",
+        "accessibilite",
+    ):
+        assert url in pages
+    assert sorted(p.name for p in (site / "telechargements").iterdir()) == [
+        "beneficiaires-fictifs.csv",
+        "beneficiaires-fictifs.json",
+        "beneficiaires-fictifs.xlsx",
+        "taux-fictif.csv",
+        "taux-fictif.json",
+        "taux-fictif.xlsx",
+    ]
+
+
+def test_pages_are_french_and_offline(site: Path) -> None:
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert '<html lang="fr"' in text, html
+        # nothing is loaded from another host: no external src/href for scripts, styles, fonts
+        assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', text), html
+        for link in re.findall(r"<link[^>]+>", text):
+            assert 'rel="canonical"' in link or not re.search(r'href="(https?:)?//', link), html
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, html
+        # links are relative (the site works under any base URL), except in the 404 page,
+        # served at any address, whose links start with the base URL's path
+        if html.name != "404.html":
+            assert not re.search(r'(href|src)="/(?!/)', text), html
+
+
+def test_home_shows_key_figures_with_year_and_source(site: Path) -> None:
+    home = page(site, ".")
+    assert "Publication des données : <strong>2026-11</strong>" in home
+    assert "Mayotte, 2021 — source : Organisme fictif, 2022 (calcul de l&#39;observatoire)" in home
+    assert 'href="indicateurs/beneficiaires-fictifs/">Nombre de bénéficiaires fictifs</a>' in home
+
+
+def test_indicator_page_shows_secret_never_zero(site: Path) -> None:
+    text = page(site, "indicateurs/beneficiaires-fictifs")
+    row = re.search(r"<tr><td>97608</td>.*?</tr>", text)
+    assert row is not None
+    assert row.group(0).endswith('<td class="obs-secret">secret statistique</td></tr>')
+    assert "Résumé de Nombre de bénéficiaires fictifs pour Mayotte." in text
+    assert '<svg role="img" id="graphique-beneficiaires-fictifs-svg">' in text
+    assert '<svg id="beneficiaires-fictifs-commune">' in text
+    assert "moins de 5 personnes" in text
+    assert 'href="../../telechargements/beneficiaires-fictifs.csv"' in text
+
+
+def test_indicator_page_metadata_sources_and_citation(site: Path) -> None:
+    text = page(site, "indicateurs/taux-fictif")
+    assert "Rupture de série fictive en 2021." in text
+    assert '<strong class="obs-secondary">source secondaire</strong>' in text
+    assert "millésime 2022" in text
+    assert (
+        "Observatoire social et médico-social de Mayotte, « Taux fictif d&#39;équipement », "
+        "d&#39;après Journal fictif, données publiées le 2026-11, "
+        "http://localhost:8000/indicateurs/taux-fictif/"
+    ) in text
+    assert "40,0" in text  # French decimals in the table
+
+
+def test_download_holds_exactly_the_table(site: Path) -> None:
+    rows = list(
+        csv.reader(io.StringIO((site / "telechargements/beneficiaires-fictifs.csv").read_text()))
+    )
+    assert rows[0] == ["Code", "Territoire", "Niveau", "2019", "2020", "2021"]
+    assert rows[1] == ["976", "Mayotte", "département", "3213", "3060", "2909"]
+    dz = next(r for r in rows if r[0] == "97608")
+    assert dz == ["97608", "Dzaoudzi", "commune", "179", "170", "secret statistique"]
+    html = page(site, "indicateurs/beneficiaires-fictifs")
+    assert len(re.findall(r"<tr><td>", html)) == len(rows) - 1
+    data = json.loads((site / "telechargements/beneficiaires-fictifs.json").read_text())
+    assert data["colonnes"] == rows[0]
+    assert data["lignes"][1] == ["200050532", "CC de Petite-Terre", "EPCI", 428.0, 410.0, 244.0]
+
+
+def test_portrait_compares_with_epci_and_departement(site: Path) -> None:
+    text = page(site, "territoires/97615")
+    assert 'membre de <a href="../../territoires/200050532/">CC de Petite-Terre</a>' in text
+    assert (
+        '<td>2021</td><td class="obs-num">secret statistique</td>'
+        '<td class="obs-num">244\u00a0personnes</td>'
+        '<td class="obs-num">2\u202f909\u00a0personnes</td>'
+    ) in text
+
+
+def test_search_index_is_french_and_light(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text())
+    assert index["config"]["lang"] == ["fr"]
+    text = json.dumps(index, ensure_ascii=False)
+    assert "Taux fictif d'équipement" in text
+    assert "secret statistique</td>" not in text  # data tables are kept out of the index
+
+
+def test_search_index_waits_for_the_reader(site: Path) -> None:
+    text = page(site, ".")
+    assert 'role="dialog" aria-label="Rechercher dans le site"' in text
+    assert "search\\/search_index\\.json" in text  # the deferring script is in the head
+    assert text.index("search_index") < text.index("</head>")
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    config, problems = build(tmp_path)
+    assert problems == []
+    first = tree(config.dist)
+    config, problems = build(tmp_path)
+    assert problems == []
+    assert tree(config.dist) == first
+    with gzip.open(config.dist / "sitemap.xml.gz") as fh:
+        assert b"<lastmod>2026-11-01</lastmod>" in fh.read()
+
+
+def test_failed_build_keeps_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config, problems = build(tmp_path)
+    assert problems == []
+    before = tree(config.dist)
+
+    def broken(config_file: Path, epoch: int) -> list[str]:
+        (config_file.parent / "site").mkdir()
+        (config_file.parent / "site" / "half.html").write_text("à moitié")
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(write, "run_mkdocs", broken)
+    _, problems = build(tmp_path)
+    assert [(p.code, p.message) for p in problems] == [  # type: ignore[attr-defined]
+        ("ecriture", "la construction du site a échoué : OSError: disque plein")
+    ]
+    assert tree(config.dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")) == []
+
+
+def test_broken_link_in_a_page_stops_the_build(tmp_path: Path) -> None:
+    def bad(site: Site) -> list[Page]:
+        return [Page("extra.md", "Extra", "methodology.md.j2", {"rows": (), "sources": ()})]
+
+    config = fixture_config(tmp_path)
+    project = fixture_project(tmp_path)
+    producers = (*PAGE_PRODUCERS, bad)
+    assert build_project(project, config, producers, STUBS) == []
+    # a page that is produced twice is reported, not silently overwritten
+    problems = build_project(project, config, (*producers, bad), STUBS)
+    assert [(p.file, p.code) for p in problems] == [("extra.md", "chemin-en-double")]
+
+
+def test_base_url_changes_only_absolute_addresses(tmp_path: Path) -> None:
+    from observatory.config import load_config
+
+    config = load_config(
+        root=str(tmp_path),
+        release="2026-11",
+        base_url="/observatoire/",
+        site_url="https://cdn.example.org/",
+    )
+    assert write.public_url(config) == "https://cdn.example.org/observatoire/"
+    problems = build_project(fixture_project(tmp_path), config, renderers=STUBS)
+    assert problems == []
+    text = page(config.dist, "indicateurs/taux-fictif")
+    assert (
+        '<link rel="canonical" href="https://cdn.example.org/observatoire/indicateurs/taux-fictif/">'
+        in text
+    )
+    assert 'href="../../assets/stylesheets/observatoire.css"' in text
+
+
+def test_fingerprint_follows_content(tmp_path: Path) -> None:
+    config = fixture_config(tmp_path)
+    csv_file = tmp_path / "datapackages" / "x" / "observations.csv"
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text("a\n1\n")
+    first = buildcache.fingerprint(config, "2026-11")
+    assert buildcache.fingerprint(config, "2026-11") == first
+    assert buildcache.fingerprint(config, "2026-12") != first
+    csv_file.write_text("a\n2\n")
+    changed = buildcache.fingerprint(config, "2026-11")
+    assert changed != first
+    assert not buildcache.is_fresh(config, changed)  # no dist yet
+    config.dist.mkdir()
+    buildcache.record(config, changed)
+    assert buildcache.is_fresh(config, changed)
+    assert not buildcache.is_fresh(config, first)
+
+
+def test_memo_reuses_charts_and_maps(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def counting(jobs: Sequence[StubJob]) -> list[StubChart]:
+        calls.append(len(jobs))
+        return stub_charts(jobs)
+
+    renderers = Renderers(
+        charts=counting,
+        chart_job=StubJob,
+        figure_html=STUBS.figure_html,
+        choropleth=stub_map,
+        summarize=stub_summary,
+    )
+    config = fixture_config(tmp_path)
+    assert build_project(fixture_project(tmp_path), config, renderers=renderers) == []
+    assert build_project(fixture_project(tmp_path), config, renderers=renderers) == []
+    assert calls == [2, 0]
