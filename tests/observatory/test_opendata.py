@@ -1,0 +1,142 @@
+"""Open data outputs: package copies valid for frictionless, full zip, manifest, notes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from observatory.opendata import (
+    MANIFEST_PATH,
+    PREVIOUS_ENV,
+    ZIP_PATH,
+    compare,
+    produce,
+    read_previous,
+    sitemap,
+)
+from observatory.plan import Output, Page
+from tests.conftest import require_tool
+from tests.observatory.opendata_fixture import fixture_site
+
+
+def outputs_of(root: Path) -> dict[str, bytes]:
+    return {o.path: o.content for o in produce(fixture_site(root)) if isinstance(o, Output)}
+
+
+def test_copied_packages_pass_plain_frictionless_validate(tmp_path: Path) -> None:
+    frictionless = require_tool("frictionless", str(Path(".venv/bin/frictionless").resolve()))
+    dist = tmp_path / "dist"
+    for path, content in outputs_of(tmp_path / "project").items():
+        (dist / path).parent.mkdir(parents=True, exist_ok=True)
+        (dist / path).write_bytes(content)
+    result = subprocess.run(
+        [frictionless, "validate", "datapackage.json"],
+        cwd=dist / "donnees" / "fictif",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_full_download_holds_every_file_with_fixed_dates(tmp_path: Path) -> None:
+    outputs = outputs_of(tmp_path)
+    archive = zipfile.ZipFile(io.BytesIO(outputs[ZIP_PATH]))
+    assert archive.namelist() == [
+        "fictif/datapackage.json",
+        "fictif/observations.csv",
+        "fictif/observations.schema.json",
+        "fictif/sources.csv",
+        "fictif/sources.schema.json",
+    ]
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert archive.read("fictif/observations.csv") == outputs["donnees/fictif/observations.csv"]
+
+
+def test_robots_points_to_the_sitemap(tmp_path: Path) -> None:
+    assert outputs_of(tmp_path)["robots.txt"] == (
+        b"User-agent: *\nAllow: /\n\nSitemap: http://localhost:8000/sitemap.xml\n"
+    )
+
+
+def test_sitemap_lists_every_page_once_sorted() -> None:
+    xml = sitemap(["b/", "", "a/", "b/"], "https://obs.example/").decode()
+    assert xml == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "  <url><loc>https://obs.example/</loc></url>\n"
+        "  <url><loc>https://obs.example/a/</loc></url>\n"
+        "  <url><loc>https://obs.example/b/</loc></url>\n"
+        "</urlset>\n"
+    )
+
+
+def test_first_release_notes(tmp_path: Path) -> None:
+    site = fixture_site(tmp_path)
+    pages = {p.path: p for p in produce(site) if isinstance(p, Page)}
+    notes = pages["donnees/notes-de-version.md"].context["notes"]
+    assert notes.previous == ""
+    assert notes.release == "2026-11-15"
+
+
+def test_notes_compare_with_the_previous_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = fixture_site(tmp_path)
+    current = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    previous = json.loads(json.dumps(current))
+    previous["release"] = "2025-11-15"
+    values = previous["values"]
+    revised = values[0]  # beneficiaires-fictifs, 97601, 2019
+    revised_old = revised[4] - 1
+    revised[4] = revised_old
+    removed = ["beneficiaires-fictifs", "97601", 2018, "", 7.0]
+    values.append(removed)
+    new_series = [v for v in values if v[0] == "taux-fictif" and v[1] == "97617"]
+    for v in new_series:
+        values.remove(v)
+    added_value = next(
+        v for v in values if v[0] == "taux-fictif" and v[1] == "976" and v[2] == 2021
+    )
+    values.remove(added_value)
+    path = tmp_path / "previous.json"
+    path.write_text(json.dumps(previous), encoding="utf-8")
+    monkeypatch.setenv(PREVIOUS_ENV, str(path))
+    loaded = read_previous(site)
+    assert loaded is not None
+    notes = compare(current, loaded)
+    assert notes.previous == "2025-11-15"
+    assert notes.added_series == (("taux-fictif", "97617"),)
+    assert notes.added_values == (("taux-fictif", "976", 2021, "", 52.5),)
+    assert notes.revised == ((tuple(current["values"][0]), revised_old),)
+    assert notes.removed == (("beneficiaires-fictifs", "97601", 2018, "", 7.0),)
+    # the package keeps the date of its first publication
+    manifest = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    assert manifest["packages"]["fictif"]["issued"] == "2026-11-15"
+
+
+def test_previous_manifest_of_the_same_release_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = fixture_site(tmp_path)
+    path = tmp_path / "same.json"
+    path.write_text(json.dumps({"release": "2026-11-15", "values": []}), encoding="utf-8")
+    monkeypatch.setenv(PREVIOUS_ENV, str(path))
+    assert read_previous(site) is None
+
+
+def test_issued_date_is_carried_from_the_previous_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "previous.json"
+    previous = {"release": "2025-06", "packages": {"fictif": {"issued": "2025-06"}}, "values": []}
+    path.write_text(json.dumps(previous), encoding="utf-8")
+    monkeypatch.setenv(PREVIOUS_ENV, str(path))
+    outputs = outputs_of(tmp_path / "p")
+    assert json.loads(outputs[MANIFEST_PATH])["packages"]["fictif"]["issued"] == "2025-06"
+    assert b'"2025-06"^^xsd:gYearMonth' in outputs["catalogue.ttl"]
