@@ -25,6 +25,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
 SECONDARY_MARKERS = (
@@ -1147,185 +1148,73 @@ PERIOD_NOTES: dict[tuple[str, str, str], str] = {
 }
 
 # Short, stable source ids: URL -> (slug, publication year).
+# fmt: off
 SOURCE_SLUGS: dict[str, tuple[str, str]] = {
-    "https://github.com/etalab/lois-non-codifiees-et-reglements-francais/blob/451534d7f203e6f18df07aa950bc6385a665dcf9/decret/2007/decret-n2007-1885-du-26-decembre-2007-eces0773695d/annexe/article-annexe.md": (
-        "decret-2007-1885",
-        "2007",
-    ),
-    "https://github.com/etalab/lois-non-codifiees-et-reglements-francais/blob/96736a9eb9344f0a32bb793078580f89d2cce4be/decret/2012/decret-n2012-1453-du-24-decembre-2012-efis1240043d/annexe/article-.md": (
-        "decret-2012-1453",
-        "2012",
-    ),
+    "https://github.com/etalab/lois-non-codifiees-et-reglements-francais/blob/451534d7f203e6f18df07aa950bc6385a665dcf9/decret/2007/decret-n2007-1885-du-26-decembre-2007-eces0773695d/annexe/article-annexe.md": ("decret-2007-1885", "2007"),
+    "https://github.com/etalab/lois-non-codifiees-et-reglements-francais/blob/96736a9eb9344f0a32bb793078580f89d2cce4be/decret/2012/decret-n2012-1453-du-24-decembre-2012-efis1240043d/annexe/article-.md": ("decret-2012-1453", "2012"),
     "https://insee.fr/fr/statistiques/3291775?sommaire=2120838": ("insee-3291775", "2017"),
     "https://github.com/etalab/decoupage-administratif": ("etalab-decoupage-administratif", "2017"),
-    "https://www.tahiti-infos.com/A-Mayotte-48-de-la-population-est-etrangere-un-ratio-inedit-en-France_a178957.html": (
-        "afp-tahiti-infos-2019-02",
-        "2019",
-    ),
-    "https://blog.insee.fr/mayotte-recensement-adapte-a-population-hors-norme/": (
-        "insee-blog-recensement",
-        "non précisé",
-    ),
-    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page30.html": (
-        "iedom-ra2022-p30",
-        "2023",
-    ),
-    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page32.html": (
-        "iedom-ra2022-p32",
-        "2023",
-    ),
-    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page42.html": (
-        "iedom-ra2022-p42",
-        "2023",
-    ),
-    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page46.html": (
-        "iedom-ra2022-p46",
-        "2023",
-    ),
-    "https://www.boursorama.com/actualite-economique/actualites/a-mayotte-avant-le-cyclone-37-de-chomeurs-et-un-niveau-de-vie-sept-fois-plus-faible-qu-ailleurs-en-france-d51c02212c7595d03becd766fb81d85e": (
-        "afp-boursorama-2024-12",
-        "2024",
-    ),
+    "https://www.tahiti-infos.com/A-Mayotte-48-de-la-population-est-etrangere-un-ratio-inedit-en-France_a178957.html": ("afp-tahiti-infos-2019-02", "2019"),
+    "https://blog.insee.fr/mayotte-recensement-adapte-a-population-hors-norme/": ("insee-blog-recensement", "non précisé"),
+    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page30.html": ("iedom-ra2022-p30", "2023"),
+    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page32.html": ("iedom-ra2022-p32", "2023"),
+    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page42.html": ("iedom-ra2022-p42", "2023"),
+    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page46.html": ("iedom-ra2022-p46", "2023"),
+    "https://www.boursorama.com/actualite-economique/actualites/a-mayotte-avant-le-cyclone-37-de-chomeurs-et-un-niveau-de-vie-sept-fois-plus-faible-qu-ailleurs-en-france-d51c02212c7595d03becd766fb81d85e": ("afp-boursorama-2024-12", "2024"),
     "https://www.insee.fr/fr/statistiques/3284395": ("insee-3284395", "2017"),
-    "https://europe1.fr/societe/Et-le-departement-francais-le-plus-jeune-est-756554": (
-        "europe1-departement-jeune",
-        "2014",
-    ),
-    "https://mayottehebdo.com/actualite/en_bref/24-04-2009-recensement-de-la-population-par-l-insee": (
-        "mayotte-hebdo-2009-04-24",
-        "2009",
-    ),
+    "https://europe1.fr/societe/Et-le-departement-francais-le-plus-jeune-est-756554": ("europe1-departement-jeune", "2014"),
+    "https://mayottehebdo.com/actualite/en_bref/24-04-2009-recensement-de-la-population-par-l-insee": ("mayotte-hebdo-2009-04-24", "2009"),
     "https://insee.fr/fr/statistiques/7727578": ("insee-7727578", "2023"),
     "https://www.insee.fr/fr/statistiques/4628193": ("insee-4628193", "2020"),
     "https://www.insee.fr/fr/statistiques/1281173": ("insee-1281173", "2009"),
     "http://www.insee.fr/fr/statistiques/1281384": ("insee-1281384", "2014"),
-    "https://marine-oceans.com/actualites/mayotte-departement-le-plus-jeune-et-champion-des-superlatifs-de-la-precarite-insee": (
-        "afp-marine-oceans-2014",
-        "2014",
-    ),
+    "https://marine-oceans.com/actualites/mayotte-departement-le-plus-jeune-et-champion-des-superlatifs-de-la-precarite-insee": ("afp-marine-oceans-2014", "2014"),
     "https://old1.lejournaldemayotte.com/?p=108628": ("journal-mayotte-2019-02-rp2017", "2019"),
     "http://staging.linfokwezi.fr/?p=28917": ("info-kwezi-2016-06-08", "2016"),
-    "https://old.lejournaldemayotte.fr/la-geographie-des-flux-migratoires-a-mayotte": (
-        "journal-mayotte-2019-flux-migratoires",
-        "2019",
-    ),
+    "https://old.lejournaldemayotte.fr/la-geographie-des-flux-migratoires-a-mayotte": ("journal-mayotte-2019-flux-migratoires", "2019"),
     "https://www.insee.fr/fr/statistiques/6531991": ("insee-6531991", "2022"),
-    "https://lejournaldemayotte.yt/2022/09/23/forte-hausse-de-16-des-naissances-ce-que-ca-implique/": (
-        "journal-mayotte-2022-09-23",
-        "2022",
-    ),
-    "https://mayottehebdo.com/actualite/societe/linsee-confirme-la-baisse-des-naissances-enregistree-a-mayotte": (
-        "mayotte-hebdo-baisse-naissances",
-        "2024",
-    ),
+    "https://lejournaldemayotte.yt/2022/09/23/forte-hausse-de-16-des-naissances-ce-que-ca-implique/": ("journal-mayotte-2022-09-23", "2022"),
+    "https://mayottehebdo.com/actualite/societe/linsee-confirme-la-baisse-des-naissances-enregistree-a-mayotte": ("mayotte-hebdo-baisse-naissances", "2024"),
     "https://mayottehebdo.com/?p=57525": ("mayotte-hebdo-bilan-2022", "2023"),
-    "https://documentation.outre-mer.gouv.fr/listRecord.htm?list=link&xRecord=19116418146919346909": (
-        "insee-flash-182",
-        "2024",
-    ),
-    "http://www.ipreunion.com/actualites-reunion/reportage/2019/02/08/selon-une-etude-de-l-insee-a-mayotte-pres-d-un-habitant-sur-deux-est-de-nationalite-etrangere,97569.html": (
-        "ipreunion-2019-02-08",
-        "2019",
-    ),
+    "https://documentation.outre-mer.gouv.fr/listRecord.htm?list=link&xRecord=19116418146919346909": ("insee-flash-182", "2024"),
+    "http://www.ipreunion.com/actualites-reunion/reportage/2019/02/08/selon-une-etude-de-l-insee-a-mayotte-pres-d-un-habitant-sur-deux-est-de-nationalite-etrangere,97569.html": ("ipreunion-2019-02-08", "2019"),
     "https://www.insee.fr/fr/statistiques/4202864": ("insee-4202864", "2019"),
-    "https://migration.lejournaldemayotte.com/2019/08/30/les-cases-en-toles-representent-40-des-logements-de-mayotte": (
-        "journal-mayotte-2019-08-30",
-        "2019",
-    ),
-    "https://www.tahiti-infos.com/A-Mayotte-29-de-la-population-vit-dans-un-logement-sans-eau-courante_a184512.html": (
-        "afp-tahiti-infos-2019-08",
-        "2019",
-    ),
-    "https://linfokwezi.fr/a-mayotte-4-logements-sur-10-sont-en-tole": (
-        "info-kwezi-2019-logement",
-        "2019",
-    ),
+    "https://migration.lejournaldemayotte.com/2019/08/30/les-cases-en-toles-representent-40-des-logements-de-mayotte": ("journal-mayotte-2019-08-30", "2019"),
+    "https://www.tahiti-infos.com/A-Mayotte-29-de-la-population-vit-dans-un-logement-sans-eau-courante_a184512.html": ("afp-tahiti-infos-2019-08", "2019"),
+    "https://linfokwezi.fr/a-mayotte-4-logements-sur-10-sont-en-tole": ("info-kwezi-2019-logement", "2019"),
     "https://www.insee.fr/fr/statistiques/2421929": ("insee-2421929", "2016"),
-    "https://la1ere.francetvinfo.fr/mayotte/mamoudzou/l-insee-demarre-une-nouvelle-enquete-logement-aupres-des-populations-des-departements-et-regions-d-outre-mer-1432643.html": (
-        "mayotte-la-1ere-2023-10",
-        "2023",
-    ),
-    "https://old1.lejournaldemayotte.com/2017/06/30/dix-points-pour-comprendre-le-logement-a-mayotte": (
-        "journal-mayotte-2017-06-30",
-        "2017",
-    ),
+    "https://la1ere.francetvinfo.fr/mayotte/mamoudzou/l-insee-demarre-une-nouvelle-enquete-logement-aupres-des-populations-des-departements-et-regions-d-outre-mer-1432643.html": ("mayotte-la-1ere-2023-10", "2023"),
+    "https://old1.lejournaldemayotte.com/2017/06/30/dix-points-pour-comprendre-le-logement-a-mayotte": ("journal-mayotte-2017-06-30", "2017"),
     "https://www.insee.fr/fr/statistiques/1285721": ("insee-1285721", "non précisé"),
-    "https://old1.lejournaldemayotte.com/2014/02/06/lhabitat-a-mayotte-31-de-logements-en-toles/": (
-        "journal-mayotte-2014-02-06",
-        "2014",
-    ),
+    "https://old1.lejournaldemayotte.com/2014/02/06/lhabitat-a-mayotte-31-de-logements-en-toles/": ("journal-mayotte-2014-02-06", "2014"),
     "https://www.insee.fr/fr/statistiques/4492938": ("insee-4492938", "2020"),
     "https://www.insee.fr/fr/statistiques/7716475": ("insee-7716475", "2023"),
-    "https://outremers360.com/bassin-indien-appli/handicap-a-mayotte-une-reconnaissance-administrative-et-une-insertion-professionnelle-plus-difficiles-quailleurs-selon-linsee": (
-        "outremers360-handicap-2023",
-        "2023",
-    ),
-    "https://outremers360.com/bassin-indien-appli/a-mayotte-la-ministre-chargee-de-lautonomie-et-du-handicap-annonce-39-millions-deuros-pour-des-solutions-nouvelles-lhebergement-et-le-projet-dephad": (
-        "outremers360-mdph-2025-02",
-        "2025",
-    ),
+    "https://outremers360.com/bassin-indien-appli/handicap-a-mayotte-une-reconnaissance-administrative-et-une-insertion-professionnelle-plus-difficiles-quailleurs-selon-linsee": ("outremers360-handicap-2023", "2023"),
+    "https://outremers360.com/bassin-indien-appli/a-mayotte-la-ministre-chargee-de-lautonomie-et-du-handicap-annonce-39-millions-deuros-pour-des-solutions-nouvelles-lhebergement-et-le-projet-dephad": ("outremers360-mdph-2025-02", "2025"),
     "https://www.insee.fr/fr/statistiques/1285713": ("insee-1285713", "2014"),
     "https://insee.fr/fr/statistiques/1285564": ("insee-1285564", "2015"),
     "https://www.insee.fr/fr/statistiques/2516501": ("insee-2516501", "2016"),
     "https://insee.fr/fr/statistiques/3716585": ("insee-3716585", "2019"),
-    "http://www.ipreunion.com/actualites-reunion/reportage/2019/12/02/30-de-demandeurs-d-emploi-mayotte-a-le-taux-de-chomage-le-plus-eleve-de-l-union-europeenne,111413.html": (
-        "ipreunion-2019-12-02",
-        "2019",
-    ),
-    "https://www.iedom.fr/mayotte/actualites/la-lettre-de-l-iedom/decembre-2021/actualites-economiques-locales/article/insee-au-2eme-trimestre-2021-le-taux-de-chomage-s-etablit-a-30": (
-        "iedom-lettre-2021-12",
-        "2021",
-    ),
+    "http://www.ipreunion.com/actualites-reunion/reportage/2019/12/02/30-de-demandeurs-d-emploi-mayotte-a-le-taux-de-chomage-le-plus-eleve-de-l-union-europeenne,111413.html": ("ipreunion-2019-12-02", "2019"),
+    "https://www.iedom.fr/mayotte/actualites/la-lettre-de-l-iedom/decembre-2021/actualites-economiques-locales/article/insee-au-2eme-trimestre-2021-le-taux-de-chomage-s-etablit-a-30": ("iedom-lettre-2021-12", "2021"),
     "https://leaderreunion.fr/mayotte-7": ("leader-reunion-mayotte", "non précisé"),
     "https://www.insee.fr/fr/statistiques/6798031": ("insee-6798031", "2023"),
-    "https://outremers360.com/bassin-indien-appli/a-mayotte-le-taux-de-chomage-a-atteint-37-en-2023": (
-        "outremers360-chomage-2023",
-        "2024",
-    ),
-    "https://la1ere.francetvinfo.fr/mayotte/le-marche-du-travail-se-degrade-a-mayotte-depuis-2019-selon-l-insee-1519658.html": (
-        "mayotte-la-1ere-marche-travail",
-        "2024",
-    ),
+    "https://outremers360.com/bassin-indien-appli/a-mayotte-le-taux-de-chomage-a-atteint-37-en-2023": ("outremers360-chomage-2023", "2024"),
+    "https://la1ere.francetvinfo.fr/mayotte/le-marche-du-travail-se-degrade-a-mayotte-depuis-2019-selon-l-insee-1519658.html": ("mayotte-la-1ere-marche-travail", "2024"),
     "https://www.insee.fr/fr/statistiques/4210653": ("insee-4210653", "2019"),
-    "https://lejournaldemayotte.yt/2022/10/27/le-nombre-de-demandeurs-demploi-a-mayotte-en-hausse-de-74-au-3e-trimestre/": (
-        "journal-mayotte-2022-10-27",
-        "2022",
-    ),
-    "https://lejournaldemayotte.yt/2024/04/26/la-direction-du-travail-enregistre-une-baisse-du-nombre-de-demandeurs-demploi-au-1er-trimestre-2024/": (
-        "journal-mayotte-2024-04-26",
-        "2024",
-    ),
-    "https://lejournaldemayotte.yt/2025/02/10/a-mayotte-le-nombre-de-demandeurs-demploi-augmente-au-dernier-trimestre-2024-mais-reste-stable-sur-un-an/": (
-        "journal-mayotte-2025-02-10",
-        "2025",
-    ),
+    "https://lejournaldemayotte.yt/2022/10/27/le-nombre-de-demandeurs-demploi-a-mayotte-en-hausse-de-74-au-3e-trimestre/": ("journal-mayotte-2022-10-27", "2022"),
+    "https://lejournaldemayotte.yt/2024/04/26/la-direction-du-travail-enregistre-une-baisse-du-nombre-de-demandeurs-demploi-au-1er-trimestre-2024/": ("journal-mayotte-2024-04-26", "2024"),
+    "https://lejournaldemayotte.yt/2025/02/10/a-mayotte-le-nombre-de-demandeurs-demploi-augmente-au-dernier-trimestre-2024-mais-reste-stable-sur-un-an/": ("journal-mayotte-2025-02-10", "2025"),
     "https://insee.fr/fr/statistiques/4210656": ("insee-4210656", "2019"),
-    "https://www.habarizacomores.com/2022/10/mayotte-36-des-jeunes-ne-sont-ni-en.html": (
-        "habari-za-comores-2022-10",
-        "2022",
-    ),
-    "https://mayottehebdo.com/actualite/en_bref/education-trois-mahorais-sur-quatre-sans-diplome": (
-        "mayotte-hebdo-diplomes",
-        "non précisé",
-    ),
+    "https://www.habarizacomores.com/2022/10/mayotte-36-des-jeunes-ne-sont-ni-en.html": ("habari-za-comores-2022-10", "2022"),
+    "https://mayottehebdo.com/actualite/en_bref/education-trois-mahorais-sur-quatre-sans-diplome": ("mayotte-hebdo-diplomes", "non précisé"),
     "https://www.c2rp.fr/index.php/node/12819": ("c2rp-jdc-2019", "2020"),
-    "https://www.lci.fr/politique/25-d-illettrisme-chez-les-jeunes-francais-la-tres-grosse-exageration-de-valerie-pecresse-2206181.html": (
-        "lci-2022-01",
-        "2022",
-    ),
-    "https://la1ere.francetvinfo.fr/guyane/les-jeunes-des-drom-particulierement-concernes-par-les-difficultes-de-lecture-selon-une-etude-1403330.html": (
-        "la1ere-jdc-2023-06",
-        "2023",
-    ),
-    "https://mayottehebdo.com/actualite/education/l-illettrisme-fleau-de-mayotte": (
-        "mayotte-hebdo-illettrisme",
-        "non précisé",
-    ),
-    "https://lejournaldemayotte.yt/2023/01/19/bilan-2022-du-rsma-repondre-a-chaque-instant-au-defi-dinnovation-du-territoire/": (
-        "journal-mayotte-2023-01-19",
-        "2023",
-    ),
+    "https://www.lci.fr/politique/25-d-illettrisme-chez-les-jeunes-francais-la-tres-grosse-exageration-de-valerie-pecresse-2206181.html": ("lci-2022-01", "2022"),
+    "https://la1ere.francetvinfo.fr/guyane/les-jeunes-des-drom-particulierement-concernes-par-les-difficultes-de-lecture-selon-une-etude-1403330.html": ("la1ere-jdc-2023-06", "2023"),
+    "https://mayottehebdo.com/actualite/education/l-illettrisme-fleau-de-mayotte": ("mayotte-hebdo-illettrisme", "non précisé"),
+    "https://lejournaldemayotte.yt/2023/01/19/bilan-2022-du-rsma-repondre-a-chaque-instant-au-defi-dinnovation-du-territoire/": ("journal-mayotte-2023-01-19", "2023"),
 }
+# fmt: on
 
 
 @dataclass
@@ -1345,7 +1234,7 @@ class Built:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     print(f"erreur : {message}", file=sys.stderr)
     raise SystemExit(1)
 
@@ -1384,7 +1273,6 @@ def parse_year(raw: str) -> tuple[int, str]:
     if m := re.fullmatch(r"(\d{4})-(\d{4})", raw):
         return int(m[2]), f"Période {m[1]}-{m[2]} (rangée à l'année de fin)."
     fail(f"période non reconnue : {raw!r}")
-    raise AssertionError
 
 
 def number(raw: str) -> str:
@@ -1405,7 +1293,7 @@ def source_key(ref: dict[str, str]) -> tuple[str, str, str, str]:
 
 def build(reference: list[dict[str, str]]) -> dict[str, Built]:
     by_id = {spec.id: spec for spec in INDICATORS}
-    built: dict[str, Built] = {p["name"]: Built() for p in PACKAGES}
+    built: dict[str, Built] = {str(p["name"]): Built() for p in PACKAGES}
     pending: list[tuple[IndicatorSpec, dict[str, str], int, str, str]] = []
     for ref in reference:
         target = route(ref)
@@ -1432,15 +1320,14 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
     quotes: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
     codes: dict[tuple[str, str], dict[tuple[str, str, str, str], set[str]]] = defaultdict(dict)
     for spec, ref, *_ in pending:
-        slug = SOURCE_SLUGS.get(ref["source_url"])
-        if slug is None:
+        known = SOURCE_SLUGS.get(ref["source_url"])
+        if known is None:
             fail(f"URL sans identifiant de source : {ref['source_url']}")
-            raise AssertionError
         key = source_key(ref)
-        bucket = quotes[(spec.package, slug[0])]
+        bucket = quotes[(spec.package, known[0])]
         if key not in bucket:
             bucket.append(key)
-        codes[(spec.package, slug[0])].setdefault(key, set()).add(ref["geo_code"])
+        codes[(spec.package, known[0])].setdefault(key, set()).add(ref["geo_code"])
     longest: dict[tuple[str, str, str, str], str] = {}
     for _, ref, *_ in pending:
         key = source_key(ref)
