@@ -107,13 +107,10 @@ BEFORE_REVISION = (
     "recensement de 2017) : non comparables aux valeurs publiées ensuite. "
 )
 EMPLOI_SURVEY = (
-    "Enquête Emploi Mayotte de l'Insee, réalisée chaque année au 2e trimestre (pas d'enquête "
-    "publiée pour 2015 et 2020). "
+    "Enquête Emploi Mayotte de l'Insee, réalisée au 2e trimestre ; une année sans valeur "
+    "n'a pas de chiffre dans les sources retenues. "
 )
-SURVEY_2021 = (
-    "Enquête Autonomie 2021 de l'Insee à Mayotte (première mesure de ce type sur l'île) ; "
-    "effectifs arrondis par l'Insee. "
-)
+SURVEY_2021 = "Enquête Autonomie 2021 de l'Insee à Mayotte ; effectifs arrondis par l'Insee. "
 
 # fmt: off
 INDICATORS: tuple[IndicatorSpec, ...] = (
@@ -267,7 +264,7 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "part_seniors_60plus_avec_limitation_fonctionnelle", AGE,
         "Part des seniors ayant au moins une limitation fonctionnelle", "% des 60 ans ou plus",
         "Part des personnes de 60 ans ou plus touchées par une ou plusieurs limitations "
-        "fonctionnelles (physiques, sensorielles ou cognitives).",
+        "fonctionnelles (enquête Autonomie 2021).",
         chart="figure", comparability=SURVEY_2021,
     ),
     IndicatorSpec(
@@ -298,8 +295,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "personnes_15plus_en_situation_de_handicap", HAND,
         "Personnes de 15 ans ou plus en situation de handicap", "personnes",
-        "Personnes de 15 ans ou plus en situation de handicap au sens large de l'enquête "
-        "Autonomie 2021 (limitation fonctionnelle, restriction d'activité ou reconnaissance).",
+        "Personnes de 15 ans ou plus en situation de handicap selon la définition de l'enquête "
+        "Autonomie 2021 de l'Insee.",
         chart="figure", comparability=SURVEY_2021,
     ),
     IndicatorSpec(
@@ -609,8 +606,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "niveau_de_vie_median_annuel", CTX, "Niveau de vie médian annuel", "euros par an",
         "Niveau de vie partagé en deux moitiés : la moitié des habitants a un niveau de vie "
         "inférieur.", chart="figure",
-        comparability="Chiffre de l'Insee (enquête Budget de famille) cité par l'AFP ; la "
-        "formulation de la source est reproduite en note.",
+        comparability="Chiffre de l'Insee cité par l'AFP ; la formulation de la source est "
+        "reproduite en note.",
     ),
     IndicatorSpec(
         "densite_population", CTX, "Densité de population", "habitants par km²",
@@ -636,7 +633,7 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "Part des logements en tôle parmi l'ensemble des logements (recensement de 2012).",
         levels=("commune", "departement"), chart="bar", decimals=1,
         numerator="Logements en tôle", denominator="Ensemble des logements",
-        comparability="Dénominateur différent (ensemble des logements, y compris vacants) de la "
+        comparability="Dénominateur différent (ensemble des logements) de la "
         "part des résidences principales en tôle : ne pas comparer. Seules deux communes sont "
         "citées par la source.",
     ),
@@ -683,13 +680,13 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     ),
     IndicatorSpec(
         "part_logements_relies_electricite", LOG, "Part des logements reliés à l'électricité",
-        "% des logements", "Part des logements reliés au réseau électrique (recensement de 2012).",
+        "% des logements", "Part des logements reliés à l'électricité en 2012.",
         chart="figure",
     ),
     IndicatorSpec(
         "part_logements_point_eau_interieur", LOG,
         "Part des logements avec un point d'eau potable à l'intérieur", "% des logements",
-        "Part des logements équipés d'un point d'eau potable à l'intérieur (recensement de 2012).",
+        "Part des logements équipés d'un point d'eau potable à l'intérieur en 2012.",
         chart="figure",
     ),
     IndicatorSpec(
@@ -938,7 +935,7 @@ PACKAGES: tuple[dict[str, object], ...] = (
         ["demographie"],
         ["population", "naissances", "fécondité", "nationalité", "projections"],
         "INSEE",
-        "INSEE (état civil, recensement, projections Omphale avec le CESEM)",
+        "INSEE (état civil, recensement, projections réalisées avec le CESEM)",
         "annual",
         2,
     ),
