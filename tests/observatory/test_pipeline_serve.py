@@ -1,0 +1,86 @@
+"""``build.py serve``: the local server (under the base URL path) and the watcher."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from observatory import serve
+from observatory.config import Config, load_config
+from observatory.problems import Problem
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "dist" / "indicateurs").mkdir(parents=True)
+    (tmp_path / "dist" / "index.html").write_text("accueil")
+    (tmp_path / "dist" / "indicateurs" / "index.html").write_text("indicateurs")
+    handler = functools.partial(
+        serve.SiteHandler, directory=str(tmp_path / "dist"), prefix="/observatoire/"
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url) as response:
+        return response.status, response.read().decode()
+
+
+def test_site_is_served_under_the_base_path(served: str) -> None:
+    assert get(served + "/observatoire/indicateurs/") == (200, "indicateurs")
+    assert get(served + "/") == (200, "accueil")  # redirected to /observatoire/
+    with pytest.raises(urllib.error.HTTPError) as err:
+        get(served + "/observatoire/absent/")
+    assert err.value.code == 404
+
+
+def test_base_path_from_config(tmp_path: Path) -> None:
+    assert serve.base_path(load_config(root=str(tmp_path), base_url="/obs")) == "/obs/"
+    assert serve.base_path(load_config(root=str(tmp_path), base_url="https://cdn.fr/a/")) == "/a/"
+    assert serve.base_path(load_config(root=str(tmp_path))) == "/"
+
+
+def test_watcher_rebuilds_when_a_csv_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "datapackages" / "x" / "observations.csv"
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text("a\n1\n")
+    monkeypatch.setattr(serve, "watched_roots", lambda config: (tmp_path / "datapackages",))
+    config = load_config(root=str(tmp_path))
+    stop = threading.Event()
+    builds: list[Config] = []
+    problems = [Problem(file="datapackages/x/observations.csv", row=2, message="valeur invalide")]
+
+    def fake_build(cfg: Config) -> list[Problem]:
+        builds.append(cfg)
+        stop.set()
+        return problems
+
+    thread = threading.Thread(target=serve.watch_loop, args=(config, fake_build, stop, 0.05))
+    thread.start()
+    time.sleep(0.5)  # let the watcher take its first snapshot
+    csv_file.write_text("a\n22\n")
+    thread.join(timeout=30)
+    assert builds == [config]
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "Modification détectée : reconstruction…",
+        "datapackages/x/observations.csv › ligne 2 : valeur invalide",
+        "",
+        "1 problème trouvé.",
+        "Le site précédent reste servi ; corrigez puis enregistrez pour reconstruire.",
+    ]
