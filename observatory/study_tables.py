@@ -12,6 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from observatory.indicators import compute_series
 from observatory.labels import FREQUENCIES, LEVEL_NAMES, STATUS, package_url, theme_packages
 from observatory.model import LEVELS, Project
 from observatory.numbers import fmt_number
@@ -84,11 +85,13 @@ def desired(project: Project, folder: Path, base_url: str, kw: Mapping[str, obje
 
 
 def coverage_years(project: Project) -> dict[tuple[str, str], list[int]]:
-    """(indicator, level) -> sorted years with at least one published value."""
+    """(indicator, level) -> sorted years with at least one published value, after
+    aggregation (an EPCI summed from its communes counts) and statistical secrecy."""
     found: dict[tuple[str, str], set[int]] = {}
-    for o in project.observations:
-        if o.value is not None:
-            found.setdefault((o.indicator, o.level), set()).add(o.year)
+    for series in compute_series(project).values():
+        for point in series.points:
+            if point.status == "ok" and point.value is not None:
+                found.setdefault((series.indicator.id, point.level), set()).add(point.year)
     return {k: sorted(v) for k, v in found.items()}
 
 
