@@ -9,6 +9,7 @@ too, so an unknown id or a missing value is a problem, never a silent blank.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from observatory.discover import Discovery
 from observatory.indicators import compute_series
 from observatory.model import Project, Study
 from observatory.problems import Problem
@@ -399,3 +401,35 @@ def check_studies(project: Project) -> list[Problem]:
         if (folder / PARAMETERS_FILE).exists() or (folder / SCENARIOS_FILE).exists():
             problems.extend(read_cost_model(folder, project.root)[1])
     return problems
+
+
+def refs_from_discovery(discovery: Discovery) -> StudyRefs:
+    """Identifiers read from the descriptors, for when the project cannot be loaded."""
+    indicators = set()
+    for package in discovery.packages:
+        for indicator in package.observatory.get("indicators") or []:
+            if isinstance(indicator, dict) and isinstance(indicator.get("id"), str):
+                indicators.add(indicator["id"])
+    return StudyRefs(
+        themes=frozenset(discovery.themes),
+        indicators=frozenset(indicators),
+        packages=frozenset(p.id for p in discovery.packages),
+    )
+
+
+def check(discovery: Discovery) -> list[Problem]:
+    """The study check of ``build.py check`` (registered in ``validate.CHECKS``).
+
+    With a loadable project, shortcodes are expanded against the data; when the data
+    themselves have problems (reported by the other checks), only the front matter is
+    checked, against the identifiers of the descriptors.
+    """
+    try:
+        loader = importlib.import_module("observatory.load")
+        project: Project | None = loader.load_project(discovery.config)
+    except Exception:  # the data checks report why the project does not load
+        project = None
+    if project is not None:
+        return check_studies(project)
+    root = discovery.root
+    return read_studies(root / "studies", root, refs_from_discovery(discovery))[1]

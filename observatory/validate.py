@@ -38,6 +38,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.consistency", "check_desired_rows"),
     lazy("observatory.consistency", "check_territories"),
     lazy("observatory.consistency", "check_schemes"),
+    lazy("observatory.studies", "check"),
 )
 
 
