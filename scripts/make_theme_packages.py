@@ -1406,10 +1406,12 @@ def descriptor(meta: dict[str, object], built: Built) -> dict[str, object]:
     observatory = dict(meta["observatory"])  # type: ignore[call-overload]
     observatory["indicators"] = [spec.declaration() for spec in specs]
     body = {k: v for k, v in meta.items() if k != "observatory"}
-    body["sources"] = [
-        {"title": s["titre"], "path": s["url"], "organisation": s["organisme"]}
-        for s in sorted(built.sources.values(), key=lambda s: s["id"])
-    ]
+    publications: list[dict[str, str]] = []  # one entry per publication, not per quote
+    for s in sorted(built.sources.values(), key=lambda s: s["id"]):
+        entry = {"title": s["titre"], "path": s["url"], "organisation": s["organisme"]}
+        if entry not in publications:
+            publications.append(entry)
+    body["sources"] = publications
     body["resources"] = [
         {
             "name": "observations",
