@@ -56,5 +56,5 @@ def produce(site: Site) -> Iterator[Page | Output]:
 HAND_WRITTEN: tuple[Page, ...] = (
     Page("mentions-legales.md", "Mentions légales", "", nav=("À propos",), order=1),
     Page("donnees-personnelles.md", "Données personnelles", "", nav=("À propos",), order=2),
-    Page("accessibilite.md", "Accessibilité", "", nav=("À propos",), order=3),
+    Page("accessibilite.md", "Déclaration d'accessibilité", "", nav=("À propos",), order=3),
 )

@@ -1,0 +1,146 @@
+"""Plan and page producers: which pages exist, where they sit in the navigation, how
+they link to each other, and what the renderer writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from observatory import pages_about
+from observatory.indicators import compute_series
+from observatory.pipeline import PAGE_PRODUCERS
+from observatory.plan import Output, Page, Plan, Site, make_plan, relative_url, url_of
+from observatory.render import front_matter, make_environment, nav_tree, render_plan
+from tests.observatory.test_pipeline_project import fixture_config, fixture_project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = tmp_path_factory.mktemp("pages")
+    project = fixture_project(root)
+    series = compute_series(project)
+    return Site(project=project, config=fixture_config(root), release="2026-11", series=series)
+
+
+@pytest.fixture(scope="module")
+def plan(site: Site) -> Plan:
+    plan, problems = make_plan(site, PAGE_PRODUCERS)
+    assert problems == []
+    return plan
+
+
+def test_plan_lists_every_page_once_sorted(plan: Plan) -> None:
+    paths = [p.path for p in plan.pages]
+    assert paths == sorted(paths)
+    assert paths[:6] == [
+        "index.md",
+        "indicateurs/beneficiaires-fictifs.md",
+        "indicateurs/index.md",
+        "indicateurs/taux-fictif.md",
+        "methodologie.md",
+        "territoires/200050532.md",
+    ]
+    assert len([p for p in paths if p.startswith("territoires/")]) == 24  # 23 + the list
+    assert paths[-2:] == ["themes/index.md", "themes/insertion.md"]
+    assert [o.path for o in plan.outputs] == [
+        f"telechargements/{i}.{ext}"
+        for i in ("beneficiaires-fictifs", "taux-fictif")
+        for ext in ("csv", "json", "xlsx")
+    ]
+
+
+def test_navigation_is_small_and_ordered(plan: Plan) -> None:
+    assert nav_tree((*plan.pages, *pages_about.HAND_WRITTEN)) == [
+        {"Accueil": "index.md"},
+        {
+            "Thèmes": [
+                {"Tous les thèmes": "themes/index.md"},
+                {"Insertion et formation professionnelle": "themes/insertion.md"},
+            ]
+        },
+        {"Territoires": [{"Tous les territoires": "territoires/index.md"}]},
+        {"Indicateurs": [{"Tous les indicateurs": "indicateurs/index.md"}]},
+        {
+            "À propos": [
+                {"Méthodologie": "methodologie.md"},
+                {"Mentions légales": "mentions-legales.md"},
+                {"Données personnelles": "donnees-personnelles.md"},
+                {"Déclaration d'accessibilité": "accessibilite.md"},
+            ]
+        },
+    ]
+
+
+def test_new_producers_and_sections_plug_in(site: Site) -> None:
+    def catalogue(site: Site) -> list[Page | Output]:
+        return [
+            Page("catalogue/index.md", "Catalogue", "home.md.j2", nav=("Données",)),
+            Output("donnees/tout.zip", b"zip"),
+        ]
+
+    plan, problems = make_plan(site, (*PAGE_PRODUCERS, catalogue))
+    assert problems == []
+    assert "donnees/tout.zip" in [o.path for o in plan.outputs]
+    nav = nav_tree(plan.pages)
+    assert [next(iter(entry)) for entry in nav if isinstance(entry, dict)] == [
+        "Accueil",
+        "Thèmes",
+        "Territoires",
+        "Indicateurs",
+        "Données",
+        "À propos",
+    ]
+
+
+def test_same_path_twice_is_a_problem(site: Site) -> None:
+    def twice(site: Site) -> list[Page | Output]:
+        return [Output("index.md", b"x")]
+
+    _, problems = make_plan(site, (*PAGE_PRODUCERS, twice))
+    assert [p.as_text() for p in problems] == [
+        "index.md : deux éléments du site veulent le même chemin (valeur : « index.md »)\n"
+        "    → donner un identifiant unique à l'indicateur, au paquet ou à la page"
+    ]
+
+
+def test_urls_are_stable_and_relative() -> None:
+    assert url_of("indicateurs/taux.md") == "indicateurs/taux/"
+    assert url_of("indicateurs/index.md") == "indicateurs/"
+    assert url_of("index.md") == ""
+    assert relative_url("index.md", "indicateurs/taux.md") == "indicateurs/taux/"
+    assert relative_url("indicateurs/taux.md", "territoires/976.md") == "../../territoires/976/"
+    assert relative_url("indicateurs/index.md", "index.md") == "../"
+    assert relative_url("index.md", "index.md") == "./"
+
+
+def test_front_matter_is_exact_yaml() -> None:
+    page = Page("a.md", "Taux d'emploi : « 15-64 ans »", "x", description="Déf.", search=False)
+    assert front_matter(page) == (
+        '---\ntitle: "Taux d\'emploi : « 15-64 ans »"\ndescription: "Déf."\n'
+        'search: {"exclude": true}\n---\n\n'
+    )
+
+
+def test_rendered_indicator_page_escapes_and_links(site: Site, plan: Plan) -> None:
+    docs = render_plan(plan, site, make_environment())
+    text = docs["indicateurs/taux-fictif.md"]
+    assert text.startswith('---\ntitle: "Taux fictif d\'équipement"\n')
+    assert "# Taux fictif d&#39;équipement" in text
+    assert '<dt>Thème</dt><dd><a href="../../themes/insertion/">' in text
+    assert "<dt>Niveaux géographiques</dt><dd>communes, département</dd>" in text
+    assert "<dt>Période</dt><dd>de 2019 à 2021</dd>" in text
+    home = docs["index.md"]
+    assert "- [Tous les indicateurs](indicateurs/index.md)" in home
+    portrait = docs["territoires/976.md"]
+    assert (
+        "[CC de Petite-Terre](200050532.md)" in portrait or "territoires/200050532" not in portrait
+    )
+    assert "Département de Mayotte" in portrait
+
+
+def test_hand_written_pages_exist() -> None:
+    docs = Path(__file__).resolve().parents[2] / "site_src" / "docs"
+    for page in pages_about.HAND_WRITTEN:
+        text = (docs / page.path).read_text(encoding="utf-8")
+        assert text.startswith(f"---\ntitle: {page.title}"), page.path
