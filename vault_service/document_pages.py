@@ -15,7 +15,16 @@ from starlette.responses import Response, StreamingResponse
 from vault_service import audit, crypto, csrf
 from vault_service import documents as docs
 from vault_service.upload import BadUpload, receive
-from vault_service.web import HTTPError, check_csrf, form, redirect, render, require, vault
+from vault_service.web import (
+    HTTPError,
+    check_csrf,
+    form,
+    human_size,
+    redirect,
+    render,
+    require,
+    vault,
+)
 
 NOT_FOUND = "Document introuvable."
 
@@ -58,7 +67,7 @@ async def receive_document(
         raise HTTPError(
             413,
             "trop_gros",
-            f"Le fichier dépasse la taille maximale de {limit // (1024 * 1024)} Mo.",
+            f"Le fichier dépasse la taille maximale de {human_size(limit)}.",
         ) from None
     except BadUpload as error:
         raise HTTPError(400, "formulaire", error.message) from None
