@@ -1307,10 +1307,11 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
         ]
         pending.append((by_id[target], ref, year, number(ref["value"]), " ".join(notes)))
     for ref_indicator, ref_year, target, year, value, note in EXTRA_ROWS:
-        holder = next(
-            r for r in reference if r["indicator"] == ref_indicator and r["year"] == ref_year
-        )
-        pending.append((by_id[target], holder, year, value, note))
+        # An extra row is read from the quote of another row: no quote, no row.
+        for holder in reference:
+            if holder["indicator"] == ref_indicator and holder["year"] == ref_year:
+                pending.append((by_id[target], holder, year, value, note))
+                break
 
     # Source ids: slug of the URL, suffixed when one page gives several quotes to a package
     # (by territory code when each quote is a table row about one territory).

@@ -341,3 +341,80 @@ def test_generator_flags_second_hand_sources() -> None:
     assert module.is_secondary("INSEE (RP 2017, AFP)")
     assert not module.is_secondary("INSEE (avec le CESEM)")
     assert not module.is_secondary("INSEE via Etalab/DINUM (@etalab/decoupage-administratif)")
+
+
+REFERENCE_HEADER = (
+    "theme,indicator,geo_level,geo_code,geo_name,year,value,unit,"
+    "source_org,source_title,source_url,quote\n"
+)
+INSEE_2017 = "https://insee.fr/fr/statistiques/3291775?sommaire=2120838"
+
+
+def run_generator(tmp_path: Path, rows: list[str], out: str) -> int:
+    """Run the generator on a small synthetic reference table (two communes of one EPCI)."""
+    reference = tmp_path / "facts.csv"
+    reference.write_text(REFERENCE_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    communes = tmp_path / "communes.csv"
+    communes.write_text("insee,epci_siren\n97608,200050532\n97615,200050532\n", encoding="utf-8")
+    code: int = generator().main(
+        [str(reference), "--communes", str(communes), "--out", str(tmp_path / out)]
+    )
+    return code
+
+
+def synthetic(code: str, level: str, value: int, url: str = INSEE_2017) -> str:
+    return (
+        f"demographie,population_municipale,{level},{code},X,2017,{value},habitants,"
+        f"INSEE,Populations légales 2017,{url},ligne {code}"
+    )
+
+
+def test_generator_output_is_deterministic(tmp_path: Path) -> None:
+    rows = [
+        synthetic("97608", "commune", 100),
+        synthetic("97615", "commune", 50),
+        synthetic("200050532", "epci", 150),
+    ]
+    assert run_generator(tmp_path, rows, "a") == 0
+    assert run_generator(tmp_path, rows, "b") == 0
+    first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert len(first) == 3 * 8
+    for relative in first:
+        assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
+    lines = (
+        (tmp_path / "a/demographie-populations-legales/observations.csv").read_text().splitlines()
+    )
+    assert lines[1:] == [
+        "population_municipale,epci,200050532,2017,150,insee-3291775-200050532,",
+        "population_municipale,commune,97608,2017,100,insee-3291775-97608,",
+        "population_municipale,commune,97615,2017,50,insee-3291775-97615,",
+    ]
+
+
+def test_generator_refuses_a_source_without_identifier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [synthetic("97608", "commune", 100, url="https://exemple.invalid/page")]
+    with pytest.raises(SystemExit) as stopped:
+        run_generator(tmp_path, rows, "out")
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == (
+        "erreur : URL sans identifiant de source : https://exemple.invalid/page\n"
+    )
+
+
+def test_generator_refuses_totals_that_differ_from_their_communes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        synthetic("97608", "commune", 100),
+        synthetic("97615", "commune", 50),
+        synthetic("200050532", "epci", 151),
+    ]
+    with pytest.raises(SystemExit):
+        run_generator(tmp_path, rows, "out")
+    assert capsys.readouterr().err == (
+        "erreur : population_municipale 200050532 2017 : 151.0 publié, "
+        "150.0 par somme des communes\n"
+    )
+    assert not (tmp_path / "out").exists()
