@@ -1273,7 +1273,10 @@ def parse_year(raw: str) -> tuple[int, str]:
 
 
 def number(raw: str) -> str:
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        fail(f"valeur non numérique : {raw!r} (point décimal, sans espace)")
     return str(int(value)) if value == int(value) else repr(value)
 
 
@@ -1441,18 +1444,39 @@ def descriptor(meta: dict[str, object], built: Built) -> dict[str, object]:
     return body
 
 
+REFERENCE_COLUMNS = (
+    "indicator", "geo_level", "geo_code", "year", "value", "unit",
+    "source_org", "source_title", "source_url", "quote",
+)  # fmt: skip
+
+
+def read_table(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV file, or a French message naming the file and what is missing."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                fail(f"{path} : colonnes manquantes : {', '.join(missing)}")
+            return list(reader)
+    except (OSError, UnicodeDecodeError) as error:
+        fail(
+            f"{path} : lecture impossible ({error.__class__.__name__}) ; vérifiez le chemin du fichier"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reference", type=Path, help="chemin de mayotte_facts.csv")
     parser.add_argument("--communes", type=Path, help="chemin de mayotte_communes_ref.csv")
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "datapackages")
     args = parser.parse_args(argv)
-    with args.reference.open(encoding="utf-8", newline="") as handle:
-        reference = list(csv.DictReader(handle))
+    reference = read_table(args.reference, REFERENCE_COLUMNS)
     built = build(reference)
     communes_path = args.communes or args.reference.with_name("mayotte_communes_ref.csv")
-    with communes_path.open(encoding="utf-8", newline="") as handle:
-        communes = {r["insee"]: r["epci_siren"] for r in csv.DictReader(handle)}
+    communes = {
+        r["insee"]: r["epci_siren"] for r in read_table(communes_path, ("insee", "epci_siren"))
+    }
     check_sums(built, communes)
     for meta in PACKAGES:
         name = str(meta["name"])

@@ -418,3 +418,15 @@ def test_generator_refuses_totals_that_differ_from_their_communes(
         "150.0 par somme des communes\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_generator_names_a_missing_reference_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        generator().main([str(tmp_path / "absent.csv"), "--out", str(tmp_path / "out")])
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == (
+        f"erreur : {tmp_path / 'absent.csv'} : lecture impossible (FileNotFoundError) ; "
+        "vérifiez le chemin du fichier\n"
+    )
