@@ -37,7 +37,8 @@ from observatory.dcat import (
 from observatory.labels import package_url
 from observatory.model import Package, Project
 from observatory.numbers import fmt_number
-from observatory.plan import Output, Page, Site
+from observatory.plan import Output, Page, Plan, Site, url_of
+from observatory.write import public_url
 
 SITE_TITLE = "Observatoire social et médico-social de Mayotte"
 CATALOGUE_DESCRIPTION = (
@@ -72,14 +73,19 @@ def published_packages(project: Project) -> list[Package]:
 
 
 def package_files(package: Package) -> list[PublishedFile]:
-    """datapackage.json, every resource file and every inline table schema."""
+    """datapackage.json, every resource file and every inline table schema.
+
+    A package without its files on disk (a project built in memory) publishes nothing.
+    """
+    if not (package.path / "datapackage.json").is_file():
+        return []
     descriptor_bytes = (package.path / "datapackage.json").read_bytes()
     descriptor: dict[str, Any] = json.loads(descriptor_bytes)
     base = f"donnees/{package.id}/"
     files = [PublishedFile(base + "datapackage.json", "Descripteur du paquet", descriptor_bytes)]
     for resource in descriptor.get("resources", []):
         path = resource.get("path")
-        if not isinstance(path, str):
+        if not isinstance(path, str) or not (package.path / path).is_file():
             continue
         schema_path = ""
         schema = resource.get("schema")
@@ -109,6 +115,11 @@ def make_zip(files: list[PublishedFile]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, f.content)
     return buffer.getvalue()
+
+
+def site_root(site: Site) -> str:
+    """The public root URL of the site (``site_url`` with the ``base_url`` path)."""
+    return public_url(site.config)
 
 
 def release_date(site: Site) -> str:
@@ -290,6 +301,8 @@ def published(site: Site, manifest: dict[str, Any] | None = None) -> list[Publis
     result = []
     for package in published_packages(site.project):
         files = package_files(package)
+        if not files:
+            continue
         info = dataset_info(package, site.project, files, issued.get(package.id, release), release)
         result.append(Published(package, tuple(files), info))
     return result
@@ -307,7 +320,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
     archive = make_zip(every_file)
     yield Output(ZIP_PATH, archive, "application/zip")
     zip_info = FileInfo(ZIP_PATH, "Toutes les données", len(archive), sha1_hex(archive))
-    site_url = site.config.site_url
+    site_url = site_root(site)
     graph = catalogue_graph(
         tuple(i.info for i in items),
         site_url,
@@ -369,3 +382,16 @@ def sitemap(page_urls: list[str], site_url: str) -> bytes:
         lines.append(f"  <url><loc>{escape(site_url + url)}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def with_sitemap(plan: Plan, extra_pages: tuple[Page, ...], site_url: str) -> Plan:
+    """The plan plus ``sitemap.xml`` listing every page (generated and hand-written).
+
+    Called by the pipeline once the plan is complete, since no single producer sees
+    every page. The file replaces the one mkdocs writes (same path, no build dates).
+    """
+    urls = [url_of(p.path) for p in (*plan.pages, *extra_pages)]
+    content = sitemap(urls, site_url)
+    outputs = tuple(o for o in plan.outputs if o.path != "sitemap.xml")
+    extra = Output("sitemap.xml", content, "application/xml")
+    return Plan(plan.pages, tuple(sorted((*outputs, extra), key=lambda o: o.path)))

@@ -24,7 +24,7 @@ from observatory.labels import (
     theme_packages,
 )
 from observatory.model import LEVELS, Indicator, Package
-from observatory.opendata import Published, current_manifest, published, schema_org
+from observatory.opendata import Published, current_manifest, published, schema_org, site_root
 from observatory.plan import Output, Page, Site, indicator_path
 from observatory.study_tables import coverage_years
 
@@ -147,7 +147,7 @@ def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
     titles = {t.id: t.title for t in site.project.themes}
     for package in sorted(site.project.packages, key=lambda p: p.id):
         item = by_id.get(package.id)
-        jsonld = schema_org(item.info, site.config.site_url) if item else ""
+        jsonld = schema_org(item.info, site_root(site)) if item else ""
         yield Page(
             path=package_path(package.id),
             title=package.title,

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from observatory.labels import study_url
 from observatory.model import Study
+from observatory.opendata import site_root
 from observatory.pages_catalogue import package_path, slug
 from observatory.plan import Output, Page, Site, indicator_path
 from observatory.shortcodes import Context, expand, values_from_series
@@ -122,7 +123,7 @@ def study_page(
                 (packages[p].title, package_path(p)) for p in study.packages if p in packages
             ],
             "files": study_files(study),
-            "site_url": site.config.site_url,
+            "site_url": site_root(site),
         },
         nav=NAV,
         order=1,
@@ -141,7 +142,7 @@ def study_files(study: Study) -> list[str]:
 
 def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
     """Atom 1.0 feed of the studies, newest first, dated by their publication date."""
-    base = site.config.site_url
+    base = site_root(site)
     updated = max((s.date for s in studies), default=site.release[:10] or "1970-01-01")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -19,9 +19,12 @@ from typing import Any
 
 from observatory import (
     buildcache,
+    opendata,
     pages_about,
+    pages_catalogue,
     pages_home,
     pages_indicators,
+    pages_studies,
     pages_territories,
     pages_themes,
 )
@@ -41,6 +44,9 @@ PAGE_PRODUCERS: tuple[Producer, ...] = (
     pages_indicators.produce,
     pages_territories.produce,
     pages_about.produce,
+    pages_catalogue.produce,
+    pages_studies.produce,
+    opendata.produce,
 )
 
 
@@ -187,6 +193,7 @@ def build_project(
     plan, problems = make_plan(site, producers)
     if problems:
         return problems
+    plan = opendata.with_sitemap(plan, pages_about.HAND_WRITTEN, opendata.site_root(site))
     docs = render_plan(plan, site, make_environment())
     nav = nav_tree((*plan.pages, *pages_about.HAND_WRITTEN))
     return write_site(config, docs, plan.outputs, nav, release)
@@ -198,18 +205,29 @@ def load(config: Config) -> Project:
     return project
 
 
-def build(config: Config, renderers: Renderers | None = None) -> list[Problem]:
-    """``python build.py build``: gate, then build unless nothing changed."""
+def gate(config: Config) -> list[Problem]:
+    from observatory.validate import check
+
+    return check(config)
+
+
+def build(
+    config: Config,
+    renderers: Renderers | None = None,
+    loader: Callable[[Config], Project] = load,
+    checker: Callable[[Config], list[Problem]] = gate,
+) -> list[Problem]:
+    """``python build.py build``: nothing to do when the inputs' content hash matches
+    the last successful build; else the gate (a build with problems stops with the
+    report of ``check``), then every stage."""
     release = resolve_release(config)
     print_ = buildcache.fingerprint(config, release)
     if buildcache.is_fresh(config, print_):
         return []
-    from observatory.validate import check
-
-    problems = check(config)
+    problems = checker(config)
     if problems:
         return problems
-    problems = build_project(load(config), config, renderers=renderers)
+    problems = build_project(loader(config), config, renderers=renderers)
     if problems:
         buildcache.forget(config)
     else:
