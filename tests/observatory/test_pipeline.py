@@ -17,9 +17,10 @@ import pytest
 
 from observatory import buildcache, write
 from observatory.config import Config
-from observatory.model import Level, Series
+from observatory.model import Level, Project, Series
 from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project
 from observatory.plan import Page, Site
+from observatory.problems import Problem
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
 
@@ -316,3 +317,31 @@ def test_memo_reuses_charts_and_maps(tmp_path: Path) -> None:
     assert build_project(fixture_project(tmp_path), config, renderers=renderers) == []
     assert build_project(fixture_project(tmp_path), config, renderers=renderers) == []
     assert calls == [2, 0]
+
+
+def test_build_gate_then_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from observatory.pipeline import build as full_build
+
+    monkeypatch.setattr(buildcache, "CODE_DIRS", ())  # the code may change while tests run
+    config = fixture_config(tmp_path)
+    csv_file = tmp_path / "datapackages" / "fictif" / "observations.csv"
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text("indicateur\n")
+    loads: list[Path] = []
+    bad = [Problem(file="datapackages/fictif/observations.csv", row=3, message="valeur invalide")]
+
+    def loader(cfg: Config) -> Project:
+        loads.append(cfg.root)
+        return fixture_project(cfg.root)
+
+    # the gate: a project with problems is not built, the report is the check's report
+    assert full_build(config, STUBS, loader, lambda cfg: bad) == bad
+    assert loads == [] and not config.dist.exists()
+    # a valid project is built once; the same inputs again do nothing
+    assert full_build(config, STUBS, loader, lambda cfg: []) == []
+    assert full_build(config, STUBS, loader, lambda cfg: []) == []
+    assert loads == [tmp_path]
+    # one CSV changed: rebuilt
+    csv_file.write_text("indicateur\nx\n")
+    assert full_build(config, STUBS, loader, lambda cfg: []) == []
+    assert loads == [tmp_path, tmp_path]
