@@ -1410,12 +1410,14 @@ def descriptor(meta: dict[str, object], built: Built) -> dict[str, object]:
     observatory = dict(meta["observatory"])  # type: ignore[call-overload]
     observatory["indicators"] = [spec.declaration() for spec in specs]
     body = {k: v for k, v in meta.items() if k != "observatory"}
-    publications: list[dict[str, str]] = []  # one entry per publication, not per quote
+    # One entry per publication (URL and organisation), with its most complete title.
+    publications: dict[tuple[str, str], dict[str, str]] = {}
     for s in sorted(built.sources.values(), key=lambda s: s["id"]):
         entry = {"title": s["titre"], "path": s["url"], "organisation": s["organisme"]}
-        if entry not in publications:
-            publications.append(entry)
-    body["sources"] = publications
+        known = publications.setdefault((s["url"], s["organisme"]), entry)
+        if len(entry["title"]) > len(known["title"]):
+            known["title"] = entry["title"]
+    body["sources"] = list(publications.values())
     body["resources"] = [
         {
             "name": "observations",
