@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from observatory.discover import Discovery
 from observatory.problems import Problem
@@ -22,6 +21,9 @@ from observatory.rules import (
     theme_packages,
 )
 from observatory.tables import CAP, Reporter, Table
+
+
+WHICH = {"epci": ("un EPCI", "de l'EPCI"), "departement": ("un département", "du département")}
 
 
 def fmt(value: float) -> str:
@@ -86,22 +88,31 @@ def sums(
     dims = [c for c in dims if c not in ("valeur", "source", "note")]
     group, _ = table.key(["indicateur", "annee", *dims])
     geo_codes, geo = table.factor("code_geo")
-    level = np.array([reference.level.get(c, "") for c in geo], dtype=object)[geo_codes]
-    communes = wanted & (level == "commune")
+    kinds = {"commune": 0, "epci": 1, "departement": 2}
+    level = np.array([kinds.get(reference.level.get(c, ""), -1) for c in geo], dtype=np.int8)
+    row_level = level[geo_codes]
+    communes = wanted & (row_level == 0)
+    ids = {code: i for i, code in enumerate(sorted(reference.level))}
+    own = np.array([ids.get(c, -1) for c in geo], dtype=np.int64)
+    span = len(ids) + 1
     for kind in ("epci", "departement"):
         parent_of = reference.parent[kind]
-        parent = np.array([parent_of.get(c, "") for c in geo], dtype=object)[geo_codes]
-        frame = pd.DataFrame({"g": group[communes], "p": parent[communes], "v": values[communes]})
-        totals = frame.groupby(["g", "p"], sort=False)["v"].agg(["sum", "count"])
-        rows = np.flatnonzero(wanted & (level == kind))
-        if not len(rows) or totals.empty:
+        parent = np.array([ids.get(parent_of.get(c, ""), -1) for c in geo], dtype=np.int64)
+        members_of = np.array([reference.members.get(c, -1) for c in geo], dtype=np.int64)
+        child = communes & (parent[geo_codes] >= 0)
+        rows = np.flatnonzero(wanted & (row_level == kinds[kind]))
+        if not len(rows) or not child.any():
             continue
-        index = pd.MultiIndex.from_arrays([group[rows], geo[geo_codes[rows]]])
-        found = totals.reindex(index)
-        expected = found["sum"].to_numpy(dtype=float)
-        count = found["count"].to_numpy(dtype=float)
-        members = np.array([reference.members.get(c, -1) for c in geo[geo_codes[rows]]])
-        complete = count == members
+        keys, inverse = np.unique(
+            group[child] * span + parent[geo_codes[child]], return_inverse=True
+        )
+        totals = np.bincount(inverse, weights=values[child], minlength=len(keys))
+        counts = np.bincount(inverse, minlength=len(keys))
+        wanted_keys = group[rows] * span + own[geo_codes[rows]]
+        position = np.minimum(np.searchsorted(keys, wanted_keys), len(keys) - 1)
+        present = keys[position] == wanted_keys
+        expected = np.where(present, totals[position], np.nan)
+        complete = present & (counts[position] == members_of[geo_codes[rows]])
         actual = values[rows]
         with np.errstate(invalid="ignore"):
             tolerance = 1e-9 * np.maximum(1.0, np.abs(expected))
@@ -222,8 +233,8 @@ def check_territories(discovery: Discovery) -> Iterator[Problem]:
                         field=column,
                         value=str(up),
                         code="territoire-parent",
-                        message=f"la commune renvoie à un {LEVEL_FR[kind]} absent du référentiel",
-                        fix=f"ajoutez la ligne du {LEVEL_FR[kind]} ou corrigez le code",
+                        message=f"la commune renvoie à {WHICH[kind][0]} absent du référentiel",
+                        fix=f"ajoutez la ligne {WHICH[kind][1]} ou corrigez le code",
                     )
                 )
     yield from out.problems

@@ -42,7 +42,7 @@ def json_path(parts: Iterable[object]) -> str:
 
 
 def short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
@@ -81,6 +81,7 @@ def profile_problem(rel: str, error: jsonschema.ValidationError) -> Problem:
     elif kind == "type":
         names = [arg] if isinstance(arg, str) else list(arg)
         message = "type incorrect : " + " ou ".join(TYPES_FR.get(n, n) for n in names) + " attendu"
+        value = json.dumps(instance, ensure_ascii=False)[:80]
         fix = "écrivez une valeur du type attendu"
     elif kind == "pattern":
         message = "format incorrect"
@@ -131,9 +132,13 @@ FRICTIONLESS_NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(r'^field type "(?P<value>.*)" is not supported'),
-        "type de champ « {value} » inconnu du standard Table Schema",
+        "type de champ « {value} » inconnu du standard Table Schema (types possibles : "
+        "string, integer, number, boolean, date, year, datetime…)",
     ),
 )
+
+
+UNSAFE_PATH = re.compile(r'^path ".*" is not safe')
 
 
 def translate_frictionless(note: str) -> str:
@@ -181,6 +186,8 @@ def standard_problems(package: PackageFolder) -> Iterator[Problem]:
     except Exception as exception:  # frictionless may fail on very broken descriptors
         errors = [str(exception)]
     for note in sorted(set(errors)):
+        if UNSAFE_PATH.match(note):
+            continue  # reported in French by resource_problems
         yield Problem(
             file=package.rel,
             code="descripteur",

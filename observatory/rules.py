@@ -18,7 +18,7 @@ from observatory.descriptors import REFERENCE_PACKAGES
 from observatory.discover import Discovery, PackageFolder
 from observatory.fields import as_list, check_foreign_keys, check_table
 from observatory.problems import Problem
-from observatory.tables import Reporter, Table, read_table, report_cells
+from observatory.tables import CAP, Reporter, Table, read_table, report_cells
 
 TERRITORY_PACKAGE = "territoires"
 STANDARD_COLUMNS = ("indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note")
@@ -167,10 +167,13 @@ def check_observations(discovery: Discovery) -> Iterator[Problem]:
         if reference is not None:
             code_problems(table, out, reference, indicators)
         if "valeur" in table.columns:
-            empty = table.columns["valeur"] == ""
-            note = table.columns["note"] if "note" in table.columns else np.full(len(table), "")
+            value_codes, value_uniques = table.factor("valeur")
+            empty = (value_uniques == "")[value_codes]
+            if "note" in table.columns:
+                note_codes, note_uniques = table.factor("note")
+                empty &= (note_uniques == "")[note_codes]
             out.rows(
-                table.lines[np.flatnonzero(empty & (note == ""))],
+                table.lines[np.flatnonzero(empty)],
                 field="valeur",
                 code="valeur-sans-note",
                 message="valeur vide sans explication",
@@ -214,23 +217,31 @@ def code_problems(
     )
     if "niveau" not in table.columns:
         return
-    row_level = np.array([reference.level.get(c, "") for c in uniques], dtype=object)[codes]
-    niveau = table.columns["niveau"]
-    mismatch = (row_level != "") & (niveau != row_level) & (niveau != "")
-    rows = np.flatnonzero(mismatch)
+    kinds = {name: i for i, name in enumerate(LEVEL_FR)}
+    code_level = np.array([kinds.get(reference.level.get(c, ""), -1) for c in uniques])
+    level_codes, level_uniques = table.factor("niveau")
+    written = np.array([kinds.get(v, -1) for v in level_uniques], dtype=np.int64)
+    actual, stated = code_level[codes], written[level_codes]
+    rows = np.flatnonzero((actual >= 0) & (stated >= 0) & (actual != stated))
+    shown = rows[: CAP + 1]
+    level_names = list(LEVEL_FR)
     found = {
-        line: str(row_level[r])
-        for line, r in zip(table.lines[rows[:51]].tolist(), rows[:51], strict=True)
+        line: (level_names[actual[r]], level_names[stated[r]])
+        for line, r in zip(table.lines[shown].tolist(), shown.tolist(), strict=True)
     }
     out.rows(
         table.lines[rows],
         field="niveau",
         code="niveau-code",
-        message=lambda line: (
-            f"le niveau ne correspond pas au code : ce code est de niveau « {found[line]} »"
-        ),
-        fix=lambda line: f"écrivez « {found[line]} » ou corrigez le code géographique",
-        values=lambda line: str(niveau[table.lines.searchsorted(line)]),
+        message={
+            line: f"le niveau ne correspond pas au code : ce code est de niveau « {real} »"
+            for line, (real, _) in found.items()
+        },
+        fix={
+            line: f"écrivez « {real} » ou corrigez le code géographique"
+            for line, (real, _) in found.items()
+        },
+        values={line: said for line, (_, said) in found.items()},
     )
     _, names = table.factor("indicateur")
     levels = {n: as_list(indicators.get(n, {}).get("levels")) for n in names}
