@@ -206,6 +206,8 @@ class Scheme:
     packages: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
     url: str = ""
+    acronym: str = ""  # sigle, e.g. AAH
+    specificity: str = ""  # how the scheme applies in Mayotte (specificite_mayotte)
 
 
 @dataclass(frozen=True)
