@@ -1,6 +1,6 @@
 """Content-hash cache of ``check`` results.
 
-Key: SHA-256 over the validator version, the validator's own source, and the path and
+Key: SHA-256 over the validator version, the source of the observatory modules, and the path and
 SHA-256 of every input file. Value: the problem list, stored with its own digest; an
 entry that does not parse or whose digest does not match is ignored, never trusted.
 Nothing heavy is imported here: a cache hit costs one read of the inputs.
@@ -20,17 +20,6 @@ from observatory.config import Config
 from observatory.problems import Problem
 
 VALIDATOR_VERSION = "1"
-VALIDATOR_MODULES = (
-    "cache",
-    "consistency",
-    "descriptors",
-    "discover",
-    "fields",
-    "problems",
-    "rules",
-    "tables",
-    "validate",
-)
 FOLDER = "check"
 
 
@@ -41,11 +30,10 @@ def file_digest(path: Path) -> str:
 
 def cache_key(config: Config, files: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"observatoire-check {VALIDATOR_VERSION}\n".encode())
-    here = Path(__file__).parent
-    for module in VALIDATOR_MODULES:
-        source = here / f"{module}.py"
-        if source.is_file():
-            digest.update(f"code {module} {file_digest(source)}\n".encode())
+    # Every check lives in a module of the package (the study check loads the project
+    # through several of them): any change of the code gives a new key.
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(f"code {source.name} {file_digest(source)}\n".encode())
     for path in files:
         try:
             name = path.relative_to(config.root).as_posix()

@@ -43,9 +43,20 @@ GEOJSON_LEVELS: dict[str, Level] = {
 }
 
 
+class NotCheckedError(ValueError):
+    """The data folder does not have the shape that ``check`` guarantees."""
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    for number, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise NotCheckedError(
+                f"{path} : ligne {number} mal formée ; lancez d'abord python build.py check"
+            )
+    return rows
 
 
 def text(block: dict[str, Any], key: str) -> str:

@@ -25,7 +25,7 @@ def lazy(module: str, name: str) -> Check:
         function: Check = getattr(importlib.import_module(module), name)
         return function(discovery)
 
-    run.__name__ = run.__qualname__ = name
+    run.__name__ = run.__qualname__ = f"{module}.{name}"
     return run
 
 

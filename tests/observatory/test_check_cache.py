@@ -1,0 +1,109 @@
+"""The content-hash cache of ``check``: reused when nothing changed, never trusted blindly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from observatory import cache, validate
+from observatory.config import Config, load_config
+from observatory.discover import Discovery
+from observatory.problems import Problem
+from tests.observatory.fixtures.projects import OBSERVATIONS, make_project, replace_text
+
+BROKEN_ROW = "97611,2020a,200"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the real validations (cache misses)."""
+    calls: list[int] = []
+    real = validate.run_checks
+
+    def run(discovery: Discovery) -> list[Problem]:
+        calls.append(1)
+        return real(discovery)
+
+    monkeypatch.setattr(validate, "run_checks", run)
+    return calls
+
+
+def project(tmp_path: Path) -> Config:
+    root = make_project(tmp_path)
+    replace_text(root, OBSERVATIONS, "97611,2020,200", BROKEN_ROW)
+    return load_config(root=str(root), cache=str(tmp_path / "cache"))
+
+
+def entries(config: Config) -> list[Path]:
+    return sorted((config.cache / "check").glob("*.json"))
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path, counted: list[int]) -> None:
+    config = project(tmp_path)
+    first = validate.check(config)
+    second = validate.check(config)
+    assert [p.value for p in first] == ["2020a"]
+    assert second == first
+    assert len(counted) == 1
+    assert len(entries(config)) == 1
+
+
+def test_a_changed_input_is_validated_again(tmp_path: Path, counted: list[int]) -> None:
+    config = project(tmp_path)
+    validate.check(config)
+    replace_text(config.root, OBSERVATIONS, BROKEN_ROW, "97611,2020,200")
+    assert validate.check(config) == []
+    assert len(counted) == 2
+
+
+def test_a_corrupted_entry_is_ignored(tmp_path: Path, counted: list[int]) -> None:
+    config = project(tmp_path)
+    first = validate.check(config)
+    (entry,) = entries(config)
+    entry.write_text('{"key": "tronqué', encoding="utf-8")
+    assert validate.check(config) == first
+    assert len(counted) == 2
+    assert json.loads(entry.read_text(encoding="utf-8"))["problems"][0]["value"] == "2020a"
+
+
+def test_an_edited_entry_is_not_trusted(tmp_path: Path, counted: list[int]) -> None:
+    """Someone empties the problem list of an entry: its digest no longer matches."""
+    config = project(tmp_path)
+    first = validate.check(config)
+    (entry,) = entries(config)
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["problems"] = []
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert validate.check(config) == first
+    assert len(counted) == 2
+
+
+def test_an_entry_of_the_wrong_shape_is_ignored(tmp_path: Path, counted: list[int]) -> None:
+    config = project(tmp_path)
+    first = validate.check(config)
+    (entry,) = entries(config)
+    items = [{"file": "x"}]
+    entry.write_text(
+        json.dumps({"key": entry.stem, "digest": cache.payload_digest(items), "problems": items}),
+        encoding="utf-8",
+    )
+    assert validate.check(config) == first
+    assert len(counted) == 2
+
+
+def test_an_unwritable_cache_does_not_fail_the_check(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    config.cache.parent.mkdir(parents=True, exist_ok=True)
+    config.cache.write_text("un fichier, pas un dossier", encoding="utf-8")
+    assert [p.value for p in validate.check(config)] == ["2020a"]
+
+
+def test_the_key_covers_the_profile_and_every_data_file(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    files = validate.input_files(config)
+    names = {f.relative_to(config.root).as_posix() for f in files if config.root in f.parents}
+    assert "datapackages/population/observations.csv" in names
+    assert "datapackages/territoires/communes.geojson" in names
+    assert {f.name for f in files} >= {"observatory-profile.schema.json", "themes.json"}
