@@ -9,7 +9,7 @@ import pytest
 
 from observatory import cache, validate
 from observatory.config import Config, load_config
-from observatory.discover import Discovery
+from observatory.discover import Discovery, input_files
 from observatory.problems import Problem
 from tests.observatory.fixtures.projects import OBSERVATIONS, make_project, replace_text
 
@@ -84,7 +84,7 @@ def test_an_entry_of_the_wrong_shape_is_ignored(tmp_path: Path, counted: list[in
     config = project(tmp_path)
     first = validate.check(config)
     (entry,) = entries(config)
-    items = [{"file": "x"}]
+    items: list[dict[str, object]] = [{"file": "x"}]
     entry.write_text(
         json.dumps({"key": entry.stem, "digest": cache.payload_digest(items), "problems": items}),
         encoding="utf-8",
@@ -102,7 +102,7 @@ def test_an_unwritable_cache_does_not_fail_the_check(tmp_path: Path) -> None:
 
 def test_the_key_covers_the_profile_and_every_data_file(tmp_path: Path) -> None:
     config = project(tmp_path)
-    files = validate.input_files(config)
+    files = input_files(config)
     names = {f.relative_to(config.root).as_posix() for f in files if config.root in f.parents}
     assert "datapackages/population/observations.csv" in names
     assert "datapackages/territoires/communes.geojson" in names
