@@ -198,7 +198,7 @@ def test_oversized_streaming_upload_stops_reading(app, world, settings, engine):
         f'filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-'
     ).encode()
     pulled = {"chunks": 0}
-    sent: list[dict] = []
+    sent: list[dict[str, object]] = []
 
     async def receive():
         pulled["chunks"] += 1

@@ -1,0 +1,164 @@
+"""The command line: configuration errors, demo secrets, admin creation, integrity, demo run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from vault_service import totp
+from vault_service.settings import Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = ""):
+    full_env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "vault_service", *args],
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_without_secret_stops_with_code_2(tmp_path):
+    result = run(["serve"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "Configuration : La variable d'environnement VAULT_COOKIE_KEY est obligatoire et n'a "
+        "pas de valeur par défaut"
+    )
+    other = run(["serve"], tmp_path, env={"VAULT_COOKIE_KEY": "c" * 40})
+    assert "VAULT_KEYRING est obligatoire" in other.stderr and other.returncode == 2
+
+
+def test_bad_keyring_is_named():
+    try:
+        Settings.from_env({"VAULT_COOKIE_KEY": "c" * 40, "VAULT_KEYRING": "k1:AAAA"})
+    except SettingsError as error:
+        assert str(error) == (
+            "VAULT_KEYRING : la clé « k1 » fait 3 octets au lieu de 32 (AES-256) "
+            "(fix: generate one with `python -m vault_service new-key`)"
+        )
+    else:
+        raise AssertionError("clé trop courte acceptée")
+
+
+def test_secure_cookies_by_default(tmp_path):
+    from starlette.testclient import TestClient
+
+    from vault_service.app import create_app
+    from vault_service.db import make_engine, migrate
+
+    key = run(["new-key"], tmp_path).stdout.strip()
+    settings = Settings.from_env(
+        {
+            "VAULT_COOKIE_KEY": "c" * 40,
+            "VAULT_KEYRING": f"k1:{key}",
+            "VAULT_DATA_DIR": str(tmp_path / "d"),
+            "VAULT_DATABASE_URL": f"sqlite:///{tmp_path / 'v.db'}",
+        }
+    )
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    response = TestClient(create_app(settings, engine), base_url="https://testserver").get("/")
+    assert response.headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
+    assert response.headers["set-cookie"].startswith("__Host-vault_csrf=")
+    assert "Secure" in response.headers["set-cookie"]
+
+
+def test_demo_secrets_admin_and_integrity(tmp_path):
+    assert run(["--demo", "init-db"], tmp_path).returncode == 0
+    secrets_file = tmp_path / "vault-data" / "dev-secrets.json"
+    assert secrets_file.stat().st_mode & 0o777 == 0o600
+    created = run(
+        [
+            "--demo",
+            "create-admin",
+            "--login",
+            "admin",
+            "--given-name",
+            "Ada",
+            "--family-name",
+            "Admin",
+            "--password-stdin",
+        ],
+        tmp_path,
+        stdin="mot de passe administrateur\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("Administrateur de la plateforme créé : admin")
+    secret_line = next(line for line in created.stdout.splitlines() if "clé :" in line)
+    assert len(secret_line.split(":")[1].strip()) == 32
+    again = run(
+        [
+            "--demo",
+            "create-admin",
+            "--login",
+            "admin",
+            "--given-name",
+            "Ada",
+            "--family-name",
+            "Admin",
+            "--password-stdin",
+        ],
+        tmp_path,
+        stdin="mot de passe administrateur\n",
+    )
+    assert again.returncode == 2
+    assert again.stderr.strip() == "L'identifiant « admin » est déjà pris : choisissez-en un autre."
+    structure = run(
+        ["--demo", "create-structure", "--name", "CCAS de Mamoudzou", "--cap", "3"], tmp_path
+    )
+    assert structure.stdout.startswith("Structure créée : CCAS de Mamoudzou (3 comptes au plus)")
+    check = run(["--demo", "check-integrity"], tmp_path)
+    assert (check.returncode, check.stdout.strip()) == (0, "Intégrité vérifiée : aucun problème.")
+    rotate = run(["--demo", "rotate-keys"], tmp_path)
+    assert rotate.stdout.strip() == "0 clés de documents rechiffrées avec la clé « dev1 »."
+    assert totp.ISSUER in created.stdout.replace("%20", " ")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_serves_and_stops_on_sigint(tmp_path):
+    port = free_port()
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vault_service", "demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "le coffre-fort n'a pas démarré"
+                time.sleep(0.2)
+        assert response.status_code == 200 and "Coffre-fort numérique" in response.text
+        assert "Secure" not in response.headers["set-cookie"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert "python -m vault_service --demo create-admin --login admin" in out
+    assert (tmp_path / "vault-data" / "vault.sqlite3").exists()

@@ -1,0 +1,287 @@
+"""Account flows through the pages and the API (both backends)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.vault.conftest import PASSWORD, csrf_token, login, pdf_bytes
+from vault_service import totp
+from vault_service.db import accounts as accounts_table
+from vault_service.db import audit_log
+
+NEW = "un nouveau mot de passe"
+CODE_RE = re.compile(r'<dd class="big">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</dd>')
+LOGIN_RE = re.compile(r'<dt>Identifiant</dt><dd class="big">([^<]+)</dd>')
+
+
+def found(pattern: re.Pattern[str] | str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, f"motif {pattern!r} absent"
+    return match.group(1)
+
+
+def signup(client, **overrides):
+    data = {
+        "given_name": "Zaïnaba",
+        "family_name": "Madi",
+        "birth_date": "1995-06-30",
+        "login": "zainaba",
+        "password": NEW,
+        "password2": NEW,
+    }
+    data.update(overrides)
+    data["csrf_token"] = csrf_token(client, "/inscription")
+    return client.post("/inscription", data=data, follow_redirects=False)
+
+
+def test_signup_then_duplicate_is_offered_recovery(app, client, world):
+    response = signup(client)
+    assert response.status_code == 303 and response.headers["location"] == "/documents"
+    assert client.get("/api/me").json()["login"] == "zainaba"
+    from starlette.testclient import TestClient
+
+    other = TestClient(app)
+    again = signup(other, login="zainaba2", given_name="ZAINABA", family_name=" madi ")
+    assert again.status_code == 400
+    assert "Un compte existe déjà pour cette personne" in again.text
+    assert 'href="/recuperation"' in again.text
+
+
+def test_assisted_creation_activation_and_login(app, client, world):
+    login(client, world.actors["pro_x"])
+    token = csrf_token(client, "/pro")
+    sheet = client.post(
+        "/pro/beneficiaires",
+        data={
+            "csrf_token": token,
+            "given_name": "Fatima",
+            "family_name": "Ali",
+            "birth_date": "1970-01-15",
+        },
+    )
+    assert sheet.status_code == 200
+    code, login_name = found(CODE_RE, sheet.text), found(LOGIN_RE, sheet.text)
+    assert login_name.startswith("fatima.ali.")
+    assert "Ce code est valable 5 jours et ne sert qu'une fois." in sheet.text
+    # Same person again: refused, the existing account is offered.
+    token = csrf_token(client, "/pro")
+    dup = client.post(
+        "/pro/beneficiaires",
+        data={
+            "csrf_token": token,
+            "given_name": "fatima",
+            "family_name": "ALI",
+            "birth_date": "1970-01-15",
+        },
+    )
+    assert dup.status_code == 400 and login_name in dup.text
+    assert "/recuperation" in dup.text
+    from starlette.testclient import TestClient
+
+    person = TestClient(app)
+    token = csrf_token(person, "/activation")
+    done = person.post(
+        "/activation",
+        data={
+            "csrf_token": token,
+            "login": login_name,
+            "code": code,
+            "password": NEW,
+            "password2": NEW,
+        },
+    )
+    assert done.status_code == 200 and "Votre compte est prêt" in done.text
+    token = csrf_token(person)
+    ok = person.post(
+        "/connexion",
+        data={"csrf_token": token, "login": login_name, "password": NEW},
+        follow_redirects=False,
+    )
+    assert ok.headers["location"] == "/documents"
+
+
+def test_recovery_by_a_professional_is_journaled(app, client, world, engine):
+    login(client, world.actors["pro_y"])
+    target = world.actors["beneficiary_a"]
+    search = client.get(
+        "/pro", params={"given_name": "Amina", "family_name": "Test", "birth_date": "1990-01-01"}
+    )
+    assert "Compte existant" in search.text
+    token = csrf_token(client, "/pro")
+    sheet = client.post(f"/pro/beneficiaires/{target.id}/recuperation", data={"csrf_token": token})
+    code = found(CODE_RE, sheet.text)
+    from starlette.testclient import TestClient
+
+    person = TestClient(app)
+    login(person, target)
+    token = csrf_token(person, "/recuperation")
+    person.post(
+        "/recuperation",
+        data={
+            "csrf_token": token,
+            "login": "amina",
+            "code": code,
+            "password": NEW,
+            "password2": NEW,
+        },
+    )
+    assert person.get("/api/me").status_code == 401  # sessions closed by the recovery
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.action, audit_log.c.actor_id)
+            .where(audit_log.c.subject_id == target.id)
+            .order_by(audit_log.c.seq)
+        ).all()
+    assert ("code.issue.recovery", world.actors["pro_y"].id) in [tuple(r) for r in rows]
+    assert rows[-1].action == "auth.recovered"
+
+
+def test_admin_needs_totp(app, client, world):
+    admin = world.actors["platform_admin"]
+    token = csrf_token(client)
+    first = client.post(
+        "/connexion",
+        data={"csrf_token": token, "login": admin.login, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert first.status_code == 200 and 'name="totp"' in first.text
+    wrong = client.post(
+        "/connexion",
+        data={"csrf_token": token, "login": admin.login, "password": PASSWORD, "totp": "000000"},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 401
+    assert "Code de double authentification incorrect." in wrong.text
+    login(client, admin)
+    assert client.get("/admin").status_code == 200
+
+
+def test_beneficiary_enables_totp(client, world):
+    login(client, world.actors["beneficiary_a"])
+    page = client.get("/compte/double-authentification")
+    secret_text = found(r'<code class="secret">([A-Z2-7]+)</code>', page.text)
+    import base64
+
+    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
+    token = found(r'name="token" value="([^"]+)"', page.text)
+    csrf = csrf_token(client, "/compte")
+    done = client.post(
+        "/compte/double-authentification",
+        data={"csrf_token": csrf, "token": token, "code": totp.code(secret)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get("/api/me").json()["totp"] is True
+
+
+def test_rehash_on_login(app, client, world, engine):
+    target = world.actors["beneficiary_a"]
+    app.state.vault.settings = app.state.vault.settings.__class__(
+        **{**app.state.vault.settings.__dict__, "argon2_memory_kib": 2048}
+    )
+    login(client, target)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(accounts_table.c.password_hash).where(accounts_table.c.id == target.id)
+        ).scalar_one()
+    assert stored.startswith("$argon2id$v=19$m=2048,t=1,p=1$")
+
+
+def test_cap_message_on_the_page(client, world, engine, settings):
+    login(client, world.actors["platform_admin"])
+    token = csrf_token(client, "/admin")
+    client.post(
+        f"/admin/structures/{world.structure_x}/plafond", data={"csrf_token": token, "cap": "2"}
+    )
+    from starlette.testclient import TestClient
+
+    sadmin = TestClient(client.app)
+    login(sadmin, world.actors["structure_admin"])
+    token = csrf_token(sadmin, "/structure")
+    refused = sadmin.post(
+        "/structure/professionnels",
+        data={
+            "csrf_token": token,
+            "given_name": "Nouveau",
+            "family_name": "Pro",
+            "login": "nouveau",
+        },
+    )
+    assert refused.status_code == 400
+    assert "a atteint son plafond de 2 comptes professionnels" in refused.text
+
+
+def test_api_document_lifecycle(client, world):
+    login(client, world.actors["beneficiary_a"])
+    headers = {"X-Vault-CSRF": "1"}
+    created = client.post(
+        "/api/documents",
+        headers=headers,
+        data={"doc_type": "ressources", "scheme": "caf-prestations", "title": "Avis CAF"},
+        files={"file": ("avis.pdf", pdf_bytes(9000), "application/pdf")},
+    )
+    assert created.status_code == 201
+    doc = created.json()
+    assert (doc["title"], doc["media_type"], doc["version"]) == ("Avis CAF", "application/pdf", 1)
+    patched = client.patch(
+        f"/api/documents/{doc['id']}",
+        headers=headers,
+        json={"title": "Avis CAF 2025", "scheme": "rsa"},
+    )
+    assert patched.json()["title"] == "Avis CAF 2025" and patched.json()["scheme"] == "rsa"
+    bad = client.patch(f"/api/documents/{doc['id']}", headers=headers, json={"doc_type": "x"})
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "error": {
+            "code": "champ",
+            "detail": None,
+            "message": "Choisissez un type de document dans la liste.",
+        }
+    }
+    listing = client.get("/api/documents").json()["documents"]
+    assert [d["id"] for d in listing] == [doc["id"]]
+    content = client.get(f"/api/documents/{doc['id']}/content")
+    assert content.content.startswith(b"%PDF-")
+    assert client.delete(f"/api/documents/{doc['id']}", headers=headers).status_code == 204
+    missing = client.get(f"/api/documents/{doc['id']}")
+    assert missing.status_code == 404
+    assert client.get("/api/nulle-part").json()["error"]["code"] == "introuvable"
+
+
+def test_api_login_and_openapi(client, world):
+    response = client.post(
+        "/api/session",
+        headers={"X-Vault-CSRF": "1"},
+        json={"login": "amina", "password": "faux mot de passe"},
+    )
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": {
+            "code": "identifiants",
+            "detail": None,
+            "message": "Identifiant ou mot de passe incorrect.",
+        }
+    }
+    ok = client.post(
+        "/api/session", headers={"X-Vault-CSRF": "1"}, json={"login": "amina", "password": PASSWORD}
+    )
+    assert ok.status_code == 200 and ok.json()["role"] == "beneficiary"
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"] == "3.1.0"
+    api_paths = {r.path for r in client.app.routes if getattr(r, "path", "").startswith("/api/")}
+    assert set(spec["paths"]) == api_paths
+
+
+def test_security_headers(client, world):
+    response = client.get("/connexion")
+    headers = response.headers
+    assert headers["content-security-policy"].startswith("default-src 'none'; style-src 'self'")
+    assert "script-src" not in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+    assert "<script" not in response.text and " style=" not in response.text
+    cookie = headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie

@@ -1,0 +1,194 @@
+"""Storage rules on both backends: accounts, codes, rate limits, audit chain, keys, integrity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.vault.conftest import KEY1, KEY2, add_account, login, pdf_bytes, upload
+from vault_service import accounts, audit, ratelimit
+from vault_service.crypto import Keyring
+from vault_service.db import audit_log, document_versions, now, one_time_codes, rate_limits
+from vault_service.documents import check_integrity, rotate_keys
+from vault_service.storage import BlobStore
+
+PERSON = accounts.Person("Amina", "Saïd", "1990-04-21")
+
+
+def test_one_account_per_person(engine):
+    with engine.begin() as conn:
+        first = accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=PERSON,
+            login="amina.s",
+            password_hash=None,
+            structure_id=None,
+            created_by=None,
+        )
+    same = accounts.Person("  amina ", "SAID", "1990-04-21")
+    with pytest.raises(accounts.AccountError) as caught, engine.begin() as conn:
+        accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=same,
+            login="amina.s2",
+            password_hash=None,
+            structure_id=None,
+            created_by=None,
+        )
+    assert caught.value.existing_id == first
+    assert caught.value.message == (
+        "Un compte existe déjà pour cette personne (mêmes nom, prénom et date de naissance)."
+    )
+
+
+def test_structure_cap_is_enforced(engine, settings):
+    with engine.begin() as conn:
+        structure = accounts.create_structure(conn, "Association Mlezi", 2, None)
+    add_account(engine, settings, "pro.un", "professional", structure)
+    add_account(engine, settings, "pro.deux", "structure_admin", structure)
+    with pytest.raises(accounts.AccountError) as caught, engine.begin() as conn:
+        accounts.create_account(
+            conn,
+            role="professional",
+            person=accounts.Person("C", "D", None),
+            login="pro.trois",
+            password_hash=None,
+            structure_id=structure,
+            created_by=None,
+        )
+    assert caught.value.message == (
+        "La structure « Association Mlezi » a atteint son plafond de 2 comptes professionnels : "
+        "désactivez un compte ou demandez à l'administrateur de la plateforme d'augmenter le "
+        "plafond."
+    )
+
+
+def test_codes_are_single_use_and_expire(engine):
+    with engine.begin() as conn:
+        account_id = accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=PERSON,
+            login="amina.s",
+            password_hash=None,
+            structure_id=None,
+            created_by=None,
+        )
+        code = accounts.issue_code(conn, account_id, "activation", 5, None)
+    assert len(code) == 14 and code.count("-") == 2
+    with engine.begin() as conn:
+        assert accounts.redeem_code(conn, "amina.s", code.lower(), ("activation",)).id == account_id
+    with engine.begin() as conn:
+        assert accounts.redeem_code(conn, "amina.s", code, ("activation",)) is None
+        second = accounts.issue_code(conn, account_id, "activation", 5, None)
+        conn.execute(update(one_time_codes).values(expires_at=now() - timedelta(seconds=1)))
+    with engine.begin() as conn:
+        assert accounts.redeem_code(conn, "amina.s", second, ("activation",)) is None
+        recovery = accounts.issue_code(conn, account_id, "recovery", None, None)
+    with engine.begin() as conn:  # a recovery code does not activate
+        assert accounts.redeem_code(conn, "amina.s", recovery, ("activation",)) is None
+
+
+def test_progressive_lockout(engine):
+    key = "login:amina"
+    with engine.begin() as conn:
+        results = [ratelimit.fail(conn, key, 3) for _ in range(3)]
+    assert results[:2] == [None, None]
+    first_lock = results[2]
+    assert first_lock is not None
+    assert timedelta(seconds=55) < first_lock - now() <= timedelta(minutes=1)
+    with engine.begin() as conn:
+        conn.execute(update(rate_limits).values(locked_until=now() - timedelta(seconds=1)))
+        assert ratelimit.locked_until(conn, key) is None
+        second = [ratelimit.fail(conn, key, 3) for _ in range(3)][-1]
+    assert second is not None and timedelta(seconds=115) < second - now() <= timedelta(minutes=2)
+    with engine.begin() as conn:
+        ratelimit.succeed(conn, key)
+        assert conn.execute(select(rate_limits)).all() == []
+
+
+def test_audit_chain_detects_edit_deletion_and_reordering(engine):
+    with engine.begin() as conn:
+        for n in range(4):
+            audit.record(conn, "test.event", actor_id=None, detail={"n": n})
+    with engine.connect() as conn:
+        assert audit.verify(conn) == []
+    with engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.seq == 2).values(detail='{"n": 9}'))
+    with engine.connect() as conn:
+        assert audit.verify(conn) == ["journal : entrée n° 2 modifiée après écriture"]
+    with engine.begin() as conn:
+        conn.execute(audit_log.delete().where(audit_log.c.seq == 4))
+    with engine.connect() as conn:
+        assert audit.verify(conn)[-1] == (
+            "journal : dernières entrées supprimées (la tête ne correspond pas)"
+        )
+
+
+def test_audit_written_in_the_same_transaction(engine):
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        audit.record(conn, "test.event", actor_id=None)
+        raise RuntimeError("rollback")
+    with engine.connect() as conn:
+        assert conn.execute(select(audit_log)).all() == []
+
+
+def test_rotation_rewraps_without_touching_files(client, world, settings, engine):
+    login(client, world.actors["beneficiary_a"])
+    doc = upload(client, pdf_bytes(200_000)).headers["location"]
+    files = {p: p.read_bytes() for p in (settings.data_dir / "blobs").rglob("*.vlt")}
+    ring = Keyring({"k2": KEY2, "k1": KEY1})
+    assert rotate_keys(engine, ring) == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(document_versions.c.key_id)).scalar_one() == "k2"
+    assert {p: p.read_bytes() for p in files} == files
+    store = BlobStore(settings.data_dir)
+    assert check_integrity(engine, store, Keyring({"k2": KEY2})) == []
+    assert doc.startswith("/documents/")
+
+
+def test_integrity_check_reports_corruption_and_orphans(client, world, settings, engine):
+    login(client, world.actors["beneficiary_a"])
+    upload(client, pdf_bytes(5000))
+    store = BlobStore(settings.data_dir)
+    (stored,) = list(store.blobs.rglob("*.vlt"))
+    stored.write_bytes(stored.read_bytes()[:-1])
+    orphan = store.path("ab" + "0" * 30 + ".vlt")
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"x")
+    problems = check_integrity(engine, store, Keyring(settings.keyring))
+    assert len(problems) == 2
+    assert problems[0].endswith(
+        "bloc 0 illisible : mauvaise clé, fichier altéré, tronqué ou déplacé"
+    )
+    assert problems[1] == f"fichier orphelin sans document : {orphan.name} (supprimable)"
+
+
+def test_new_version_and_delete_remove_files(client, world, settings, engine):
+    login(client, world.actors["beneficiary_a"])
+    doc = upload(client, pdf_bytes(4000)).headers["location"]
+    from tests.vault.conftest import csrf_token
+
+    token = csrf_token(client, doc)
+    second = pdf_bytes(6000)
+    response = client.post(
+        doc + "/version",
+        data={"csrf_token": token},
+        files={"file": ("v2.pdf", second, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert client.get(doc + "/telecharger").content == second
+    assert len(client.get(doc + "/telecharger?version=1").content) < len(second)
+    assert len(list((settings.data_dir / "blobs").rglob("*.vlt"))) == 2
+    token = csrf_token(client, doc + "/supprimer")
+    gone = client.post(
+        doc + "/supprimer", data={"csrf_token": token, "confirm": "oui"}, follow_redirects=False
+    )
+    assert gone.status_code == 303
+    assert list((settings.data_dir / "blobs").rglob("*.vlt")) == []
+    assert client.get(doc).status_code == 404
