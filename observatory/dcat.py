@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
@@ -20,6 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 IANA = "https://www.iana.org/assignments/media-types/"
 DATA_PACKAGE_SPEC = "https://specs.frictionlessdata.io/data-package/"
@@ -92,7 +94,8 @@ def typed_date(value: str) -> Literal:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "organisme"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "organisme"
 
 
 def catalogue_graph(
@@ -127,6 +130,7 @@ def catalogue_graph(
         g.add((node, DCTERMS.description, Literal(ds.description, lang=fr)))
         for keyword in ds.keywords:
             g.add((node, DCAT.keyword, Literal(keyword, lang=fr)))
+        g.add((node, DCAT.theme, EU_DATA_THEME.SOCI))  # population and society
         for theme in ds.themes:
             g.add((node, DCAT.theme, URIRef(f"{site_url}themes/{theme}/")))
         publisher = URIRef(f"{site_url}#{_slug(ds.publisher)}")
