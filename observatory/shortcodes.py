@@ -166,9 +166,10 @@ def graphique(ctx: Context, args: list[object], kwargs: dict[str, object]) -> st
     svg = " ".join(svg.split("\n"))  # one raw HTML block: no blank line inside
     return (
         f'<figure class="graphique-etude" data-indicateur="{escape(indicator.id)}">{svg}'
-        f"<table><caption>{escape(indicator.title)} ({escape(indicator.unit)})</caption>"
+        f'<div class="obs-table"><table><caption>{escape(indicator.title)} '
+        f"({escape(indicator.unit)})</caption>"
         '<thead><tr><th scope="col">Territoire</th><th scope="col">Année</th>'
-        f'<th scope="col">Valeur</th></tr></thead><tbody>{body}</tbody></table>'
+        f'<th scope="col">Valeur</th></tr></thead><tbody>{body}</tbody></table></div>'
         f'<figcaption><a href="{escape(url)}">Graphique, carte et sources de '
         f"l'indicateur « {escape(indicator.title)} »</a></figcaption></figure>"
     )
