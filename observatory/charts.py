@@ -352,7 +352,7 @@ def figure_html(chart: Chart, caption: str) -> str:
         f'<div class="obs-chart-static">{chart.svg}</div>'
         f"<figcaption>{html.escape(caption, quote=False)}</figcaption>"
         f'<script type="application/json" class="obs-chart-spec">{chart.spec_json}</script>'
-        '<button type="button" class="obs-interactive md-button" hidden>'
+        '<button type="button" class="obs-interactive" hidden>'
         "Afficher le graphique interactif</button>"
         "</figure>"
     )

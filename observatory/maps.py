@@ -439,7 +439,7 @@ def _leaflet_html(
         f'<div class="obs-leaflet" data-obs-map="{map_id}"'
         f' data-leaflet-css="{html.escape(assets_url)}leaflet/leaflet.css"'
         f' data-leaflet-js="{html.escape(assets_url)}leaflet/leaflet.js">'
-        '<button type="button" class="obs-interactive md-button" hidden>'
+        '<button type="button" class="obs-interactive" hidden>'
         "Afficher la carte interactive</button>"
         f"<template>{template}</template></div>"
     )

@@ -4,7 +4,8 @@
   outside CI the tests skip when Chromium or Playwright is missing, in CI they fail.
 - ``built_site``: ``python build.py build`` run once per session into a temporary
   ``dist/`` (the real data of the repository); a failed build fails the tests with
-  the build report.
+  the build report. ``OBSERVATOIRE_E2E_SITE=<folder>`` reuses a site already built
+  (to iterate on a browser test without rebuilding).
 - ``site_url``: that folder served by a threaded ``http.server`` on 127.0.0.1.
 - ``open_page(javascript=True)``: a fresh page whose every request to another host
   is aborted and recorded in ``page.external`` (a list of URLs) — the tests assert
@@ -55,6 +56,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    prebuilt = os.environ.get("OBSERVATOIRE_E2E_SITE")
+    if prebuilt:
+        return Path(prebuilt).resolve()
     dist = tmp_path_factory.mktemp("site") / "dist"
     env = {**os.environ, "OBSERVATOIRE_DIST": str(dist)}
     done = subprocess.run(

@@ -135,6 +135,8 @@ def test_interactive_versions_load_from_the_site_only_when_asked(
     map_button = page.get_by_role("button", name="Afficher la carte interactive").first
     map_button.click()
     page.locator(".obs-leaflet-live .leaflet-container path").first.wait_for(timeout=20000)
+    assert page.get_by_role("button", name="Zoom avant").is_visible()
+    assert page.locator("svg.obs-map-svg").first.is_hidden()
     vendor = sorted({u.split("/vendor/", 1)[1] for u in requested if "/vendor/" in u})
     assert vendor == [
         "leaflet/leaflet.css",
@@ -144,6 +146,8 @@ def test_interactive_versions_load_from_the_site_only_when_asked(
         "vega/vega.min.js",
     ]
     assert all(u.startswith(site_url) for u in requested)
+    violations = axe_serious(page)  # the interactive versions are accessible too
+    assert violations == [], "\n".join(violations)
     assert page.external == []
 
 
@@ -158,8 +162,9 @@ def test_search_finds_an_indicator_by_a_french_word(
     title = page.locator("h1").first.text_content().strip()
     word = max(re.findall(r"[A-Za-zÀ-ÿ]{5,}", title), key=len)
     goto(page, site_url, "")
-    page.locator("label[for=__search]").first.click()
-    page.locator("input[data-md-component=search-query]").fill(word.lower())
+    query = page.locator("input[data-md-component=search-query]")
+    query.click()
+    query.fill(word.lower())
     hit = page.locator(".md-search-result__item a[href*='indicateurs/']").first
     hit.wait_for(timeout=20000)
     assert word.lower() in hit.text_content().lower()
@@ -251,5 +256,6 @@ def test_axe_finds_no_serious_violation(
 ) -> None:
     page = open_page()
     goto(page, site_url, pages[name])
-    assert axe_serious(page) == []
+    violations = axe_serious(page)
+    assert violations == [], "\n".join(violations)
     assert page.external == []

@@ -145,7 +145,7 @@ def test_leaflet_fragment_is_inert_local_and_stable(output: MapOutput) -> None:
     assert "cdn" not in fragment.lower()
     assert 'data-leaflet-js="assets/vendor/leaflet/leaflet.js"' in fragment
     assert 'data-leaflet-css="assets/vendor/leaflet/leaflet.css"' in fragment
-    assert '<button type="button" class="obs-interactive md-button" hidden>' in fragment
+    assert '<button type="button" class="obs-interactive" hidden>' in fragment
     assert "Afficher la carte interactive" in fragment
     assert re.search(r"<template>.*</template></div>$", fragment, re.S)
     assert '"attributionControl": false' in fragment

@@ -51,10 +51,23 @@
     return box;
   }
 
+  function reveal(button) {
+    // md-button is added here: its display rule would override the hidden attribute
+    button.classList.add("md-button");
+    button.hidden = false;
+    button.setAttribute("aria-pressed", "false");
+  }
+
+  // hidden alone does not hide an <svg> (the UA rule is for HTML elements): set display too
+  function setHidden(el, hide) {
+    el.hidden = hide;
+    el.style.display = hide ? "none" : "";
+  }
+
   function toggle(button, staticEl, liveEl, labels) {
     var live = !liveEl.hidden;
-    liveEl.hidden = live;
-    staticEl.hidden = !live;
+    setHidden(liveEl, live);
+    setHidden(staticEl, !live);
     button.textContent = live ? labels[0] : labels[1];
     button.setAttribute("aria-pressed", live ? "false" : "true");
   }
@@ -64,6 +77,33 @@
     minus: "\u2212", percent: "\u202f%"
   };
 
+  // Vega labels marks in English (aria-roledescription "rect mark container"...): keep only
+  // the French description on the root <svg>, now and after every re-render (zoom).
+  function frenchAria(host) {
+    function clean() {
+      var root = host.querySelector("svg");
+      if (!root) return;
+      var labelled = [host].concat(Array.prototype.slice.call(
+        host.querySelectorAll("[role], [aria-roledescription], [aria-label]")));
+      labelled.forEach(function (el) {
+        if (el === root) return;
+        if (!root.hasAttribute("aria-label") && el.hasAttribute("aria-label")) {
+          root.setAttribute("aria-label", el.getAttribute("aria-label"));
+        }
+        el.removeAttribute("role");
+        el.removeAttribute("aria-roledescription");
+        el.removeAttribute("aria-label");
+      });
+      if (root.getAttribute("role") !== "img") root.setAttribute("role", "img");
+      if (root.hasAttribute("aria-roledescription")) root.removeAttribute("aria-roledescription");
+    }
+    clean();
+    new MutationObserver(clean).observe(host, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ["role", "aria-roledescription", "aria-label"]
+    });
+  }
+
   function enhanceChart(figure) {
     var button = figure.querySelector(".obs-interactive");
     var specEl = figure.querySelector(".obs-chart-spec");
@@ -71,8 +111,7 @@
     if (!button || !specEl || !staticEl) return;
     var labels = ["Afficher le graphique interactif", "Revenir au graphique statique"];
     var liveEl = null;
-    button.hidden = false;
-    button.setAttribute("aria-pressed", "false");
+    reveal(button);
     button.addEventListener("click", function () {
       if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
       button.disabled = true;
@@ -92,6 +131,7 @@
           formatLocale: frLocale, i18n: { CLICK_TO_VIEW_ACTIONS: "Actions" }
         });
       }).then(function () {
+        frenchAria(liveEl);
         toggle(button, staticEl, liveEl, labels);
         status(figure).textContent =
           "Graphique interactif affiché : survolez les points pour lire les valeurs, " +
@@ -104,11 +144,35 @@
     });
   }
 
-  function runScripts(root) {
-    root.querySelectorAll("script").forEach(function (old) {
+  // Scripts of a cloned template may or may not run on insertion depending on the browser:
+  // take them out of the fragment, insert it, then run fresh copies exactly once.
+  function insertWithScripts(fragment, parent) {
+    var codes = [];
+    fragment.querySelectorAll("script").forEach(function (old) {
+      codes.push(old.textContent);
+      old.parentNode.removeChild(old);
+    });
+    parent.appendChild(fragment);
+    codes.forEach(function (code) {
       var s = document.createElement("script");
-      s.textContent = old.textContent;
-      old.parentNode.replaceChild(s, old);
+      s.textContent = code;
+      parent.appendChild(s);
+    });
+  }
+
+  // Leaflet labels its controls in English: French names, and a name for the map itself.
+  function frenchLeaflet(root, staticEl) {
+    var names = { ".leaflet-control-zoom-in": "Zoom avant", ".leaflet-control-zoom-out": "Zoom arrière" };
+    Object.keys(names).forEach(function (sel) {
+      root.querySelectorAll(sel).forEach(function (el) {
+        el.setAttribute("title", names[sel]);
+        el.setAttribute("aria-label", names[sel]);
+      });
+    });
+    var title = staticEl.querySelector("title");
+    root.querySelectorAll(".leaflet-container").forEach(function (el) {
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "Carte interactive. " + (title ? title.textContent : ""));
     });
   }
 
@@ -119,8 +183,7 @@
     if (!button || !template || !staticEl) return;
     var labels = ["Afficher la carte interactive", "Revenir à la carte statique"];
     var liveEl = null;
-    button.hidden = false;
-    button.setAttribute("aria-pressed", "false");
+    reveal(button);
     button.addEventListener("click", function () {
       if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
       button.disabled = true;
@@ -132,10 +195,10 @@
         liveEl = document.createElement("div");
         liveEl.className = "obs-leaflet-live";
         liveEl.hidden = true;
-        liveEl.appendChild(template.content.cloneNode(true));
         box.insertBefore(liveEl, template);
         toggle(button, staticEl, liveEl, labels);
-        runScripts(liveEl);
+        insertWithScripts(template.content.cloneNode(true), liveEl);
+        frenchLeaflet(liveEl, staticEl);
         status(box).textContent = "Carte interactive affichée : survolez un territoire pour lire sa valeur.";
       }).catch(function () {
         status(box).textContent =
