@@ -121,11 +121,14 @@ class SecurityHeaders:
 
     @staticmethod
     def _cross_site(headers: dict[str, str]) -> bool:
-        if headers.get("sec-fetch-site") == "cross-site":
-            return True
+        # Browsers send Sec-Fetch-Site; with `Referrer-Policy: no-referrer` they send
+        # `Origin: null` on forms, so Origin is only a fallback for older clients.
+        fetch_site = headers.get("sec-fetch-site")
+        if fetch_site is not None:
+            return fetch_site in {"cross-site", "same-site"}
         origin = headers.get("origin")
         if origin is None or origin == "null":
-            return origin == "null"
+            return False
         return urlsplit(origin).netloc != headers.get("host")
 
     def _wrap(self, send: Send, path: str) -> Send:

@@ -113,6 +113,25 @@ def test_cross_site_post_is_refused(client, world):
     assert client.get("/api/me").status_code == 200
 
 
+def test_fetch_metadata_cross_site_is_refused_same_origin_allowed(client, world):
+    login(client, world.actors["beneficiary_a"])
+    token = csrf_token(client, "/compte")
+    refused = client.post(
+        "/deconnexion",
+        data={"csrf_token": token},
+        headers={"Sec-Fetch-Site": "same-site", "Origin": "null"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    allowed = client.post(
+        "/deconnexion",
+        data={"csrf_token": token},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+        follow_redirects=False,
+    )
+    assert allowed.status_code == 303
+
+
 def test_api_write_without_csrf_header_is_refused(client, world):
     login(client, world.actors["beneficiary_a"])
     response = client.delete("/api/session")

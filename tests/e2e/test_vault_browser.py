@@ -1,0 +1,146 @@
+"""The vault in real Chromium with JavaScript disabled: sign up, log in, upload, see,
+download, delete. Real server (uvicorn on loopback), real SQLite database."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHROMIUM, require_tool
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "mot de passe du test"
+
+
+def synthetic_pdf() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% test\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+@pytest.fixture
+def vault_url(tmp_path: Path) -> Iterator[str]:
+    import uvicorn
+
+    from vault_service.app import create_app
+    from vault_service.db import make_engine, migrate
+    from vault_service.settings import Settings
+
+    settings = Settings.from_env(
+        {},
+        cookie_key="e2e" * 16,
+        keyring={"k1": bytes(32)},
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'vault.sqlite3'}",
+        secure_cookies=False,
+        argon2_memory_kib=1024,
+        argon2_iterations=1,
+    )
+    migrate(make_engine(settings.database_url))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "le serveur n'a pas démarré"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_sign_up_log_in_upload_see_download_delete(vault_url: str, tmp_path: Path) -> None:
+    chromium = require_tool("chromium", CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    document = tmp_path / "attestation-caf.pdf"
+    document.write_bytes(synthetic_pdf())
+    requests_elsewhere: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            java_script_enabled=False, accept_downloads=True, viewport={"width": 360, "height": 640}
+        )
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith(vault_url) or r.url.startswith("data:")
+                else requests_elsewhere.append(r.url)
+            ),
+        )
+
+        # Sign up (this also signs in).
+        page.goto(vault_url + "/")
+        page.click("text=Créer un compte")
+        page.fill("#given_name", "Zaïnaba")
+        page.fill("#family_name", "Madi")
+        page.fill("#birth_date", "1995-06-30")
+        page.fill("#login", "zainaba")
+        page.fill("#password", PASSWORD)
+        page.fill("#password2", PASSWORD)
+        page.click("button:has-text('Créer mon compte')")
+        assert page.url == vault_url + "/documents", page.content()[:3000]
+        assert page.url == vault_url + "/documents"
+        assert page.locator("h1").inner_text() == "Mes documents"
+
+        # Log out, then log in.
+        page.click("button:has-text('Se déconnecter')")
+        assert page.url == vault_url + "/connexion"
+        page.fill("#login", "zainaba")
+        page.fill("#password", PASSWORD)
+        page.click("button:has-text('Se connecter')")
+        assert page.url == vault_url + "/documents"
+        assert "Vous n'avez encore déposé aucun document." in page.content()
+
+        # Upload.
+        page.click("text=Déposer un document")
+        page.fill("#title", "Attestation CAF")
+        page.select_option("#doc_type", "ressources")
+        page.select_option("#scheme", "caf-prestations")
+        page.set_input_files("#file", str(document))
+        page.click("button:has-text('Déposer')")
+        assert page.locator("h1").inner_text() == "Attestation CAF"
+        assert "Ressources et revenus · Prestations familiales (CAF)" in page.content()
+
+        # See it in the list.
+        page.click("text=Mes documents")
+        assert page.locator(".cards li").count() == 1
+        page.click("text=Attestation CAF")
+
+        # Download.
+        with page.expect_download() as info:
+            page.click("text=Télécharger")
+        saved = tmp_path / "downloaded.pdf"
+        info.value.save_as(saved)
+        assert saved.read_bytes() == document.read_bytes()
+        assert info.value.suggested_filename == "attestation-caf.pdf"
+
+        # Delete, with confirmation.
+        page.click("text=Supprimer ce document…")
+        page.check("input[name=confirm]")
+        page.click("button:has-text('Supprimer définitivement')")
+        assert page.url == vault_url + "/documents"
+        assert "Vous n'avez encore déposé aucun document." in page.content()
+        browser.close()
+    assert requests_elsewhere == []
