@@ -103,8 +103,11 @@ def _points(job: ChartJob) -> list[Point]:
 
 def chart_kind(job: ChartJob) -> str:
     """``line`` for several years, ``bar`` for a comparison at one year."""
-    years = {p.year for p in _points(job) if p.status != "missing"}
-    if job.series.indicator.chart == "bar" or len(years) <= 1:
+    points = _points(job)
+    years = {p.year for p in points if p.status != "missing"}
+    lines = {(p.code, p.dimensions) for p in points}
+    # more lines than distinguishable colours: compare the territories at one year instead
+    if job.series.indicator.chart == "bar" or len(years) <= 1 or len(lines) > len(PALETTE):
         return "bar"
     return "line"
 
@@ -276,6 +279,8 @@ def _join(items: Sequence[str]) -> str:
 # SVG post-processing --------------------------------------------------------------------
 
 _ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+_GEOMETRY = re.compile(r'\s(?:d|transform)="[^"]*"')
+_LONG_DECIMAL = re.compile(r"\d+\.\d{2,}")
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
@@ -284,6 +289,10 @@ def clean_svg(svg: str, chart_id: str, alt: str) -> str:
     svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
     svg = _ARIA.sub("", svg)
+    # a tenth of a pixel is enough: shorter path data, lighter pages
+    svg = _GEOMETRY.sub(
+        lambda m: _LONG_DECIMAL.sub(lambda n: f"{float(n.group(0)):.1f}", m.group(0)), svg
+    )
     for n, old in enumerate(dict.fromkeys(_ID.findall(svg)), start=1):
         new = f"{chart_id}-d{n}"
         svg = svg.replace(f'id="{old}"', f'id="{new}"')

@@ -163,3 +163,21 @@ def test_rendering_is_deterministic_and_pool_keeps_order(charts: tuple[Chart, ..
 def test_spec_without_names_uses_codes() -> None:
     spec = build_spec(ChartJob("x", series(), ("97601",), "t"))
     assert {r["serie"] for r in spec["data"]["values"]} == {"97601"}
+
+
+def test_path_data_is_rounded_to_a_tenth_of_a_pixel(charts: tuple[Chart, ...]) -> None:
+    for chart in charts:
+        geometry = " ".join(re.findall(r'\s(?:d|transform)="([^"]*)"', chart.svg))
+        assert re.findall(r"\d\.\d\d", geometry) == []
+
+
+def test_too_many_lines_become_a_bar_chart() -> None:
+    points = tuple(
+        Point(f"976{i:02d}", "commune", year, float(i + year))
+        for i in range(1, 18)
+        for year in (2017, 2020)
+    )
+    job = ChartJob(
+        "c", Series(indicator(), points), tuple(f"976{i:02d}" for i in range(1, 18)), "t"
+    )
+    assert chart_kind(job) == "bar"
