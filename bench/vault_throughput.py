@@ -1,0 +1,298 @@
+"""Vault throughput, through the real service (uvicorn subprocess, loopback, SQLite by default).
+
+    python -m bench.vault_throughput [--docs 5] [--size-mb 10] [--clients 50] [--seconds 5]
+                                     [--database-url postgresql+psycopg://...]
+
+Measures, in the same run:
+
+1. upload + download of synthetic 10 MB PDFs through the API (streamed, encrypted, fsynced)
+   against a plain file copy of the same file on the same disk (copy + fsync + read back):
+   MB/s of each and their ratio;
+2. listing requests per second (`GET /api/documents`, 20 documents) with 50 concurrent
+   clients on loopback, bounded by a request count and a duration; the same load on
+   `GET /api/openapi.json` (no database, no session) as the baseline;
+3. the login cost: Argon2id with the production parameters (m=19456 KiB, t=2, p=1) in
+   process, and `POST /api/session` end to end;
+4. the server's peak resident memory (VmHWM) before and after the uploads (flat memory).
+
+Figures are printed and written to `bench/out/vault_throughput.json`; never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from vault_service import accounts
+from vault_service.db import make_engine, migrate
+from vault_service.passwords import Argon2Params, hash_password, verify_password
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+OUT = REPOSITORY / "bench" / "out"
+PASSWORD = "mot de passe du banc"
+HEADERS = {"X-Vault-CSRF": "1"}
+
+
+def synthetic_pdf(path: Path, size: int) -> None:
+    """A PDF-shaped file of `size` bytes (random body, valid header and trailer)."""
+    head, tail = b"%PDF-1.7\n% synthetic benchmark data\n", b"\ntrailer << >>\n%%EOF\n"
+    with path.open("wb") as handle:
+        handle.write(head)
+        remaining = size - len(head) - len(tail)
+        while remaining > 0:
+            block = os.urandom(min(1 << 20, remaining)).replace(b"PK\x05\x06", b"PK\x05\x07")
+            handle.write(block)
+            remaining -= len(block)
+        handle.write(tail)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def peak_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return -1
+
+
+def plain_copy(source: Path, folder: Path, runs: int) -> float:
+    size, start = source.stat().st_size, time.perf_counter()
+    for n in range(runs):
+        target = folder / f"copy-{n}.pdf"
+        shutil.copyfile(source, target)
+        with target.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        with target.open("rb") as handle:
+            while handle.read(1 << 20):
+                pass
+        target.unlink()
+    return size * runs / (time.perf_counter() - start) / 1e6
+
+
+async def hammer(
+    base: str, path: str, cookies: list[httpx.Cookies], limit: int, seconds: float
+) -> dict[str, float]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    budget = {"left": limit}
+
+    async def worker(jar: httpx.Cookies) -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=jar, timeout=30) as client:
+            while budget["left"] > 0 and time.perf_counter() < deadline:
+                budget["left"] -= 1
+                start = time.perf_counter()
+                response = await client.get(path)
+                response.raise_for_status()
+                latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(jar) for jar in cookies))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": round(elapsed, 3),
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=5)
+    parser.add_argument("--size-mb", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--logins", type=int, default=5)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="vault-bench-"))
+    try:
+        return run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
+    database_url = args.database_url or f"sqlite:///{work / 'vault.sqlite3'}"
+    env = {
+        **os.environ,
+        "VAULT_COOKIE_KEY": base64.b64encode(os.urandom(36)).decode(),
+        "VAULT_KEYRING": "bench:" + base64.b64encode(os.urandom(32)).decode(),
+        "VAULT_DATABASE_URL": database_url,
+        "VAULT_DATA_DIR": str(work / "data"),
+        "VAULT_SECURE_COOKIES": "false",
+        "VAULT_MAX_UPLOAD_BYTES": str((args.size_mb + 1) * 1024 * 1024),
+        "VAULT_LOGIN_ATTEMPTS": "1000000",
+    }
+    engine = make_engine(database_url)
+    migrate(engine)
+    params = Argon2Params()
+    with engine.begin() as conn:
+        accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=accounts.Person("Banc", "Essai", "1980-01-01"),
+            login="banc",
+            password_hash=hash_password(PASSWORD, params),
+            structure_id=None,
+            created_by=None,
+        )
+    engine.dispose()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vault_service", "serve", "--port", str(port)],
+        cwd=REPOSITORY,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/api/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("le coffre-fort n'a pas démarré") from None
+                time.sleep(0.2)
+        report = measure(args, work, base, server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+    report["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "database": database_url.split(":", 1)[0],
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "vault_throughput.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"Écrit : {path.relative_to(REPOSITORY)}")
+    return 0
+
+
+def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[str, object]:
+    size = args.size_mb * 1024 * 1024
+    source = work / "document.pdf"
+    synthetic_pdf(source, size)
+    rss_idle = peak_rss_kib(pid)
+    client = httpx.Client(base_url=base, timeout=120)
+
+    # 3. Login cost.
+    stored = hash_password(PASSWORD, Argon2Params())
+    start = time.perf_counter()
+    for _ in range(args.logins):
+        verify_password(PASSWORD, stored)
+    argon_ms = (time.perf_counter() - start) / args.logins * 1000
+    logins = []
+    for _ in range(args.logins):
+        start = time.perf_counter()
+        response = client.post(
+            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
+        )
+        response.raise_for_status()
+        logins.append(time.perf_counter() - start)
+
+    # 1. Upload + download vs plain copy.
+    start = time.perf_counter()
+    ids = []
+    for n in range(args.docs):
+        with source.open("rb") as handle:
+            response = client.post(
+                "/api/documents",
+                headers=HEADERS,
+                data={"doc_type": "autre", "scheme": "aucun", "title": f"Banc {n}"},
+                files={"file": ("banc.pdf", handle, "application/pdf")},
+            )
+        response.raise_for_status()
+        ids.append(response.json()["id"])
+    upload_s = time.perf_counter() - start
+    rss_after_upload = peak_rss_kib(pid)
+    start = time.perf_counter()
+    for doc_id in ids:
+        with client.stream("GET", f"/api/documents/{doc_id}/content") as response:
+            received = sum(len(chunk) for chunk in response.iter_bytes())
+        assert received == size
+    download_s = time.perf_counter() - start
+    vault_mb_s = size * args.docs / (upload_s + download_s) / 1e6
+    copy_mb_s = plain_copy(source, work, args.docs)
+
+    # 2. Listing under 50 concurrent clients (20 small documents in the list).
+    tiny = work / "tiny.pdf"
+    synthetic_pdf(tiny, 2000)
+    for n in range(20 - len(ids)):
+        with tiny.open("rb") as handle:
+            client.post(
+                "/api/documents",
+                headers=HEADERS,
+                data={"doc_type": "autre", "scheme": "aucun", "title": f"Petit {n}"},
+                files={"file": ("petit.pdf", handle, "application/pdf")},
+            ).raise_for_status()
+    jars = []
+    for _ in range(args.clients):
+        response = client.post(
+            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
+        )
+        response.raise_for_status()
+        jars.append(httpx.Cookies(response.cookies))
+    listing = asyncio.run(hammer(base, "/api/documents", jars, args.max_requests, args.seconds))
+    baseline = asyncio.run(hammer(base, "/api/openapi.json", jars, args.max_requests, args.seconds))
+    client.close()
+    return {
+        "documents": {
+            "count": args.docs,
+            "size_mb": args.size_mb,
+            "upload_mb_s": round(size * args.docs / upload_s / 1e6, 1),
+            "download_mb_s": round(size * args.docs / download_s / 1e6, 1),
+            "upload_plus_download_mb_s": round(vault_mb_s, 1),
+            "plain_copy_mb_s": round(copy_mb_s, 1),
+            "ratio_vault_to_copy": round(vault_mb_s / copy_mb_s, 3),
+        },
+        "listing": {
+            "clients": args.clients,
+            **listing,
+            "baseline_openapi": baseline,
+            "ratio_to_baseline": round(
+                listing["requests_per_second"] / baseline["requests_per_second"], 3
+            ),
+        },
+        "login": {
+            "argon2id_verify_ms": round(argon_ms, 1),
+            "api_login_median_ms": round(statistics.median(logins) * 1000, 1),
+            "params": "m=19456 KiB, t=2, p=1",
+        },
+        "server_peak_rss_mib": {
+            "idle": round(rss_idle / 1024, 1),
+            "after_uploads": round(rss_after_upload / 1024, 1),
+        },
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
