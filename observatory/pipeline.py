@@ -12,7 +12,9 @@ hash as the last successful build does nothing; charts and maps are cached one b
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -145,12 +147,25 @@ def make_charts(
     return out
 
 
+MAP_FIELDS = ("id", "svg", "legend", "alt", "leaflet_html")
+POOL_MIN_MAPS = 4  # below this, a process pool costs more than it saves
+
+
+def _draw_map(task: tuple[Callable[..., MapOutput], tuple[Any, ...], str]) -> dict[str, str]:
+    draw, args, assets = task
+    m = draw(*args, assets_url=assets)
+    return {f: getattr(m, f) for f in MAP_FIELDS}
+
+
 def make_maps(
     config: Config, project: Project, series: Mapping[str, Series], r: Renderers
 ) -> dict[str, CachedMap]:
+    """One map per indicator at the finest mapped level (communes, else EPCI), latest
+    year; cached one by one, drawn on both cores when there are several to draw."""
     geo = dict(project.geojson)
     memo = buildcache.Memo(config, "maps")
     out: dict[str, CachedMap] = {}
+    todo: list[tuple[str, str, tuple[Callable[..., MapOutput], tuple[Any, ...], str]]] = []
     for sid in sorted(series):
         s = series[sid]
         for level in ("commune", "epci"):
@@ -162,12 +177,22 @@ def make_maps(
             key = buildcache.key_of("map", s, level, year, geo[level], map_id, assets)
             hit = memo.get(key)
             if hit is None:
-                m = r.choropleth(s, level, year, geo[level], map_id, assets_url=assets)
-                hit = {f: getattr(m, f) for f in ("id", "svg", "legend", "alt", "leaflet_html")}
-                memo.put(key, hit)
-            out[map_id] = CachedMap(**hit)
-            break  # one map per indicator: the finest level
-    return out
+                todo.append(
+                    (map_id, key, (r.choropleth, (s, level, year, geo[level], map_id), assets))
+                )
+            else:
+                out[map_id] = CachedMap(**hit)
+            break
+    if len(todo) >= POOL_MIN_MAPS:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            drawn = list(pool.map(_draw_map, [t for _, _, t in todo], chunksize=4))
+    else:
+        drawn = [_draw_map(t) for _, _, t in todo]
+    for (map_id, key, _), fields in zip(todo, drawn, strict=True):
+        memo.put(key, fields)
+        out[map_id] = CachedMap(**fields)
+    return dict(sorted(out.items()))
 
 
 def build_project(
@@ -194,9 +219,9 @@ def build_project(
     if problems:
         return problems
     plan = opendata.with_sitemap(plan, pages_about.HAND_WRITTEN, opendata.site_root(site))
-    docs = render_plan(plan, site, make_environment())
+    rendered = render_plan(plan, site, make_environment())
     nav = nav_tree((*plan.pages, *pages_about.HAND_WRITTEN))
-    return write_site(config, docs, plan.outputs, nav, release)
+    return write_site(config, rendered, plan.outputs, nav, release)
 
 
 def load(config: Config) -> Project:

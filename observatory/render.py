@@ -8,8 +8,11 @@ reads data files or writes anything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -69,10 +72,45 @@ def render_page(page: Page, site: Site, env: jinja2.Environment) -> str:
     return front_matter(page) + text.rstrip("\n") + "\n"
 
 
-def render_plan(plan: Plan, site: Site, env: jinja2.Environment | None = None) -> dict[str, str]:
-    """docs-relative path -> Markdown text, for every page of the plan."""
+# Big HTML blocks (inline SVG, data tables, map templates) skip Markdown: a template
+# wraps them in <!--raw--> ... <!--/raw-->; they are replaced by a comment that the
+# writer swaps back into the final HTML (after the search index, which must not hold
+# them). Python-Markdown then only parses the prose: builds are several times faster.
+RAW_BLOCK = re.compile(r"<!--raw-->\n?(.*?)\n?<!--/raw-->", re.S)
+FRAGMENT = "<!--obs-fragment:{}-->"
+FRAGMENT_RE = re.compile(r"<!--obs-fragment:([0-9a-f]{20})-->")
+
+
+def extract_fragments(text: str, into: dict[str, str]) -> str:
+    def keep(match: re.Match[str]) -> str:
+        html = match.group(1)
+        key = hashlib.sha256(html.encode("utf-8")).hexdigest()[:20]
+        into[key] = html
+        return "\n\n" + FRAGMENT.format(key) + "\n\n"
+
+    return RAW_BLOCK.sub(keep, text)
+
+
+def insert_fragments(html: str, fragments: dict[str, str]) -> str:
+    return FRAGMENT_RE.sub(lambda m: fragments[m.group(1)], html)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    docs: dict[str, str]  # docs-relative path -> Markdown text
+    fragments: dict[str, str]  # key -> raw HTML
+
+
+def render_plan(plan: Plan, site: Site, env: jinja2.Environment | None = None) -> Rendered:
+    """Markdown text of every page of the plan, and the raw HTML fragments it refers to."""
     env = env or make_environment()
-    return {page.path: render_page(page, site, env) for page in plan.pages if page.template}
+    fragments: dict[str, str] = {}
+    docs = {
+        page.path: extract_fragments(render_page(page, site, env), fragments)
+        for page in plan.pages
+        if page.template
+    }
+    return Rendered(docs, dict(sorted(fragments.items())))
 
 
 # Order of the navigation sections; "" holds top-level links. Unknown sections follow,

@@ -24,6 +24,7 @@ import yaml
 from observatory.config import Config
 from observatory.plan import Output
 from observatory.problems import Problem
+from observatory.render import Rendered, insert_fragments
 
 SITE_SRC = Path(__file__).resolve().parent.parent / "site_src"
 
@@ -90,10 +91,20 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def run_mkdocs(config_file: Path, epoch: int) -> list[str]:
-    """Build with mkdocs in this process; returns the warnings it logged."""
+def run_mkdocs(
+    config_file: Path, epoch: int, fragments: Mapping[str, str] | None = None
+) -> list[str]:
+    """Build with mkdocs in this process; returns the warnings it logged. ``fragments``
+    are put back into each page's final HTML (see ``render.extract_fragments``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    table = dict(fragments or {})
+
+    class Fragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_post_page(self, output: str, **kwargs: object) -> str:
+            return insert_fragments(output, table)
 
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
@@ -101,6 +112,7 @@ def run_mkdocs(config_file: Path, epoch: int) -> list[str]:
     try:
         with _source_date(epoch):
             cfg = load_config(config_file=str(config_file))
+            cfg.plugins["observatoire-fragments"] = Fragments()
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 build(cfg)
@@ -134,7 +146,7 @@ def swap_into(site: Path, dist: Path) -> None:
 
 def write_site(
     config: Config,
-    docs: Mapping[str, str],
+    rendered: Rendered,
     outputs: Sequence[Output],
     nav: list[object],
     release: str,
@@ -148,14 +160,14 @@ def write_site(
         shutil.copytree(site_src / "docs", docs_dir)
         if (site_src / "assets").is_dir():
             shutil.copytree(site_src / "assets", docs_dir / "assets")
-        for rel in sorted(docs):
-            _write(docs_dir / rel, docs[rel].encode("utf-8"))
+        for rel in sorted(rendered.docs):
+            _write(docs_dir / rel, rendered.docs[rel].encode("utf-8"))
         settings = mkdocs_settings(config, nav, staging, site_src)
         config_file = staging / "mkdocs.yml"
         config_file.write_text(
             yaml.safe_dump(settings, allow_unicode=True, sort_keys=True), encoding="utf-8"
         )
-        warnings = run_mkdocs(config_file, release_epoch(release))
+        warnings = run_mkdocs(config_file, release_epoch(release), rendered.fragments)
         problems = [
             Problem(
                 file="site_src/mkdocs.yml",

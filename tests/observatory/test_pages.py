@@ -7,12 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from observatory import pages_about
+from observatory import (
+    pages_about,
+    pages_home,
+    pages_indicators,
+    pages_territories,
+    pages_themes,
+)
 from observatory.indicators import compute_series
-from observatory.pipeline import PAGE_PRODUCERS
 from observatory.plan import Output, Page, Plan, Site, make_plan, relative_url, url_of
 from observatory.render import front_matter, make_environment, nav_tree, render_plan
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
+
+
+# The producers of this part of the site (the pipeline lists more: catalogue, studies...)
+PAGE_PRODUCERS = (
+    pages_home.produce,
+    pages_themes.produce,
+    pages_indicators.produce,
+    pages_territories.produce,
+    pages_about.produce,
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +90,7 @@ def test_navigation_is_small_and_ordered(plan: Plan) -> None:
 def test_new_producers_and_sections_plug_in(site: Site) -> None:
     def catalogue(site: Site) -> list[Page | Output]:
         return [
-            Page("catalogue/index.md", "Catalogue", "home.md.j2", nav=("Données",)),
+            Page("exemple/index.md", "Exemple", "home.md.j2", nav=("Données",)),
             Output("donnees/tout.zip", b"zip"),
         ]
 
@@ -123,7 +138,7 @@ def test_front_matter_is_exact_yaml() -> None:
 
 
 def test_rendered_indicator_page_escapes_and_links(site: Site, plan: Plan) -> None:
-    docs = render_plan(plan, site, make_environment())
+    docs = render_plan(plan, site, make_environment()).docs
     text = docs["indicateurs/taux-fictif.md"]
     assert text.startswith('---\ntitle: "Taux fictif d\'équipement"\n')
     assert "# Taux fictif d&#39;équipement" in text

@@ -234,7 +234,7 @@ def test_failed_build_keeps_the_old_site(tmp_path: Path, monkeypatch: pytest.Mon
     assert problems == []
     before = tree(config.dist)
 
-    def broken(config_file: Path, epoch: int) -> list[str]:
+    def broken(config_file: Path, epoch: int, fragments: object = None) -> list[str]:
         (config_file.parent / "site").mkdir()
         (config_file.parent / "site" / "half.html").write_text("à moitié")
         raise OSError("disque plein")
