@@ -19,7 +19,6 @@ from observatory.plan import Output, Page, Plan, Site, make_plan, relative_url, 
 from observatory.render import front_matter, make_environment, nav_tree, render_plan
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
-
 # The producers of this part of the site (the pipeline lists more: catalogue, studies...)
 PAGE_PRODUCERS = (
     pages_home.produce,
