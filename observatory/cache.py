@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, fields
@@ -28,11 +29,29 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+MODULE = re.compile(r"observatory\.(\w+)")
+
+
+def code_files(start: str = "validate") -> list[Path]:
+    """The source of ``validate`` and of every observatory module it names, transitively
+    (imports and the lazily imported checks alike): a change of the validator's code gives
+    a new key, a change of an unrelated page template module does not."""
+    here = Path(__file__).parent
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        source = here / f"{name}.py"
+        if name in seen or not source.is_file():
+            continue
+        seen.add(name)
+        todo.extend(MODULE.findall(source.read_text(encoding="utf-8")))
+    return [here / f"{name}.py" for name in sorted(seen)]
+
+
 def cache_key(config: Config, files: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"observatoire-check {VALIDATOR_VERSION}\n".encode())
-    # Every check lives in a module of the package (the study check loads the project
-    # through several of them): any change of the code gives a new key.
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in code_files():
         digest.update(f"code {source.name} {file_digest(source)}\n".encode())
     for path in files:
         try:

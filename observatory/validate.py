@@ -29,6 +29,20 @@ def lazy(module: str, name: str) -> Check:
     return run
 
 
+def only_with_studies(check_studies: Check) -> Check:
+    """Run the study check only when ``studies/`` holds a study folder: without studies
+    it has nothing to report, and it would load every observation of the project."""
+
+    def run(discovery: Discovery) -> Iterable[Problem]:
+        folder = discovery.config.studies
+        if folder.is_dir() and any(p.is_dir() for p in folder.iterdir()):
+            return check_studies(discovery)
+        return []
+
+    run.__name__ = run.__qualname__ = check_studies.__name__
+    return run
+
+
 CHECKS: tuple[Check, ...] = (
     lazy("observatory.descriptors", "check_descriptors"),
     lazy("observatory.rules", "check_tables"),
@@ -38,7 +52,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.consistency", "check_desired_rows"),
     lazy("observatory.consistency", "check_territories"),
     lazy("observatory.consistency", "check_schemes"),
-    lazy("observatory.studies", "check"),
+    only_with_studies(lazy("observatory.studies", "check")),
 )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from observatory import cache, validate
+from observatory.cache import code_files
 from observatory.config import Config, load_config
 from observatory.discover import Discovery, input_files
 from observatory.problems import Problem
@@ -107,3 +108,9 @@ def test_the_key_covers_the_profile_and_every_data_file(tmp_path: Path) -> None:
     assert "datapackages/population/observations.csv" in names
     assert "datapackages/territoires/communes.geojson" in names
     assert {f.name for f in files} >= {"observatory-profile.schema.json", "themes.json"}
+
+
+def test_the_key_covers_the_code_of_every_check_only() -> None:
+    names = {path.name for path in code_files()}
+    assert {"validate.py", "tables.py", "rules.py", "studies.py", "load.py"} <= names
+    assert "pages_home.py" not in names

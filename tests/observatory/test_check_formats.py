@@ -92,3 +92,14 @@ def test_every_problem_of_every_package_in_one_sorted_report(tmp_path: Path) -> 
         (["population", "sources.csv"], 2, "secondaire"),
         (["souhaite", "datapackage.json"], 1, ""),
     ]
+
+
+def test_studies_are_checked_when_there_are_some(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    code, _, _ = run_check(root)
+    assert code == 0
+    (root / "studies/essai").mkdir(parents=True)
+    (root / "studies/essai/index.md").write_text("Pas d'en-tête.\n", encoding="utf-8")
+    code, out, _ = run_check(root, "--format", "json")
+    files = {p["file"] for p in json.loads(out)["problems"]}
+    assert (code, files) == (1, {"studies/essai/index.md"})
