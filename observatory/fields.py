@@ -22,6 +22,7 @@ from observatory.tables import (
     INTEGER,
     ISO_DATE,
     NUMBER,
+    TYPE_EXPECTED,
     TYPE_FR,
     YEAR,
     Reporter,
@@ -193,7 +194,7 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
         name,
         bad_type,
         "type",
-        lambda v: f"valeur invalide : {TYPE_FR.get(kind, kind)} attendu",
+        f"valeur invalide : {TYPE_EXPECTED.get(kind, kind)}",
         type_fix(kind, name),
     )
     ok = ~empty & ~bad_type
@@ -279,8 +280,6 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
                 lambda _v: f"format incorrect (motif attendu : {pattern})",
                 lambda _v: "corrigez la valeur pour qu'elle respecte le motif",
             )
-    if constraints.get("unique"):
-        check_unique(table, [name], out, code="unique")
 
 
 def check_unique(table: Table, names: list[str], out: Reporter, *, code: str) -> None:
@@ -326,6 +325,11 @@ def check_table(table: Table, schema: dict[str, Any]) -> list[Problem]:
         if spec["name"] in table.columns:
             check_field(table, spec, out)
     key = as_list(schema.get("primaryKey"))
+    for spec in schema_fields(schema):
+        constraints = spec.get("constraints")
+        unique = isinstance(constraints, dict) and constraints.get("unique")
+        if unique and key != [spec["name"]] and spec["name"] in table.columns:
+            check_unique(table, [spec["name"]], out, code="unique")
     if key and all(name in table.columns for name in key):
         check_unique(table, key, out, code="cle-primaire")
     return out.problems

@@ -29,6 +29,14 @@ NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|IN
 DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TYPE_EXPECTED = {
+    "integer": "nombre entier attendu",
+    "number": "nombre attendu",
+    "boolean": "booléen attendu",
+    "date": "date attendue",
+    "year": "année attendue",
+    "datetime": "date et heure attendues",
+}
 TYPE_FR = {
     "integer": "un nombre entier (ex. 2021)",
     "number": "un nombre (ex. 12.5, avec un point décimal)",

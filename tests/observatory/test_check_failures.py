@@ -11,9 +11,11 @@ from pathlib import Path
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     POPULATION,
+    SCHEME_ROW,
     SOUHAITE,
     SOURCES,
     TERRITOIRES,
+    add_schemes,
     edit_json,
     indicator,
     make_project,
@@ -40,7 +42,7 @@ def test_bad_type(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/observations.csv › ressource « observations » › ligne 7 › champ « annee » : valeur invalide : un nombre entier (ex. 2021) attendu (valeur : « 2020a »)
+datapackages/population/observations.csv › ressource « observations » › ligne 7 › champ « annee » : valeur invalide : nombre entier attendu (valeur : « 2020a »)
     → écrivez un nombre entier (ex. 2021) dans « annee », ou laissez la cellule vide
 
 1 problème trouvé.
@@ -272,7 +274,7 @@ def test_decimal_comma(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/observations.csv › ressource « observations » › ligne 8 › champ « valeur » : valeur invalide : un nombre (ex. 12.5, avec un point décimal) attendu (valeur : « 45,5 »)
+datapackages/population/observations.csv › ressource « observations » › ligne 8 › champ « valeur » : valeur invalide : nombre attendu (valeur : « 45,5 »)
     → virgule décimale : écrivez 45.5 (point décimal)
 
 1 problème trouvé.
@@ -669,7 +671,7 @@ def test_boolean(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/sources.csv › ressource « sources » › ligne 2 › champ « secondaire » : valeur invalide : true ou false attendu (valeur : « non »)
+datapackages/population/sources.csv › ressource « sources » › ligne 2 › champ « secondaire » : valeur invalide : booléen attendu (valeur : « non »)
     → écrivez true ou false
 
 1 problème trouvé.
@@ -703,6 +705,64 @@ datapackages/population/datapackage.json › champ « name » : le nom du paquet
     → écrivez "name": "population"
 
 1 problème trouvé.
+""",
+    )
+
+
+def test_duplicate_unique_value(tmp_path: Path) -> None:
+    """The same source id twice (primary key of sources.csv)."""
+    root = make_project(tmp_path)
+    row = (root / SOURCES).read_text(encoding="utf-8").splitlines()[1]
+    with (root / SOURCES).open("a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
+    assert_report(
+        root,
+        """\
+datapackages/population/sources.csv › ressource « sources » › ligne 3 › champ « id » : clé primaire en double (id) : déjà présente ligne 2 (valeur : « fictive »)
+    → supprimez l'une des lignes 2 et 3, ou corrigez la valeur
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_date_type(tmp_path: Path) -> None:
+    """A vintage declared as a date but written as a year."""
+    root = make_project(tmp_path)
+    edit_json(
+        root, POPULATION, lambda d: d["resources"][1]["schema"]["fields"][4].update(type="date")
+    )
+    assert_report(
+        root,
+        """\
+datapackages/population/sources.csv › ressource « sources » › ligne 2 › champ « millesime » : valeur invalide : date attendue (valeur : « 2020 »)
+    → écrivez une date AAAA-MM-JJ (ex. 2021-01-31) dans « millesime », ou laissez la cellule vide
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_scheme_unknown_references(tmp_path: Path) -> None:
+    """A scheme pointing to a package, an indicator and a theme that do not exist."""
+    root = make_project(tmp_path)
+    add_schemes(
+        root,
+        SCHEME_ROW.replace("demographie", "sante")
+        .replace(",population,", ",populations,")
+        .replace("part_jeunes", "part_vieux"),
+    )
+    assert_report(
+        root,
+        """\
+datapackages/dispositifs/dispositifs.csv › ressource « dispositifs » › ligne 2 › champ « domaine » : thème inconnu (valeur : « sante »)
+    → indiquez un thème existant de l'observatoire ou corrigez l'orthographe
+datapackages/dispositifs/dispositifs.csv › ressource « dispositifs » › ligne 2 › champ « indicateurs » : indicateur inconnu (valeur : « part_vieux »)
+    → indiquez un indicateur existant de l'observatoire ou corrigez l'orthographe
+datapackages/dispositifs/dispositifs.csv › ressource « dispositifs » › ligne 2 › champ « paquets » : paquet inconnu (valeur : « populations »)
+    → indiquez un paquet existant de l'observatoire ou corrigez l'orthographe
+
+3 problèmes trouvés.
 """,
     )
 

@@ -27,7 +27,7 @@ def test_json_format(tmp_path: Path) -> None:
                 "field": "annee",
                 "value": "2020a",
                 "code": "type",
-                "message": "valeur invalide : un nombre entier (ex. 2021) attendu",
+                "message": "valeur invalide : nombre entier attendu",
                 "fix": "écrivez un nombre entier (ex. 2021) dans « annee », "
                 "ou laissez la cellule vide",
             }
@@ -45,7 +45,7 @@ def test_github_format(tmp_path: Path) -> None:
     assert (code, err) == (1, "")
     assert out == (
         "::error file=datapackages/population/observations.csv,line=7,title=type::"
-        "valeur invalide : un nombre entier (ex. 2021) attendu (valeur : « 2020a ») "
+        "valeur invalide : nombre entier attendu (valeur : « 2020a ») "
         "→ écrivez un nombre entier (ex. 2021) dans « annee », ou laissez la cellule vide\n"
     )
 

@@ -8,9 +8,14 @@ import pytest
 
 from observatory.config import load_config
 from observatory.load import NotCheckedError, load_project
-from observatory.model import Observation, Territory
+from observatory.model import Observation, Scheme, Territory
 from observatory.validate import check
-from tests.observatory.fixtures.projects import OBSERVATIONS, make_project, replace_text
+from tests.observatory.fixtures.projects import (
+    OBSERVATIONS,
+    add_schemes,
+    make_project,
+    replace_text,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHIPPED = (REPOSITORY / "datapackages" / "territoires" / "datapackage.json").is_file()
@@ -100,3 +105,23 @@ def test_shipped_project_loads_with_codes_from_the_reference() -> None:
     assert all(codes[o.code] == o.level for o in project.observations)
     ids = [i.id for p in project.packages for i in p.indicators]
     assert len(ids) == len(set(ids))
+
+
+def test_valid_schemes_inventory_checks_and_loads(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    add_schemes(root)
+    assert check(load_config(root=str(root), cache=str(tmp_path / "cache"))) == []
+    (scheme,) = load_project(load_config(root=str(root))).schemes
+    assert scheme == Scheme(
+        id="essai",
+        name="Dispositif d'essai",
+        domain="demographie",
+        operator="Opérateur fictif",
+        public="Tout public",
+        description="Dispositif fictif des tests.",
+        packages=("population",),
+        indicators=("habitants", "part_jeunes"),
+        url="https://example.org/dispositif",
+        acronym="DE",
+        specificity="Aucune.",
+    )
