@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from observatory.indicators import LEVEL_ORDER, SECRET_NOTE
 from observatory.model import Level, Point, Series, Source
@@ -150,17 +150,64 @@ def to_json(table: Table) -> bytes:
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
+# A minimal SpreadsheetML workbook written directly (inline strings, no styles): fast
+# (no openpyxl start-up per file), small and byte-identical from one build to the next.
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>"
+    ),
+}
+
+
+def _xlsx_cell(ref: str, value: float | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+
+def _column(n: int) -> str:
+    name = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
 
 def to_xlsx(table: Table, release: str) -> bytes:
-    """An XLSX workbook with the table; document dates set to the release, zip dates fixed."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = table.indicator[:31]
-    ws.append(list(table.header))
+    """An XLSX workbook with the table; document dates set to the release."""
+    rows: list[list[float | str | None]] = [list(table.header)]
     for row in table.rows:
-        ws.append(
+        rows.append(
             [
                 row.code,
                 row.name,
@@ -169,13 +216,46 @@ def to_xlsx(table: Table, release: str) -> bytes:
                 *(cell_value(c) for c in row.cells),
             ]
         )
-    stamp = _release_datetime(release)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    wb.properties.creator = "Observatoire social et médico-social de Mayotte"
-    raw = io.BytesIO()
-    wb.save(raw)
-    return normalize_zip(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    sheet_rows = "".join(
+        f'<row r="{i + 1}">'
+        + "".join(_xlsx_cell(f"{_column(j)}{i + 1}", v) for j, v in enumerate(values))
+        + "</row>"
+        for i, values in enumerate(rows)
+    )
+    stamp = _release_datetime(release).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = escape(table.indicator[:31], {'"': "&quot;"})
+    parts = dict(XLSX_PARTS)
+    parts["xl/workbook.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    parts["xl/worksheets/sheet1.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet_rows}</sheetData></worksheet>"
+    )
+    parts["docProps/core.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(table.title)}</dc:title>"
+        "<dc:creator>Observatoire social et médico-social de Mayotte</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for filename, text in parts.items():
+            info = zipfile.ZipInfo(filename, date_time=FIXED_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, text.encode("utf-8"))
+    return out.getvalue()
 
 
 def _release_datetime(release: str) -> datetime:
@@ -185,24 +265,3 @@ def _release_datetime(release: str) -> datetime:
         except ValueError:
             continue
     return datetime(2000, 1, 1)
-
-
-CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def normalize_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
-    """Rewrite a zip with fixed entry dates, in the original entry order; the document
-    dates of an Office file (``docProps/core.xml``, set to *now* by openpyxl) become
-    ``stamp``."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = CORE_DATES.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            dst.writestr(fixed, content)
-    return out.getvalue()

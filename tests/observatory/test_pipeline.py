@@ -188,6 +188,14 @@ def test_download_holds_exactly_the_table(site: Path) -> None:
     assert dz == ["97608", "Dzaoudzi", "commune", "179", "170", "secret statistique"]
     html = page(site, "indicateurs/beneficiaires-fictifs")
     assert len(re.findall(r"<tr><td>", html)) == len(rows) - 1
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(site / "telechargements/beneficiaires-fictifs.xlsx").active
+    cells = [
+        ["" if v is None else str(int(v)) if isinstance(v, float) else str(v) for v in r]
+        for r in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == rows
     data = json.loads((site / "telechargements/beneficiaires-fictifs.json").read_text())
     assert data["colonnes"] == rows[0]
     assert data["lignes"][1] == ["200050532", "CC de Petite-Terre", "EPCI", 428.0, 410.0, 244.0]
