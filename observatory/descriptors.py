@@ -218,13 +218,13 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
             message="nom de dossier invalide",
             fix="utilisez des minuscules, des chiffres et des tirets (ex. « emploi-chomage »)",
         )
-    for key, label in (("title", "titre"), ("description", "description")):
+    for key, label in (("title", "titre du paquet absent"), ("description", "description absente")):
         if not isinstance(descriptor.get(key), str) or not descriptor[key].strip():
             yield Problem(
                 file=rel,
                 field=key,
                 code="metadonnee-absente",
-                message=f"{label} du paquet absent(e)",
+                message=label,
                 fix=f'ajoutez "{key}" en français',
             )
     if not descriptor.get("licenses"):

@@ -767,6 +767,27 @@ datapackages/dispositifs/dispositifs.csv › ressource « dispositifs » › lig
     )
 
 
+def test_pattern_violation(tmp_path: Path) -> None:
+    """A source id that does not match the schema's pattern."""
+    root = make_project(tmp_path)
+    edit_json(
+        root,
+        POPULATION,
+        lambda d: d["resources"][1]["schema"]["fields"][0]["constraints"].update(
+            pattern="[a-z]+-[0-9]{4}"
+        ),
+    )
+    assert_report(
+        root,
+        """\
+datapackages/population/sources.csv › ressource « sources » › ligne 2 › champ « id » : format incorrect (motif attendu : [a-z]+-[0-9]{4}) (valeur : « fictive »)
+    → corrigez la valeur pour qu'elle respecte le motif
+
+1 problème trouvé.
+""",
+    )
+
+
 def test_territory_parent_missing(tmp_path: Path) -> None:
     """A commune of the territory reference whose EPCI is missing."""
     root = make_project(tmp_path)
