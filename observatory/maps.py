@@ -262,7 +262,11 @@ def choropleth(
             styles[code] = {"fillColor": fill, "fillOpacity": 0.9}
         elif point is not None and point.status == "secret":
             fill = f"url(#{hatch})"
-            styles[code] = {"fillColor": "#ffffff", "fillOpacity": 1, "dashArray": "4 3"}
+            styles[code] = {
+                "fillColor": f"url(#{hatch}-legende)",
+                "fillOpacity": 1,
+                "dashArray": "4 3",
+            }
         else:
             fill = MISSING_FILL
             styles[code] = {"fillColor": MISSING_FILL, "fillOpacity": 0.9}
@@ -282,9 +286,7 @@ def choropleth(
         f' aria-labelledby="{map_id}-titre {map_id}-desc">'
         f'<title id="{map_id}-titre">{html.escape(title)}</title>'
         f'<desc id="{map_id}-desc">{html.escape(alt)}</desc>'
-        f'<defs><pattern id="{hatch}" patternUnits="userSpaceOnUse" width="6" height="6"'
-        ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#333333" stroke-width="2"/></pattern></defs>'
+        f"<defs>{_pattern(hatch)}</defs>"
         f'<g stroke="{STROKE}" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd">'
         + "".join(areas)
         + "</g></svg>"
@@ -335,10 +337,19 @@ def _alt_text(
     return text
 
 
-def _swatch(fill: str) -> str:
+def _pattern(pattern_id: str) -> str:
+    """Diagonal hatching for suppressed values."""
+    return (
+        f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6"'
+        ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#333333" stroke-width="2"/></pattern>'
+    )
+
+
+def _swatch(fill: str, defs: str = "") -> str:
     return (
         '<svg class="obs-swatch" width="18" height="12" viewBox="0 0 18 12" aria-hidden="true"'
-        ' focusable="false">'
+        f' focusable="false">{f"<defs>{defs}</defs>" if defs else ""}'
         f'<rect x="0.5" y="0.5" width="17" height="11" fill="{fill}" stroke="{STROKE}"/></svg>'
     )
 
@@ -357,7 +368,11 @@ def _legend(
         for (low, high), colour in zip(classes.groups, classes.colours, strict=True)
     ]
     if any(points[c].status == "secret" for c in codes if c in points):
-        items.append(f"<li>{_swatch(f'url(#{hatch})')} secret statistique</li>")
+        # the legend has its own pattern: it stays drawn when the static map is hidden,
+        # and the Leaflet map fills suppressed areas with it too
+        legend_hatch = f"{hatch}-legende"
+        swatch = _swatch(f"url(#{legend_hatch})", _pattern(legend_hatch))
+        items.append(f"<li>{swatch} secret statistique</li>")
     if any(c not in points or points[c].status == "missing" for c in codes):
         items.append(f"<li>{_swatch(MISSING_FILL)} donnée non disponible</li>")
     return (

@@ -139,6 +139,12 @@ def test_legend_says_the_method_and_the_classes(output: MapOutput) -> None:
     ]
 
 
+def test_secret_hatching_survives_without_the_static_map(output: MapOutput) -> None:
+    # the legend carries its own pattern, which the Leaflet map uses for secret areas
+    assert '<pattern id="carte-taux-chomage-commune-secret-legende"' in output.legend
+    assert '"fillColor": "url(#carte-taux-chomage-commune-secret-legende)"' in output.leaflet_html
+
+
 def test_leaflet_fragment_is_inert_local_and_stable(output: MapOutput) -> None:
     fragment = output.leaflet_html
     assert "http" not in fragment
