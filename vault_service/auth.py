@@ -80,9 +80,17 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
             if account.totp_secret
             else b""
         )
-        if not secret or not totp.verify(secret, code):
+        step = totp.matching_step(secret, code) if secret else None
+        if step is None or step <= (account.totp_last_step or 0):
+            # Wrong, or already used once (a code seen over someone's shoulder is spent).
             _fail(request, keys, "auth.totp_failed", account)
             raise HTTPError(401, "code_totp", "Code de double authentification incorrect.")
+        with service.engine.begin() as conn:
+            conn.execute(
+                update(accounts_table)
+                .where(accounts_table.c.id == account.id)
+                .values(totp_last_step=step)
+            )
     with service.engine.begin() as conn:
         for key, _ in keys[:1]:
             ratelimit.succeed(conn, key)

@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     create_engine,
     event,
 )
@@ -58,6 +57,7 @@ accounts = Table(
     Column("status", String(20), nullable=False),  # pending | active | disabled
     Column("session_version", Integer, nullable=False, default=1),
     Column("totp_secret", Text, nullable=True),  # sealed with the keyring
+    Column("totp_last_step", BigInteger, nullable=True),  # refuses a replayed code
     Column("created_by", String(36), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -191,7 +191,6 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
-    UniqueConstraint("id"),
 )
 
 

@@ -25,19 +25,23 @@ def code(secret: bytes, at: float | None = None) -> str:
     return _totp(secret).generate(int(at if at is not None else time.time())).decode()
 
 
-def verify(secret: bytes, submitted: str, at: float | None = None) -> bool:
-    """Accept the current code and the ones 30 s before and after (clock drift)."""
+def matching_step(secret: bytes, submitted: str, at: float | None = None) -> int | None:
+    """The 30-second step the code belongs to (current, previous or next), else None."""
     cleaned = submitted.replace(" ", "").strip()
     if len(cleaned) != 6 or not cleaned.isdigit():
-        return False
+        return None
     moment = int(at if at is not None else time.time())
     for drift in (0, -30, 30):
         try:
             _totp(secret).verify(cleaned.encode(), moment + drift)
-            return True
+            return (moment + drift) // 30
         except InvalidToken:
             continue
-    return False
+    return None
+
+
+def verify(secret: bytes, submitted: str, at: float | None = None) -> bool:
+    return matching_step(secret, submitted, at) is not None
 
 
 def secret_text(secret: bytes) -> str:

@@ -285,3 +285,17 @@ def test_security_headers(client, world):
     assert "<script" not in response.text and " style=" not in response.text
     cookie = headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+
+
+def test_totp_code_cannot_be_replayed(app, client, world):
+    admin = world.actors["platform_admin"]
+    assert admin.totp is not None
+    code = totp.code(admin.totp)
+    data = {"login": admin.login, "password": PASSWORD, "totp": code}
+    first = client.post("/api/session", headers={"X-Vault-CSRF": "1"}, json=data)
+    assert first.status_code == 200
+    from starlette.testclient import TestClient
+
+    replay = TestClient(app).post("/api/session", headers={"X-Vault-CSRF": "1"}, json=data)
+    assert replay.status_code == 401
+    assert replay.json()["error"]["message"] == "Code de double authentification incorrect."

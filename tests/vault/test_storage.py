@@ -192,3 +192,13 @@ def test_new_version_and_delete_remove_files(client, world, settings, engine):
     assert gone.status_code == 303
     assert list((settings.data_dir / "blobs").rglob("*.vlt")) == []
     assert client.get(doc).status_code == 404
+
+
+def test_migrations_match_the_declared_schema(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from vault_service.db import metadata
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
