@@ -8,21 +8,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM, require_tool
+from tests.e2e.conftest import axe_serious
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "mot de passe du test"
 
 
@@ -68,79 +61,111 @@ def vault_url(tmp_path: Path) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_sign_up_log_in_upload_see_download_delete(vault_url: str, tmp_path: Path) -> None:
-    chromium = require_tool("chromium", CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
+def test_sign_up_log_in_upload_see_download_delete(
+    browser: Any, vault_url: str, tmp_path: Path
+) -> None:
     document = tmp_path / "attestation-caf.pdf"
     document.write_bytes(synthetic_pdf())
     requests_elsewhere: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            java_script_enabled=False, accept_downloads=True, viewport={"width": 360, "height": 640}
-        )
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: (
-                None
-                if r.url.startswith(vault_url) or r.url.startswith("data:")
-                else requests_elsewhere.append(r.url)
-            ),
-        )
+    context = browser.new_context(
+        java_script_enabled=False, accept_downloads=True, viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(vault_url) or r.url.startswith("data:")
+            else requests_elsewhere.append(r.url)
+        ),
+    )
 
-        # Sign up (this also signs in).
-        page.goto(vault_url + "/")
-        page.click("text=Créer un compte")
-        page.fill("#given_name", "Zaïnaba")
-        page.fill("#family_name", "Madi")
-        page.fill("#birth_date", "1995-06-30")
-        page.fill("#login", "zainaba")
-        page.fill("#password", PASSWORD)
-        page.fill("#password2", PASSWORD)
-        page.click("button:has-text('Créer mon compte')")
-        assert page.url == vault_url + "/documents", page.content()[:3000]
-        assert page.url == vault_url + "/documents"
-        assert page.locator("h1").inner_text() == "Mes documents"
+    # Sign up (this also signs in).
+    page.goto(vault_url + "/")
+    page.click("text=Créer un compte")
+    page.fill("#given_name", "Zaïnaba")
+    page.fill("#family_name", "Madi")
+    page.fill("#birth_date", "1995-06-30")
+    page.fill("#login", "zainaba")
+    page.fill("#password", PASSWORD)
+    page.fill("#password2", PASSWORD)
+    page.click("button:has-text('Créer mon compte')")
+    assert page.url == vault_url + "/documents", page.content()[:3000]
+    assert page.url == vault_url + "/documents"
+    assert page.locator("h1").inner_text() == "Mes documents"
 
-        # Log out, then log in.
-        page.click("button:has-text('Se déconnecter')")
-        assert page.url == vault_url + "/connexion"
-        page.fill("#login", "zainaba")
-        page.fill("#password", PASSWORD)
-        page.click("button:has-text('Se connecter')")
-        assert page.url == vault_url + "/documents"
-        assert "Vous n'avez encore déposé aucun document." in page.content()
+    # Log out, then log in.
+    page.click("button:has-text('Se déconnecter')")
+    assert page.url == vault_url + "/connexion"
+    page.fill("#login", "zainaba")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    assert page.url == vault_url + "/documents"
+    assert "Vous n'avez encore déposé aucun document." in page.content()
 
-        # Upload.
-        page.click("text=Déposer un document")
-        page.fill("#title", "Attestation CAF")
-        page.select_option("#doc_type", "ressources")
-        page.select_option("#scheme", "caf-prestations")
-        page.set_input_files("#file", str(document))
-        page.click("button:has-text('Déposer')")
-        assert page.locator("h1").inner_text() == "Attestation CAF"
-        assert "Ressources et revenus · Prestations familiales (CAF)" in page.content()
+    # Upload.
+    page.click("text=Déposer un document")
+    page.fill("#title", "Attestation CAF")
+    page.select_option("#doc_type", "ressources")
+    page.select_option("#scheme", "caf-prestations")
+    page.set_input_files("#file", str(document))
+    page.click("button:has-text('Déposer')")
+    assert page.locator("h1").inner_text() == "Attestation CAF"
+    assert "Ressources et revenus · Prestations familiales (CAF)" in page.content()
 
-        # See it in the list.
-        page.click("text=Mes documents")
-        assert page.locator(".cards li").count() == 1
-        page.click("text=Attestation CAF")
+    # See it in the list.
+    page.click("text=Mes documents")
+    assert page.locator(".cards li").count() == 1
+    page.click("text=Attestation CAF")
 
-        # Download.
-        with page.expect_download() as info:
-            page.click("text=Télécharger")
-        saved = tmp_path / "downloaded.pdf"
-        info.value.save_as(saved)
-        assert saved.read_bytes() == document.read_bytes()
-        assert info.value.suggested_filename == "attestation-caf.pdf"
+    # Download.
+    with page.expect_download() as info:
+        page.click("text=Télécharger")
+    saved = tmp_path / "downloaded.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes() == document.read_bytes()
+    assert info.value.suggested_filename == "attestation-caf.pdf"
 
-        # Delete, with confirmation.
-        page.click("text=Supprimer ce document…")
-        page.check("input[name=confirm]")
-        page.click("button:has-text('Supprimer définitivement')")
-        assert page.url == vault_url + "/documents"
-        assert "Vous n'avez encore déposé aucun document." in page.content()
-        browser.close()
+    # Delete, with confirmation.
+    page.click("text=Supprimer ce document…")
+    page.check("input[name=confirm]")
+    page.click("button:has-text('Supprimer définitivement')")
+    assert page.url == vault_url + "/documents"
+    assert "Vous n'avez encore déposé aucun document." in page.content()
+    context.close()
     assert requests_elsewhere == []
+
+
+def test_vault_pages_have_no_serious_accessibility_violation(
+    browser: Any, vault_url: str, tmp_path: Path
+) -> None:
+    """axe-core on the main pages (JavaScript on only to run axe; CSP bypassed to inject it)."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    problems: dict[str, list[str]] = {}
+    for path in ("/", "/connexion", "/inscription", "/activation"):
+        page.goto(vault_url + path)
+        problems[path] = axe_serious(page)
+    page.goto(vault_url + "/inscription")
+    for field, value in (
+        ("#given_name", "Ali"),
+        ("#family_name", "Madi"),
+        ("#birth_date", "1980-02-03"),
+        ("#login", "ali.madi"),
+        ("#password", PASSWORD),
+        ("#password2", PASSWORD),
+    ):
+        page.fill(field, value)
+    page.click("button:has-text('Créer mon compte')")
+    document = tmp_path / "piece.pdf"
+    document.write_bytes(synthetic_pdf())
+    page.goto(vault_url + "/documents/depot")
+    problems["/documents/depot"] = axe_serious(page)
+    page.set_input_files("#file", str(document))
+    page.click("button:has-text('Déposer')")
+    problems["/documents/{id}"] = axe_serious(page)
+    for path in ("/documents", "/compte"):
+        page.goto(vault_url + path)
+        problems[path] = axe_serious(page)
+    context.close()
+    assert {path: found for path, found in problems.items() if found} == {}
