@@ -13,14 +13,21 @@ MAX_FIGURES = 8
 
 
 def key_figures(site: Site) -> tuple[KeyFigure, ...]:
-    """One figure per theme (theme order), the first indicator with a département value."""
+    """One figure per theme (theme order): the département's latest value of the theme's
+    richest series (most points, then first by id) that has one."""
     figures: list[KeyFigure] = []
     for theme in sorted(site.project.themes, key=lambda t: t.order):
-        for ind in site.indicators:
-            if ind.theme != theme.id or ind.id not in site.series:
-                continue
-            fig = key_figure(site, site.series[ind.id], DEPARTEMENT)
-            if fig is not None:
+        candidates = sorted(
+            (
+                site.series[i.id]
+                for i in site.indicators
+                if i.theme == theme.id and i.id in site.series
+            ),
+            key=lambda s: (-len(s.points), s.indicator.id),
+        )
+        for series in candidates:
+            fig = key_figure(site, series, DEPARTEMENT)
+            if fig is not None and fig.value != "secret statistique":
                 figures.append(fig)
                 break
     return tuple(figures[:MAX_FIGURES])
