@@ -184,8 +184,8 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
             name,
             empty,
             "valeur-manquante",
-            lambda _v: "valeur obligatoire manquante",
-            lambda _v: f"renseignez « {name} » (champ obligatoire)",
+            "valeur obligatoire manquante",
+            f"renseignez « {name} » (champ obligatoire)",
         )
     bad_type = type_errors(spec, uniques) & ~empty
     report_cells(
@@ -214,8 +214,8 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
             name,
             bad,
             "enum",
-            lambda _v: "valeur non autorisée",
-            lambda _v: f"choisissez parmi : {choices}",
+            "valeur non autorisée",
+            f"choisissez parmi : {choices}",
         )
     for bound in ("minimum", "maximum"):
         limit = constraints.get(bound)
@@ -277,8 +277,8 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
                 name,
                 bad,
                 "pattern",
-                lambda _v: f"format incorrect (motif attendu : {pattern})",
-                lambda _v: "corrigez la valeur pour qu'elle respecte le motif",
+                f"format incorrect (motif attendu : {pattern})",
+                "corrigez la valeur pour qu'elle respecte le motif",
             )
 
 

@@ -140,7 +140,7 @@ def check_observations(discovery: Discovery) -> Iterator[Problem]:
             "indicateur",
             np.array([n != "" and n not in indicators for n in names], dtype=bool),
             "indicateur-inconnu",
-            lambda _v: "indicateur non déclaré dans ce paquet",
+            "indicateur non déclaré dans ce paquet",
             "déclarez-le dans observatory.indicators de datapackage.json"
             + (f" ou corrigez l'identifiant ({', '.join(ids)})" if ids else ""),
         )
@@ -150,8 +150,8 @@ def check_observations(discovery: Discovery) -> Iterator[Problem]:
             "indicateur",
             np.array([indicators.get(n, {}).get("status") == "desired" for n in names]),
             "indicateur-souhaite",
-            lambda _v: "un indicateur souhaité (status « desired ») ne doit pas avoir de données",
-            lambda _v: 'passez l\'indicateur en "status": "available" ou supprimez ses lignes',
+            "un indicateur souhaité (status « desired ») ne doit pas avoir de données",
+            'passez l\'indicateur en "status": "available" ou supprimez ses lignes',
         )
         dimensions = {d for i in indicators.values() for d in as_list(i.get("dimensions"))}
         for column in table.header:
@@ -197,8 +197,8 @@ def code_problems(
         "code_geo",
         malformed,
         "code-format",
-        lambda _v: "code géographique mal formé",
-        lambda _v: (
+        "code géographique mal formé",
+        (
             "écrivez un code INSEE de commune sur 5 caractères (ex. 97611), "
             "un SIREN d'EPCI sur 9 chiffres ou un code de département (ex. 976)"
         ),
@@ -209,8 +209,8 @@ def code_problems(
         "code_geo",
         unknown & ~malformed,
         "code-inconnu",
-        lambda _v: "code absent du référentiel territorial (datapackages/territoires)",
-        lambda _v: (
+        "code absent du référentiel territorial (datapackages/territoires)",
+        (
             "vérifiez le code INSEE (code officiel géographique) : il doit figurer "
             "dans territoires.csv"
         ),
