@@ -42,8 +42,8 @@ from observatory.numbers import (
     fmt_years,
 )
 
-WIDTH = 560
-LINE_HEIGHT = 260
+WIDTH = 440  # narrow enough that text stays readable when a phone scales the SVG down
+LINE_HEIGHT = 240
 BAR_ROW = 26
 # Below this many charts, starting worker processes (importing Altair and starting the Vega
 # runtime: about 2–3 s each) costs more than it saves.
@@ -159,7 +159,10 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         title="Territoire",
         sort=series_order,
         scale=scale,
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+        # one line needs no legend: the caption and the alt text name the territory
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=WIDTH)
+        if len(series_order) > 1
+        else None,
     )
     chart: Any
     if chart_kind(job) == "line":
@@ -190,37 +193,37 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         at_year = [p for p in points if p.year == year]
         records = [_record(p, job, names) for p in at_year]
         base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
-        y = alt.Y("serie:N", title=None, sort=series_order, axis=alt.Axis(labelLimit=220))
+        y = alt.Y("serie:N", title=None, sort=series_order, axis=alt.Axis(labelLimit=180))
         bars = base.mark_bar().encode(
             x=alt.X("valeur:Q", title=_bar_title(job, year)),
             y=y,
             color=alt.Color("serie:N", sort=series_order, legend=None, scale=scale),
             **({"tooltip": tooltip} if interactive else {}),
         )
-        labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
             x=alt.X("valeur:Q"),
             y=y,
             text="libelle:N",
         )
         no_bar = (
             base.transform_filter(alt.datum.statut != "ok")
-            .mark_text(align="left", dx=4, fontSize=11, fontStyle="italic")
+            .mark_text(align="left", dx=4, fontSize=12, fontStyle="italic")
             .encode(x=alt.datum(0), y=y, text="libelle:N")
         )
         height = max(BAR_ROW * len(series_order), BAR_ROW)
-        chart = alt.layer(bars, labels, no_bar).properties(width=WIDTH - 200, height=height)
+        chart = alt.layer(bars, labels, no_bar).properties(width=WIDTH - 180, height=height)
     spec: dict[str, Any] = chart.to_dict(validate=False)
     spec.pop("$schema", None)
     spec["config"] = {
         "view": {"stroke": None},
         "font": "sans-serif",
         "axis": {
-            "labelFontSize": 11,
-            "titleFontSize": 12,
+            "labelFontSize": 13,
+            "titleFontSize": 13,
             "labelColor": "#333",
             "titleColor": "#222",
         },
-        "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelColor": "#222"},
+        "legend": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#222"},
         "locale": {"number": D3_FORMAT_LOCALE},
         # no English ARIA descriptions from Vega; the French description labels the chart
         "aria": False,
