@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from observatory import assets
 from observatory.config import Config
 from observatory.plan import Output
 from observatory.problems import Problem
@@ -184,6 +185,11 @@ def write_site(
         site = staging / "site"
         for out in outputs:
             _write(site / out.path, out.content)
+        # self-hosted Vega/Leaflet (assets/vendor/), copied from node_modules/
+        vendor = assets.vendor_problems()
+        if vendor:
+            return vendor
+        assets.copy_vendor(site)
         swap_into(site, config.dist)
         return []
     except Exception as exc:  # any failure: report it, keep the old dist/
