@@ -20,13 +20,16 @@ from observatory.tables import (
     DECIMAL_COMMA,
     FAST_UNIQUES,
     INTEGER,
+    INTEGER_CHARS,
     ISO_DATE,
     NUMBER,
+    NUMBER_CHARS,
     TYPE_EXPECTED,
     TYPE_FR,
     YEAR,
     Reporter,
     Table,
+    fast_ok,
     report_cells,
 )
 
@@ -86,18 +89,6 @@ def flag(uniques: np.ndarray, test: Callable[[str], bool]) -> np.ndarray:
     return np.fromiter((not test(v) for v in uniques), dtype=bool, count=len(uniques))
 
 
-def fast_ok(uniques: np.ndarray, allowed: str, dtype: type) -> bool:
-    """True when every value is made of ``allowed`` characters and converts in C."""
-    joined = "".join(uniques.tolist())
-    if joined.translate(str.maketrans("", "", allowed)):
-        return False
-    try:
-        uniques.astype(dtype)
-    except (ValueError, OverflowError):
-        return False
-    return True
-
-
 def iso_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
@@ -118,12 +109,13 @@ def type_errors(spec: dict[str, Any], uniques: np.ndarray) -> np.ndarray:
     """Flags of the distinct non-empty values that are not of the field's type."""
     kind = spec.get("type", "string")
     size = len(uniques)
+    filled = uniques[uniques != ""]
     if kind == "integer":
-        if size > FAST_UNIQUES and fast_ok(uniques, "0123456789+-", np.int64):
+        if len(filled) > FAST_UNIQUES and fast_ok(filled, INTEGER_CHARS, np.int64):
             return np.zeros(size, dtype=bool)
         return flag(uniques, lambda v: bool(INTEGER.match(v)))
     if kind == "number":
-        if size > FAST_UNIQUES and fast_ok(uniques, "0123456789.+-eE", np.float64):
+        if len(filled) > FAST_UNIQUES and fast_ok(filled, NUMBER_CHARS, np.float64):
             return np.zeros(size, dtype=bool)
         return flag(uniques, lambda v: bool(NUMBER.match(v)))
     if kind == "boolean":

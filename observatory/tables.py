@@ -26,6 +26,8 @@ FAST_UNIQUES = 5_000  # above this many distinct values, try the vectorised fast
 
 INTEGER = re.compile(r"^[+-]?\d+$")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|INF|-INF)$")
+INTEGER_CHARS = "0123456789+-"
+NUMBER_CHARS = "0123456789.+-eE"
 DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -90,9 +92,27 @@ class Table:
         """The column as floats (NaN for empty or invalid cells)."""
         if name not in self.typed:
             codes, uniques = self.factor(name)
-            values = np.array([to_float(v) for v in uniques], dtype=np.float64)
+            filled = uniques != ""
+            values = np.full(len(uniques), np.nan)
+            if filled.sum() > FAST_UNIQUES and fast_ok(uniques[filled], NUMBER_CHARS, np.float64):
+                values[filled] = uniques[filled].astype(np.float64)
+            else:
+                values = np.array([to_float(v) for v in uniques], dtype=np.float64)
             self.typed[name] = values[codes] if len(codes) else np.zeros(0)
         return self.typed[name]
+
+
+def fast_ok(uniques: np.ndarray, allowed: str, dtype: type) -> bool:
+    """True when every value is made of ``allowed`` characters and converts in C
+    (then the values are valid: the character set excludes spaces, ``_``, ``inf``…)."""
+    joined = "".join(uniques.tolist())
+    if joined.translate(str.maketrans("", "", allowed)):
+        return False
+    try:
+        uniques.astype(dtype)
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def to_float(text: str) -> float:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from observatory.tables import CAP, Reporter, read_table
+from observatory.fields import check_table
+from observatory.tables import CAP, FAST_UNIQUES, Reporter, read_table
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     SOURCES,
@@ -94,3 +95,24 @@ def test_reporter_names_every_row_under_the_cap() -> None:
     out = Reporter("f.csv", "r")
     out.rows(np.array([3, 9]), field="x", code="c", message="m", fix="f", values={3: "a", 9: "b"})
     assert [(p.row, p.value) for p in out.problems] == [(3, "a"), (9, "b")]
+
+
+def test_many_distinct_numbers_take_the_fast_path_and_stay_exact() -> None:
+    values = [f"{i / 4}" for i in range(FAST_UNIQUES + 10)]
+    body = "".join(f"{v},{i}\n" for i, v in enumerate(values)) + ",\n"
+    table, found = read_table("t.csv", "t", ("x,n\n" + body).encode())
+    assert table is not None and found == []
+    schema = {"fields": [{"name": "x", "type": "number"}, {"name": "n", "type": "integer"}]}
+    assert check_table(table, schema) == []
+    numbers = table.number("x")
+    assert numbers[:3].tolist() == [0.0, 0.25, 0.5]
+    assert np.isnan(numbers[-1])
+
+
+def test_many_distinct_numbers_with_one_bad_cell() -> None:
+    body = "".join(f"{i}.5\n" for i in range(FAST_UNIQUES + 10)) + "1_000\n"
+    table, _ = read_table("t.csv", "t", ("x\n" + body).encode())
+    assert table is not None
+    problems = check_table(table, {"fields": [{"name": "x", "type": "number"}]})
+    assert [(p.row, p.value) for p in problems] == [(FAST_UNIQUES + 12, "1_000")]
+    assert np.isnan(table.number("x")[-1])
