@@ -163,7 +163,13 @@ def file_response(request: Request, account: Any, document: Any, inline: bool) -
         ),
         "Content-Length": str(row.size),
         "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+        # Images are shown sandboxed; Chromium refuses to open a PDF in a sandboxed document,
+        # and its PDF viewer runs in its own origin, so PDFs only get `default-src 'none'`.
+        "Content-Security-Policy": (
+            "default-src 'none'; frame-ancestors 'none'"
+            if row.media_type == "application/pdf"
+            else "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
+        ),
     }
     return StreamingResponse(chunks, media_type=row.media_type, headers=headers)
 

@@ -365,3 +365,22 @@ def test_access_is_journaled(client, world, engine):
     with engine.connect() as conn:
         actions = [r.action for r in conn.execute(select(audit_log).order_by(audit_log.c.seq))]
     assert actions[-3:] == ["auth.login", "document.upload", "document.download"]
+
+
+def test_tampering_late_in_the_file_never_yields_a_complete_download(app, world, settings):
+    from starlette.testclient import TestClient
+
+    from vault_service.crypto import CHUNK_SIZE, HEADER, TAG, DecryptionError
+
+    client = TestClient(app)
+    login(client, world.actors["beneficiary_a"])
+    content = pdf_bytes(5 * CHUNK_SIZE)
+    doc = upload(client, content).headers["location"]
+    (stored,) = list((settings.data_dir / "blobs").rglob("*.vlt"))
+    raw = bytearray(stored.read_bytes())
+    raw[HEADER.size + 3 * (CHUNK_SIZE + TAG) + 10] ^= 0x01  # inside the 4th chunk
+    stored.write_bytes(bytes(raw))
+    # Chunks 0-2 are authentic and may already be sent; chunk 3 stops the stream: the
+    # server aborts the response before its declared length (the download is incomplete).
+    with pytest.raises(DecryptionError, match="bloc 3 illisible"):
+        client.get(doc + "/telecharger")
