@@ -52,6 +52,7 @@ ROUTES: list[BaseRoute] = [
     Route("/compte/double-authentification/desactiver", account_pages.totp_off, methods=POST),
     Route("/compte/feuille-de-secours", account_pages.recovery_sheet, methods=POST),
     Route("/pro", staff_pages.pro_home, methods=GET),
+    Route("/pro/recherche", staff_pages.search_beneficiary, methods=POST),
     Route("/pro/beneficiaires", staff_pages.create_beneficiary, methods=POST),
     Route("/pro/beneficiaires/{account_id}/recuperation", staff_pages.recovery_for, methods=POST),
     Route("/structure", staff_pages.structure_home, methods=GET),

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from vault_service.db import accounts, as_utc, now, sessions
 from vault_service.settings import Settings
@@ -51,6 +51,10 @@ def open_session(conn: Connection, account_id: str, settings: Settings) -> tuple
     ).scalar_one()
     started = now()
     row_id = _row_id(token)
+    # Housekeeping: this account's expired sessions are of no use any more.
+    conn.execute(
+        delete(sessions).where(sessions.c.account_id == account_id, sessions.c.expires_at < started)
+    )
     conn.execute(
         insert(sessions).values(
             id=row_id,

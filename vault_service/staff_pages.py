@@ -43,16 +43,36 @@ def _sheet(request: Request, account_id: str, purpose: str, actor: Any) -> Respo
 
 async def pro_home(request: Request) -> Response:
     require(request, *PRO_ROLES)
-    found = None
-    query = {
-        k: request.query_params.get(k, "") for k in ("given_name", "family_name", "birth_date")
-    }
-    if all(query.values()):
-        with vault(request).engine.connect() as conn:
-            found = accounts.find_beneficiary(conn, _person(query))
-    return render(
-        request, "pro.html", query=query, found=found, searched=all(query.values()), values={}
-    )
+    return render(request, "pro.html", query={}, found=None, searched=False, values={})
+
+
+async def search_beneficiary(request: Request) -> Response:
+    """Find a person by exact names and birth date (POST: no personal data in URLs or logs)."""
+    actor = require(request, *PRO_ROLES)
+    data = await form(request)
+    query = {k: data.get(k, "").strip() for k in ("given_name", "family_name", "birth_date")}
+    if not all(query.values()):
+        return render(
+            request,
+            "pro.html",
+            status=400,
+            query=query,
+            found=None,
+            searched=False,
+            values={},
+            error="Renseignez le prénom, le nom et la date de naissance.",
+        )
+    service = vault(request)
+    with service.engine.begin() as conn:
+        found = accounts.find_beneficiary(conn, _person(query))
+        audit.record(
+            conn,
+            "account.search",
+            actor_id=actor.id,
+            subject_id=found.id if found else None,
+            detail={"found": bool(found)},
+        )
+    return render(request, "pro.html", query=query, found=found, searched=True, values={})
 
 
 async def create_beneficiary(request: Request) -> Response:

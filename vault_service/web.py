@@ -94,13 +94,14 @@ def is_api(request: Request) -> bool:
 
 def viewer(request: Request) -> Any:
     """The signed-in account row (or None); resolved once per request."""
-    if "viewer" not in request.state._state:
+    if not getattr(request.state, "viewer_resolved", False):
         service = vault(request)
         cookie = request.cookies.get(sessions.cookie_name(service.settings))
         with service.engine.connect() as conn:
             found = sessions.resolve(conn, cookie, service.settings)
         request.state.viewer = found[0] if found else None
         request.state.session_row = found[1] if found else None
+        request.state.viewer_resolved = True
     return request.state.viewer
 
 

@@ -73,6 +73,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/compte/double-authentification/desactiver"): BENEF_POST,
     ("POST", "/compte/feuille-de-secours"): SIGNED_IN_POST,
     ("GET", "/pro"): PRO,
+    ("POST", "/pro/recherche"): PRO_POST,
     ("POST", "/pro/beneficiaires"): PRO_POST,
     ("POST", "/pro/beneficiaires/{account_id}/recuperation"): PRO,
     ("GET", "/structure"): SADMIN,

@@ -105,8 +105,14 @@ def test_assisted_creation_activation_and_login(app, client, world):
 def test_recovery_by_a_professional_is_journaled(app, client, world, engine):
     login(client, world.actors["pro_y"])
     target = world.actors["beneficiary_a"]
-    search = client.get(
-        "/pro", params={"given_name": "Amina", "family_name": "Test", "birth_date": "1990-01-01"}
+    search = client.post(
+        "/pro/recherche",
+        data={
+            "csrf_token": csrf_token(client, "/pro"),
+            "given_name": "Amina",
+            "family_name": "Test",
+            "birth_date": "1990-01-01",
+        },
     )
     assert "Compte existant" in search.text
     token = csrf_token(client, "/pro")
@@ -134,7 +140,9 @@ def test_recovery_by_a_professional_is_journaled(app, client, world, engine):
             .where(audit_log.c.subject_id == target.id)
             .order_by(audit_log.c.seq)
         ).all()
-    assert ("code.issue.recovery", world.actors["pro_y"].id) in [tuple(r) for r in rows]
+    journal = [tuple(r) for r in rows]
+    assert ("account.search", world.actors["pro_y"].id) in journal
+    assert ("code.issue.recovery", world.actors["pro_y"].id) in journal
     assert rows[-1].action == "auth.recovered"
 
 
