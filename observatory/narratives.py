@@ -12,7 +12,8 @@ one territory. It only states what the data says:
   (« 3e commune sur 17 »), counted over published values only, saying how many are
   secret or missing so nobody reads a rank among 15 as a rank among 17.
 
-Only figures without dimensions (the total) are summarised.
+Only figures without dimensions (the total) are summarised; a territory with only a
+breakdown (e.g. by sex) gets the latest value of each part.
 """
 
 from __future__ import annotations
@@ -112,6 +113,20 @@ def _years(points: Sequence[Point]) -> str:
     return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " et " + years[-1]
 
 
+def _detailed(series: Series, code: str) -> str:
+    """Without a total, the latest values of each breakdown (e.g. by sex)."""
+    own = [p for p in series.points if p.code == code and p.dimensions and p.status == "ok"]
+    if not own:
+        return ""
+    year = max(p.year for p in own)
+    parts = [
+        f"{', '.join(v for _, v in p.dimensions)} : {_value(p, series)}"
+        for p in sorted(own, key=lambda p: p.dimensions)
+        if p.year == year
+    ]
+    return f"{' ; '.join(parts)} en {fmt_year(year)} (pas de total publié)."
+
+
 def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
     """A French summary of ``series`` for territory ``code`` (see the module docstring)."""
     name = names.get(code, code)
@@ -127,6 +142,9 @@ def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
                 f"« {title} » ({_years(secret)}) {'sont couvertes' if plural else 'est couverte'}"
                 " par le secret statistique."
             )
+        detailed = _detailed(series, code)
+        if detailed:
+            return f"{name} : {detailed}"
         return f"Aucune donnée n'est disponible pour {name} sur l'indicateur « {title} »."
     last = published[-1]
     sentences = [f"{name} : {_value(last, series)} en {fmt_year(last.year)}."]

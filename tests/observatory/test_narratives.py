@@ -125,3 +125,18 @@ def test_secret_only_and_no_data_never_read_as_zero() -> None:
         "Aucune donnée n'est disponible pour CC de Petite-Terre "
         "sur l'indicateur « Population municipale »."
     )
+
+
+def test_breakdown_without_total_is_not_called_missing() -> None:
+    series = Series(
+        indicator(),
+        (
+            Point("97602", "commune", 2017, 5100.0, dimensions=(("sexe", "hommes"),)),
+            Point("97602", "commune", 2017, 4900.0, dimensions=(("sexe", "femmes"),)),
+            Point("97602", "commune", 2012, 4000.0, dimensions=(("sexe", "femmes"),)),
+        ),
+    )
+    assert summarize(series, "97602", NAMES) == (
+        f"Bandraboua : femmes : 4{N}900{B}habitants ; hommes : 5{N}100{B}habitants "
+        "en 2017 (pas de total publié)."
+    )
