@@ -166,7 +166,9 @@ def graphique(ctx: Context, args: list[object], kwargs: dict[str, object]) -> st
     svg = " ".join(svg.split("\n"))  # one raw HTML block: no blank line inside
     return (
         f'<figure class="graphique-etude" data-indicateur="{escape(indicator.id)}">{svg}'
-        f'<div class="obs-table"><table><caption>{escape(indicator.title)} '
+        f'<div class="obs-table" tabindex="0" role="region" '
+        f'aria-label="{escape(indicator.title)}"><table class="obs-tableau">'
+        f"<caption>{escape(indicator.title)} "
         f"({escape(indicator.unit)})</caption>"
         '<thead><tr><th scope="col">Territoire</th><th scope="col">Année</th>'
         f'<th scope="col">Valeur</th></tr></thead><tbody>{body}</tbody></table></div>'

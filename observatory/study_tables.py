@@ -38,7 +38,8 @@ def html_table(
         body += f'<tr><th scope="row">{escape(cells[0])}</th>'
         body += "".join(f"<td>{escape(c)}</td>" for c in cells[1:]) + "</tr>"
     return (
-        f'<div class="obs-table"><table class="{css}"><caption>{escape(caption)}</caption>'
+        f'<div class="obs-table" tabindex="0" role="region" aria-label="{escape(caption)}">'
+        f'<table class="{css}"><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
