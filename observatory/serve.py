@@ -81,10 +81,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 def rebuild(config: Config, build: Callable[[Config], list[Problem]]) -> bool:
     problems = build(config)
     if problems:
-        print(format_text(sort_problems(problems)))
-        print("Le site précédent reste servi ; corrigez puis enregistrez pour reconstruire.")
+        print(format_text(sort_problems(problems)), flush=True)
+        print(
+            "Le site précédent reste servi ; corrigez puis enregistrez pour reconstruire.",
+            flush=True,
+        )
         return False
-    print(f"Site construit dans {config.dist}")
+    print(f"Site construit dans {config.dist}", flush=True)
     return True
 
 
@@ -100,7 +103,7 @@ def watch_loop(
         current = snapshot(roots)
         if current != last:
             last = current
-            print("Modification détectée : reconstruction…")
+            print("Modification détectée : reconstruction…", flush=True)
             rebuild(config, build)
 
 
@@ -116,7 +119,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 8000, watch: bool
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        print(f"Erreur : impossible d'écouter sur {host}:{port} ({exc.strerror}).")
+        print(f"Erreur : impossible d'écouter sur {host}:{port} ({exc.strerror}).", flush=True)
         return 2
     stop = threading.Event()
     watcher = threading.Thread(
@@ -124,11 +127,14 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 8000, watch: bool
     )
     if watch:
         watcher.start()
-    print(f"Site servi sur http://{host}:{server.server_address[1]}{prefix} (Ctrl-C pour arrêter)")
+    print(
+        f"Site servi sur http://{host}:{server.server_address[1]}{prefix} (Ctrl-C pour arrêter)",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("Arrêt.")
+        print("Arrêt.", flush=True)
     finally:
         stop.set()
         server.server_close()
