@@ -5,9 +5,10 @@ one territory. It only states what the data says:
 
 - the latest published value and its year (and that the build computed it, if so);
 - a suppressed latest year is said to be « couverte par le secret statistique »;
-- the trend from the first to the last published year: for a unit in percent the
-  change is in points, otherwise in percent with the average annual growth rate;
-  a declared series break (``comparability``) is quoted right after the trend;
+- the trend from the first to the last published year: for a rate (unit starting
+  with « % ») the change is in percentage points, otherwise in percent with the
+  average annual growth rate; when the indicator has comparability notes the trend
+  is flagged « à lire avec prudence », and a series break (« rupture ») is named;
 - among territories of the same level at the same year: extremes and the rank
   (« 3e commune sur 17 »), counted over published values only, saying how many are
   secret or missing so nobody reads a rank among 15 as a rank among 17.
@@ -29,7 +30,11 @@ LEVEL_NOUNS: Mapping[str, tuple[str, str, bool]] = {
     "epci": ("EPCI", "EPCI", False),
     "departement": ("département", "départements", False),
 }
-PERCENT_UNITS = frozenset({"%", "points", "point de pourcentage"})
+
+
+def is_percent(unit: str) -> bool:
+    """« % », « % des 15-29 ans », « % par an »... : a rate, whose changes are in points."""
+    return unit.strip().startswith("%") or unit.strip() in ("points", "point de pourcentage")
 
 
 def _totals(series: Series) -> list[Point]:
@@ -47,17 +52,22 @@ def _trend(first: Point, last: Point, series: Series) -> str:
     years = last.year - first.year
     since = f"depuis {fmt_year(first.year)}"
     change = last.value - first.value
-    if indicator.unit.strip() in PERCENT_UNITS:
-        points = fmt_number(abs(change), max(indicator.decimals, 1))
-        if fmt_number(change, max(indicator.decimals, 1)).strip("0,") == "":
+    if is_percent(indicator.unit):
+        # a rate changes in percentage points, at the precision of the data
+        decimals = indicator.decimals
+        if fmt_number(change, decimals).strip("0,") == "":
             return f"Valeur stable {since} ({_value(first, series)} en {fmt_year(first.year)})."
         word = "Hausse" if change > 0 else "Baisse"
-        per_year = fmt_signed(change / years, max(indicator.decimals, 1))
-        return (
-            f"{word} de {points} point{'s' if abs(change) >= 2 else ''} {since} "
-            f"({_value(first, series)} en {fmt_year(first.year)}), "
-            f"soit {per_year} point par an en moyenne."
+        size = fmt_number(abs(change), decimals)
+        text = (
+            f"{word} de {size} point{'s' if abs(float(size.replace(',', '.'))) >= 2 else ''} "
+            f"{since} ({_value(first, series)} en {fmt_year(first.year)})"
         )
+        if years > 1:
+            per_year = change / years
+            text += f", soit {fmt_signed(per_year, max(decimals, 1))} point"
+            text += f"{'s' if abs(per_year) >= 2 else ''} par an en moyenne"
+        return text + "."
     if first.value == 0:
         return f"{_value(first, series)} en {fmt_year(first.year)}."
     relative = change / abs(first.value) * 100
@@ -68,7 +78,7 @@ def _trend(first: Point, last: Point, series: Series) -> str:
         f"{word} de {fmt_number(abs(relative), 1)}\u202f% {since} "
         f"({_value(first, series)} en {fmt_year(first.year)})"
     )
-    if first.value > 0 and last.value > 0:
+    if first.value > 0 and last.value > 0 and years > 1:
         rate = ((last.value / first.value) ** (1 / years) - 1) * 100
         text += f", soit une évolution annuelle moyenne de {fmt_signed(rate, 1)}\u202f%"
     return text + "."
@@ -157,11 +167,15 @@ def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
         )
     if len(published) > 1:
         sentences.append(_trend(published[0], last, series))
-        if series.indicator.comparability:
+        comparability = series.indicator.comparability.lower()
+        if "rupture" in comparability:
             sentences.append(
-                "Rupture de série, évolution à lire avec prudence : "
-                + series.indicator.comparability.rstrip(".")
-                + "."
+                "Rupture de série signalée : évolution à lire avec prudence "
+                "(voir les notes de comparabilité de l'indicateur)."
+            )
+        elif comparability:
+            sentences.append(
+                "Évolution à lire avec prudence (voir les notes de comparabilité de l'indicateur)."
             )
         between = [p for p in secret if published[0].year < p.year < last.year]
         if between:

@@ -90,7 +90,7 @@ def fmt_unit(unit: str) -> str:
     unit = unit.strip()
     if unit.lower() in SILENT_UNITS:
         return ""
-    if unit in SYMBOL_UNITS:
+    if unit in SYMBOL_UNITS or unit.startswith(("% ", "‰ ", "€ ")):
         return NNBSP + unit
     return NBSP + unit
 

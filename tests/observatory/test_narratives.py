@@ -53,8 +53,7 @@ def test_latest_value_trend_break_secret_and_rank() -> None:
         "La valeur de 2019 est couverte par le secret statistique. "
         f"Hausse de 25,0{N}% depuis 2012 (4{N}000{B}habitants en 2012), "
         f"soit une évolution annuelle moyenne de +4,6{N}%. "
-        "Rupture de série, évolution à lire avec prudence : "
-        "Recensement rénové à partir de 2017. "
+        "Évolution à lire avec prudence (voir les notes de comparabilité de l'indicateur). "
         "En 2017, valeur la plus élevée parmi les 3 communes dont la valeur est publiée : "
         f"Bandraboua (10{N}000{B}habitants) ; la plus faible : Bouéni (3{N}000{B}habitants). "
         "1 commune sans valeur publiée (secret statistique ou donnée manquante). "
@@ -139,4 +138,41 @@ def test_breakdown_without_total_is_not_called_missing() -> None:
     assert summarize(series, "97602", NAMES) == (
         f"Bandraboua : femmes : 4{N}900{B}habitants ; hommes : 5{N}100{B}habitants "
         "en 2017 (pas de total publié)."
+    )
+
+
+def test_series_break_and_rates_with_a_long_unit() -> None:
+    series = Series(
+        Indicator(
+            id="taux",
+            title="Taux de chômage",
+            unit="% de la population active",
+            definition="",
+            package="p",
+            theme="emploi",
+            levels=("departement",),
+            comparability="Rupture de série en 2017 : révision de l'enquête Emploi.",
+        ),
+        (
+            Point("976", "departement", 1997, 14.0),
+            Point("976", "departement", 2017, 38.0),
+        ),
+    )
+    assert summarize(series, "976", NAMES) == (
+        f"Mayotte : 38{N}% de la population active en 2017. "
+        f"Hausse de 24 points depuis 1997 (14{N}% de la population active en 1997), "
+        "soit +1,2 point par an en moyenne. "
+        "Rupture de série signalée : évolution à lire avec prudence "
+        "(voir les notes de comparabilité de l'indicateur)."
+    )
+
+
+def test_one_year_apart_has_no_annual_average() -> None:
+    series = Series(
+        indicator(),
+        (Point("976", "departement", 2022, 9800.0), Point("976", "departement", 2023, 9320.0)),
+    )
+    assert summarize(series, "976", NAMES) == (
+        f"Mayotte : 9{N}320{B}habitants en 2023. "
+        f"Baisse de 4,9{N}% depuis 2022 (9{N}800{B}habitants en 2022)."
     )

@@ -84,3 +84,7 @@ def test_years_and_ordinals() -> None:
 def test_d3_locale_matches_page_formatting() -> None:
     assert D3_FORMAT_LOCALE["thousands"] == N
     assert D3_FORMAT_LOCALE["decimal"] == ","
+
+
+def test_long_percent_units_keep_the_narrow_space() -> None:
+    assert fmt_value(37.04, "% de la population active", 1) == f"37,0{N}% de la population active"
