@@ -27,6 +27,7 @@ import html
 import json
 import multiprocessing
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -128,17 +129,36 @@ def _record(point: Point, job: ChartJob, names: Mapping[str, str]) -> dict[str, 
         "valeur": point.value if point.status == "ok" else None,
         "statut": point.status,
         "libelle": fmt_value(point.value, indicator.unit, indicator.decimals, point.status),
+        "court": fmt_value(
+            point.value, _short_unit(indicator.unit), indicator.decimals, point.status
+        ),
     }
 
 
-def _axis_title(job: ChartJob) -> str:
-    unit = fmt_unit(job.series.indicator.unit).strip()
-    return unit or "Valeur"
+def _short_unit(unit: str) -> str:
+    """The unit printed at the end of a bar: « % » for any rate, nothing when long."""
+    unit = unit.strip()
+    if unit.startswith(("%", "‰")):
+        return unit[0]
+    return unit if len(unit) <= 12 else ""
 
 
-def _bar_title(job: ChartJob, year: int | None) -> str:
+def _wrap(text: str, width: int = 32) -> str | list[str]:
+    """Long axis titles on several lines (Vega draws a list as lines), never truncated."""
+    if len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return lines
+
+
+def _axis_title(job: ChartJob) -> str | list[str]:
     unit = fmt_unit(job.series.indicator.unit).strip()
-    return f"Valeur en {fmt_year(year or 0)}" + (f" ({unit})" if unit else "")
+    return _wrap(unit or "Valeur")
+
+
+def _bar_title(job: ChartJob, year: int | None) -> str | list[str]:
+    unit = fmt_unit(job.series.indicator.unit).strip()
+    return _wrap(f"Valeur en {fmt_year(year or 0)}" + (f" ({unit})" if unit else ""), 44)
 
 
 def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
@@ -203,7 +223,7 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
             x=alt.X("valeur:Q"),
             y=y,
-            text="libelle:N",
+            text="court:N",
         )
         no_bar = (
             base.transform_filter(alt.datum.statut != "ok")

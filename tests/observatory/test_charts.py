@@ -109,6 +109,7 @@ def test_secret_point_breaks_the_line_and_is_named(charts: tuple[Chart, ...]) ->
     assert secret == [
         {
             "annee": 2019,
+            "court": "secret statistique",
             "libelle": "secret statistique",
             "serie": "Bandraboua",
             "statut": "secret",
@@ -184,3 +185,17 @@ def test_too_many_lines_become_a_bar_chart() -> None:
         "c", Series(indicator(), points), tuple(f"976{i:02d}" for i in range(1, 18)), "t"
     )
     assert chart_kind(job) == "bar"
+
+
+def test_long_units_wrap_on_axes_and_shorten_on_bars() -> None:
+    job = ChartJob(
+        "c", series("bar", "% de la population active de 15 ans ou plus", 1), ("97601",), "t"
+    )
+    spec = build_spec(job)
+    bars, labels, _ = spec["layer"]
+    assert bars["encoding"]["x"]["title"] == [
+        "Valeur en 2020 (% de la population active de",
+        "15 ans ou plus)",
+    ]
+    assert labels["encoding"]["text"] == {"field": "court", "type": "nominal"}
+    assert spec["data"]["values"][0]["court"] == f"1{N}020,0{N}%"
