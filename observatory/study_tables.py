@@ -144,11 +144,13 @@ def _euros(value: object) -> str:
 def costs(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
     model, problems = read_cost_model(folder, project.root)
     if model is None:
-        first = problems[0]
+        files = sorted({p.file for p in problems})
         raise TableError(
-            f"les paramètres des scénarios sont invalides ({first.location()} : {first.message})",
-            first.fix,
-            first.value,
+            "le tableau des coûts ne peut pas être calculé : "
+            + " et ".join(files)
+            + (" contient" if len(files) == 1 else " contiennent")
+            + " des erreurs",
+            "Corrigez d'abord les problèmes signalés sur ces fichiers.",
         )
     names = [s.name for s in model.scenarios]
     rows = []

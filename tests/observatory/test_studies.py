@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,37 @@ def test_studies_sorted_newest_first(project: Project) -> None:
     )
     assert problems == []
     assert [s.slug for s in studies] == ["recente", "ancienne"]
+
+
+def test_cost_parameters_are_checked_cell_by_cell(project: Project) -> None:
+    repo = Path(__file__).resolve().parents[2] / "studies" / "scenarios-deploiement"
+    folder = write(project.root, "couts", GOOD + '\n{{ tableau("couts") }}\n')
+    (folder / "scenarios.csv").write_bytes((repo / "scenarios.csv").read_bytes())
+    text = (repo / "parametres.csv").read_text(encoding="utf-8")
+    text = text.replace("jours-personne,exemple,2,5,8", "jours-personne,exemple,2,cinq,8")
+    (folder / "parametres.csv").write_text(text.replace(",exemple,60,", ",offre,60,"), "utf-8")
+    assert [p.as_text() for p in sort_problems(check_studies(project))] == [
+        "studies/couts/index.md › ligne 16 : le tableau des coûts ne peut pas être calculé : "
+        "studies/couts/parametres.csv contient des erreurs\n"
+        "    → Corrigez d'abord les problèmes signalés sur ces fichiers.",
+        "studies/couts/parametres.csv › ligne 4 › champ « nature » : nature de valeur inconnue "
+        "(valeur : « offre »)\n"
+        "    → Écrivez exemple, estimation ou devis.",
+        "studies/couts/parametres.csv › ligne 7 › champ « postgresql-multi-instances » : la "
+        "valeur doit être un nombre positif ou nul (valeur : « cinq »)\n"
+        "    → Écrivez un nombre sans unité ni espace, par exemple 1200 ou 0.5.",
+    ]
+
+
+def test_cost_totals_follow_the_formula() -> None:
+    from observatory.scenarios import read_cost_model
+
+    root = Path(__file__).resolve().parents[2]
+    model, problems = read_cost_model(root / "studies" / "scenarios-deploiement", root)
+    assert problems == [] and model is not None
+    totals = model.totals(0)
+    # shipped example values: 0 + 2000 + (20 + 2 + 3) × 600 ; 12 × 60 + 3000 ; 3 years
+    assert (totals.one_off, totals.yearly, totals.total) == tuple(
+        Decimal(v) for v in (17000, 3720, 17000 + 3 * 3720)
+    )
+    assert model.has_examples
