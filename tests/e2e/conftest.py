@@ -7,9 +7,10 @@
   the build report. ``OBSERVATOIRE_E2E_SITE=<folder>`` reuses a site already built
   (to iterate on a browser test without rebuilding).
 - ``site_url``: that folder served by a threaded ``http.server`` on 127.0.0.1.
-- ``open_page(javascript=True)``: a fresh page whose every request to another host
-  is aborted and recorded in ``page.external`` (a list of URLs) — the tests assert
-  it stays empty. Service workers are blocked so no request escapes the routing.
+- ``local_page(origin, javascript=True)``: a fresh page whose every request to another
+  host than ``origin`` is aborted and recorded in ``page.external`` (a list of URLs) —
+  the tests assert it stays empty. Service workers are blocked so no request escapes
+  the routing. ``open_page(javascript=True)`` is the same for the built site.
 - ``axe_serious(page)``: the serious and critical axe-core violations of the page.
 """
 
@@ -107,43 +108,55 @@ def _local_origin(url: str) -> str:
 
 
 @pytest.fixture
-def open_page(browser: Any, site_url: str) -> Iterator[Callable[..., Any]]:
-    contexts: list[Any] = []
-    origin = _local_origin(site_url)
+def local_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Factory ``local_page(origin, javascript=True, **context_options)`` -> page.
 
-    def make(javascript: bool = True, **options: Any) -> Any:
+    Requests to ``origin`` (e.g. ``http://127.0.0.1:8123``) pass; any other host is
+    aborted and recorded in ``page.external``. Generic: the site and the vault use it.
+    """
+    contexts: list[Any] = []
+
+    def make(origin: str, javascript: bool = True, **options: Any) -> Any:
+        origin = _local_origin(origin)
         context = browser.new_context(
             java_script_enabled=javascript, service_workers="block", locale="fr-FR", **options
         )
         contexts.append(context)
         external: list[str] = []
 
+        def local(url: str) -> bool:
+            return _local_origin(url) == origin or url.startswith(("data:", "blob:"))
+
         def route(route: Any) -> None:
-            url = route.request.url
-            if _local_origin(url) == origin or url.startswith(("data:", "blob:")):
+            if local(route.request.url):
                 route.continue_()
             else:
-                external.append(url)
+                external.append(route.request.url)
                 route.abort()
+
+        def seen(request: Any) -> None:
+            if not local(request.url) and request.url not in external:
+                external.append(request.url)
 
         context.route("**/*", route)
         page = context.new_page()
-        page.on(
-            "request",
-            lambda request: (
-                None
-                if _local_origin(request.url) == origin
-                or request.url.startswith(("data:", "blob:"))
-                or request.url in external
-                else external.append(request.url)
-            ),
-        )
+        page.on("request", seen)
         page.external = external
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_page(local_page: Callable[..., Any], site_url: str) -> Callable[..., Any]:
+    """``open_page(javascript=True)``: a page of the built site (see ``local_page``)."""
+
+    def make(javascript: bool = True, **options: Any) -> Any:
+        return local_page(site_url, javascript, **options)
+
+    return make
 
 
 def axe_serious(page: Any) -> list[str]:
