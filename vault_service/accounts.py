@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from vault_service import audit
 from vault_service.db import accounts, as_utc, now, one_time_codes, structures
@@ -188,24 +189,30 @@ def create_account(
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
         raise AccountError(f"L'identifiant « {login} » est déjà pris : choisissez-en un autre.")
     account_id = str(uuid.uuid4())
-    conn.execute(
-        insert(accounts).values(
-            id=account_id,
-            login=login,
-            role=role,
-            structure_id=structure_id,
-            given_name=person.given_name.strip(),
-            family_name=person.family_name.strip(),
-            birth_date=person.birth_date or None,
-            identity_key=key,
-            password_hash=password_hash,
-            status="active" if password_hash else "pending",
-            session_version=1,
-            totp_secret=totp_secret,
-            created_by=created_by,
-            created_at=now(),
-        )
-    )
+    values = {
+        "id": account_id,
+        "login": login,
+        "role": role,
+        "structure_id": structure_id,
+        "given_name": person.given_name.strip(),
+        "family_name": person.family_name.strip(),
+        "birth_date": person.birth_date or None,
+        "identity_key": key,
+        "password_hash": password_hash,
+        "status": "active" if password_hash else "pending",
+        "session_version": 1,
+        "totp_secret": totp_secret,
+        "created_by": created_by,
+        "created_at": now(),
+    }
+    try:
+        with conn.begin_nested():  # a concurrent twin request loses here, cleanly
+            conn.execute(insert(accounts).values(**values))
+    except IntegrityError:
+        raise AccountError(
+            f"L'identifiant « {login} » ou cette personne vient d'être enregistré : "
+            f"rechargez la page."
+        ) from None
     audit.record(
         conn,
         "account.create",

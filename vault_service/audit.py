@@ -1,7 +1,8 @@
 """Append-only, hash-chained audit journal, written in the caller's transaction.
 
 Entry hash = SHA-256(previous hash | canonical JSON of the entry). The head row (`audit_head`)
-is read with a row lock (FOR UPDATE on PostgreSQL; SQLite serialises writers) and updated in
+(created by the first migration) is read with a row lock (FOR UPDATE on PostgreSQL; on SQLite
+every transaction begins IMMEDIATE, see db.py) and updated in
 the same transaction, so entries form one chain even with several instances. `verify` walks
 the chain and reports any edit, deletion or reordering.
 """
@@ -48,10 +49,8 @@ def record(
         select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
     ).first()
     if head is None:
-        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
-        prev_seq, prev_hash = 0, GENESIS
-    else:
-        prev_seq, prev_hash = int(head.seq), str(head.hash)
+        raise RuntimeError("journal sans tête : lancer `python -m vault_service init-db`")
+    prev_seq, prev_hash = int(head.seq), str(head.hash)
     seq = prev_seq + 1
     at = now()
     fields = {

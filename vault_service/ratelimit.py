@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from vault_service.db import as_utc, now, rate_limits
 
@@ -27,19 +28,21 @@ def locked_until(conn: Connection, key: str) -> datetime | None:
 
 def fail(conn: Connection, key: str, limit: int) -> datetime | None:
     """Count a failure; return the lock end if this failure locks the key."""
-    row = conn.execute(
-        select(rate_limits).where(rate_limits.c.key == key).with_for_update()
-    ).first()
     moment = now()
+    query = select(rate_limits).where(rate_limits.c.key == key).with_for_update()
+    row = conn.execute(query).first()
     if row is None:
-        conn.execute(
-            insert(rate_limits).values(
-                key=key, failures=1, lockouts=0, locked_until=None, updated_at=moment
-            )
-        )
-        failures, lockouts = 1, 0
-    else:
-        failures, lockouts = row.failures + 1, row.lockouts
+        try:  # two first failures at once: the loser of the insert reads the winner's row
+            with conn.begin_nested():
+                conn.execute(
+                    insert(rate_limits).values(
+                        key=key, failures=0, lockouts=0, locked_until=None, updated_at=moment
+                    )
+                )
+        except IntegrityError:
+            pass
+        row = conn.execute(query).one()
+    failures, lockouts = row.failures + 1, row.lockouts
     until = None
     if failures >= limit:
         lockouts += 1

@@ -202,3 +202,32 @@ def test_migrations_match_the_declared_schema(engine):
 
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_concurrent_writers_keep_one_chain(engine):
+    """Several threads (like several instances) append at once: no error, one valid chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(n: int) -> None:
+        for i in range(10):
+            with engine.begin() as conn:
+                audit.record(conn, "test.concurrent", actor_id=None, detail={"n": n, "i": i})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(write, range(6)))
+    with engine.connect() as conn:
+        assert audit.verify(conn) == []
+        assert len(conn.execute(select(audit_log)).all()) == 60
+
+
+def test_concurrent_failures_on_a_new_key_are_all_counted(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fail_once(_: int) -> None:
+        with engine.begin() as conn:
+            ratelimit.fail(conn, "login:nouveau", 100)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(fail_once, range(12)))
+    with engine.connect() as conn:
+        assert conn.execute(select(rate_limits.c.failures)).scalar_one() == 12
