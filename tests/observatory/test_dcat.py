@@ -150,3 +150,54 @@ def test_typed_dates(value: str, datatype: URIRef) -> None:
 def test_untyped_date_is_refused() -> None:
     with pytest.raises(ValueError, match="date de publication invalide : '15/11/2026'"):
         typed_date("15/11/2026")
+
+
+REQUIRED = (
+    DCTERMS.identifier,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCAT.keyword,
+    DCTERMS.accrualPeriodicity,
+    DCTERMS.license,
+    DCAT.landingPage,
+    DCTERMS.issued,
+    DCTERMS.modified,
+    DCTERMS.publisher,
+    DCAT.distribution,
+)
+DISTRIBUTION = (
+    DCAT.accessURL,
+    DCAT.downloadURL,
+    DCAT.mediaType,
+    DCAT.byteSize,
+    SPDX.checksum,
+    DCTERMS.conformsTo,
+)
+
+
+def test_every_shipped_dataset_carries_the_required_properties(tmp_path: Path) -> None:
+    from observatory.config import load_config
+    from observatory.load import load_project
+    from observatory.plan import Site
+
+    root = Path(__file__).resolve().parents[2]
+    config = load_config(root=str(root), dist=str(tmp_path), release="2026-11-29")
+    site = Site(project=load_project(config), config=config, release="2026-11-29")
+    (ttl,) = [o.content for o in produce(site) if isinstance(o, Output) and o.path.endswith(".ttl")]
+    graph = Graph().parse(data=ttl.decode(), format="turtle")
+    datasets = sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str)
+    assert len(datasets) >= 10
+    missing = [(str(ds), str(p)) for ds in datasets for p in REQUIRED if (ds, p, None) not in graph]
+    dists = set(graph.objects(None, DCAT.distribution))
+    missing += [(str(d), str(p)) for d in dists for p in DISTRIBUTION if (d, p, None) not in graph]
+    assert missing == []
+    identifiers = [str(one(graph, ds, DCTERMS.identifier)) for ds in datasets]
+    assert len(set(identifiers)) == len(identifiers)
+    assert "observatoire-social-mayotte/territoires" in identifiers
+    assert (
+        graph.query(
+            "ASK { ?d <http://purl.org/dc/terms/issued> ?v FILTER(datatype(?v) != "
+            "<http://www.w3.org/2001/XMLSchema#date>) }"
+        ).askAnswer
+        is False
+    )

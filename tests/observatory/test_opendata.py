@@ -140,3 +140,28 @@ def test_issued_date_is_carried_from_the_previous_manifest(
     outputs = outputs_of(tmp_path / "p")
     assert json.loads(outputs[MANIFEST_PATH])["packages"]["fictif"]["issued"] == "2025-06"
     assert b'"2025-06"^^xsd:gYearMonth' in outputs["catalogue.ttl"]
+
+
+def test_shipped_packages_copied_into_dist_pass_plain_frictionless_validate(
+    tmp_path: Path,
+) -> None:
+    import frictionless
+
+    from observatory.config import load_config
+    from observatory.load import load_project
+    from observatory.opendata import published_packages
+    from observatory.plan import Site
+
+    root = Path(__file__).resolve().parents[2]
+    config = load_config(root=str(root), dist=str(tmp_path / "dist"), release="2026-11-29")
+    site = Site(project=load_project(config), config=config, release="2026-11-29")
+    dist = tmp_path / "dist"
+    for out in produce(site):
+        if isinstance(out, Output):
+            (dist / out.path).parent.mkdir(parents=True, exist_ok=True)
+            (dist / out.path).write_bytes(out.content)
+    shipped = [p.id for p in published_packages(site.project)]
+    assert {"territoires", "partenaires", "emploi-chomage"} <= set(shipped)
+    for package in shipped:  # the library behind the command, in-process (faster)
+        report = frictionless.validate(dist / "donnees" / package / "datapackage.json")
+        assert report.valid, package + "\n" + str(report.flatten(["rowNumber", "message"]))[:2000]
