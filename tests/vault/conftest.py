@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text, update
-from starlette.testclient import TestClient
 
 from tests.conftest import POSTGRES_URL
 from vault_service import accounts, crypto, totp
@@ -25,6 +25,10 @@ from vault_service.db import accounts as accounts_table
 from vault_service.db import make_engine, migrate
 from vault_service.passwords import Argon2Params, hash_password
 from vault_service.settings import Settings
+
+# Starlette 1.x warns that httpx is deprecated for its TestClient; the suite still uses it.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+from starlette.testclient import TestClient  # noqa: E402
 
 # Light Argon2 parameters keep the suite fast; test_passwords checks the production defaults.
 FAST = {"argon2_memory_kib": 1024, "argon2_iterations": 1}

@@ -307,3 +307,67 @@ def test_totp_code_cannot_be_replayed(app, client, world):
     replay = TestClient(app).post("/api/session", headers={"X-Vault-CSRF": "1"}, json=data)
     assert replay.status_code == 401
     assert replay.json()["error"]["message"] == "Code de double authentification incorrect."
+
+
+def test_structure_admin_is_created_activated_with_totp(app, client, world):
+    import base64
+
+    login(client, world.actors["platform_admin"])
+    token = csrf_token(client, "/admin")
+    created = client.post(
+        "/admin/structures", data={"csrf_token": token, "name": "Association Mlezi", "cap": "3"}
+    )
+    assert created.status_code == 200 and "Association Mlezi" in created.text
+    from sqlalchemy import select as sql_select
+
+    from vault_service.db import structures
+
+    with app.state.vault.engine.connect() as conn:
+        structure_id = conn.execute(
+            sql_select(structures.c.id).where(structures.c.name == "Association Mlezi")
+        ).scalar_one()
+    sheet = client.post(
+        f"/admin/structures/{structure_id}/administrateurs",
+        data={
+            "csrf_token": token,
+            "given_name": "Nadia",
+            "family_name": "Abdou",
+            "login": "nadia.abdou",
+        },
+    )
+    code = found(CODE_RE, sheet.text)
+    from starlette.testclient import TestClient
+
+    person = TestClient(app)
+    token = csrf_token(person, "/activation")
+    done = person.post(
+        "/activation",
+        data={
+            "csrf_token": token,
+            "login": "nadia.abdou",
+            "code": code,
+            "password": NEW,
+            "password2": NEW,
+        },
+    )
+    assert "Votre rôle exige la double authentification" in done.text
+    secret_text = found(r'<code class="secret">([A-Z2-7]+)</code>', done.text)
+    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
+    token = csrf_token(person)
+    without = person.post(
+        "/connexion",
+        data={"csrf_token": token, "login": "nadia.abdou", "password": NEW},
+        follow_redirects=False,
+    )
+    assert without.status_code == 200 and 'name="totp"' in without.text
+    ok = person.post(
+        "/connexion",
+        data={
+            "csrf_token": token,
+            "login": "nadia.abdou",
+            "password": NEW,
+            "totp": totp.code(secret),
+        },
+        follow_redirects=False,
+    )
+    assert ok.headers["location"] == "/structure"
