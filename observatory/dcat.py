@@ -93,6 +93,15 @@ def typed_date(value: str) -> Literal:
     raise ValueError(f"date de publication invalide : {value!r} (attendu AAAA-MM-JJ)")
 
 
+def _add_date(g: Graph, node: URIRef, predicate: URIRef, value: str) -> None:
+    """Add a typed date; a release id that is not a date (e.g. ``v2``) adds nothing
+    rather than an untyped date that DCAT-AP would refuse."""
+    try:
+        g.add((node, predicate, typed_date(value)))
+    except ValueError:
+        return
+
+
 def _slug(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "organisme"
@@ -117,7 +126,7 @@ def catalogue_graph(
     g.add((catalog, DCTERMS.description, Literal(description, lang=fr)))
     g.add((catalog, DCTERMS.publisher, observatory))
     g.add((catalog, DCTERMS.language, EU_LANGUAGE.FRA))
-    g.add((catalog, DCTERMS.modified, typed_date(release)))
+    _add_date(g, catalog, DCTERMS.modified, release)
     g.add((catalog, FOAF.homepage, URIRef(site_url)))
     g.add((observatory, RDF.type, FOAF.Agent))
     g.add((observatory, FOAF.name, Literal(title, lang=fr)))
@@ -142,8 +151,8 @@ def catalogue_graph(
         g.add((URIRef(ds.license_url), RDF.type, DCTERMS.LicenseDocument))
         g.add((node, DCTERMS.language, EU_LANGUAGE.FRA))
         g.add((node, DCAT.landingPage, URIRef(site_url + ds.landing)))
-        g.add((node, DCTERMS.issued, typed_date(ds.issued)))
-        g.add((node, DCTERMS.modified, typed_date(ds.modified)))
+        _add_date(g, node, DCTERMS.issued, ds.issued)
+        _add_date(g, node, DCTERMS.modified, ds.modified)
         if ds.years is not None:
             period = URIRef(f"{site_url}{ds.landing}#periode")
             g.add((node, DCTERMS.temporal, period))
@@ -169,7 +178,7 @@ def _distribution(g: Graph, dataset: URIRef, info: FileInfo, ds: DatasetInfo, si
     g.add((dist, DCTERMS.format, EU_FILE_TYPE[file_type]))
     g.add((dist, DCAT.byteSize, Literal(info.size, datatype=XSD.decimal)))
     g.add((dist, DCTERMS.license, URIRef(ds.license_url)))
-    g.add((dist, DCTERMS.modified, typed_date(ds.modified)))
+    _add_date(g, dist, DCTERMS.modified, ds.modified)
     checksum = URIRef(f"{site}{info.path}#sha1")
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))

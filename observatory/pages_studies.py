@@ -132,18 +132,21 @@ def study_page(
 
 
 def study_files(study: Study) -> list[str]:
-    """Files published beside the study (PDF, parameter tables), by name."""
+    """Files published beside the study (PDF, parameter tables, images), as POSIX paths
+    relative to the study folder."""
     return sorted(
-        p.name
-        for p in study.path.iterdir()
-        if p.is_file() and p.name != INDEX and not p.name.startswith(".")
+        p.relative_to(study.path).as_posix()
+        for p in study.path.rglob("*")
+        if p.is_file()
+        and p.name != INDEX
+        and not any(part.startswith(".") for part in p.relative_to(study.path).parts)
     )
 
 
 def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
     """Atom 1.0 feed of the studies, newest first, dated by their publication date."""
     base = site_root(site)
-    updated = max((s.date for s in studies), default=site.release[:10] or "1970-01-01")
+    updated = max((s.date for s in studies), default="1970-01-01")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',

@@ -201,3 +201,13 @@ def test_every_shipped_dataset_carries_the_required_properties(tmp_path: Path) -
         ).askAnswer
         is False
     )
+
+
+def test_a_release_id_that_is_not_a_date_adds_no_untyped_date(tmp_path: Path) -> None:
+    import dataclasses
+
+    site = dataclasses.replace(fixture_site(tmp_path), release="v2")
+    (ttl,) = [o.content for o in produce(site) if isinstance(o, Output) and o.path.endswith(".ttl")]
+    graph = Graph().parse(data=ttl.decode(), format="turtle")
+    assert list(graph.objects(None, DCTERMS.modified)) == []
+    assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) == 1
