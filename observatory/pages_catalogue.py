@@ -44,6 +44,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "autre"
 
 
+def institutions(producer: str) -> tuple[str, ...]:
+    """The institutions named in a producer text, for the filter pages:
+    ``"INSEE (enquête Emploi) ; France Travail"`` -> ``("INSEE", "France Travail")``.
+    Parts after a comma that start in lower case are descriptions, not institutions."""
+    names: list[str] = []
+    for part in re.split(r"[;,]", re.sub(r"\s*\([^)]*\)", "", producer)):
+        name = part.strip()
+        if name and not name[0].islower() and name not in names:
+            names.append(name)
+    return tuple(names) or (producer,)
+
+
 def package_path(package_id: str) -> str:
     return f"catalogue/donnees/{package_id}.md"
 
@@ -62,7 +74,7 @@ class Row:
     status: str
     themes: tuple[tuple[str, str], ...]  # (title, filter page path)
     producer: str
-    producer_path: str
+    producers: tuple[tuple[str, str], ...]  # (institution, filter page path)
     frequency: str
     sensitivity: str
     total: int
@@ -78,7 +90,10 @@ def rows(site: Site, packages: list[Package]) -> list[Row]:
             status=STATUS[p.status],
             themes=tuple((titles.get(t, t), f"catalogue/themes/{t}.md") for t in p.themes),
             producer=p.governance.producer,
-            producer_path=f"catalogue/producteurs/{slug(p.governance.producer)}.md",
+            producers=tuple(
+                (name, f"catalogue/producteurs/{slug(name)}.md")
+                for name in institutions(p.governance.producer)
+            ),
             frequency=FREQUENCIES.get(p.governance.update_frequency, ""),
             sensitivity=SENSITIVITY[p.governance.sensitivity],
             total=p.priority.total,
@@ -92,7 +107,7 @@ def data_catalogue(site: Site) -> Iterator[Page]:
     reference = sorted((p for p in site.project.packages if is_reference(p)), key=lambda p: p.id)
     all_rows = rows(site, packages)
     themes = sorted({t for r in all_rows for t in r.themes})
-    producers = sorted({(r.producer, r.producer_path) for r in all_rows})
+    producers = sorted({pair for r in all_rows for pair in r.producers})
     yield Page(
         path="catalogue/index.md",
         title="Catalogue des données",
@@ -114,7 +129,7 @@ def data_catalogue(site: Site) -> Iterator[Page]:
         selected = [r for r in all_rows if (title, path) in r.themes]
         yield _filtered(f"Données du thème « {title} »", path, selected, themes, producers)
     for producer, path in producers:
-        selected = [r for r in all_rows if r.producer_path == path]
+        selected = [r for r in all_rows if (producer, path) in r.producers]
         yield _filtered(f"Données produites par {producer}", path, selected, themes, producers)
 
 
