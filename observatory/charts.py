@@ -215,7 +215,11 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
         y = alt.Y("serie:N", title=None, sort=series_order, axis=alt.Axis(labelLimit=180))
         bars = base.mark_bar().encode(
-            x=alt.X("valeur:Q", title=_bar_title(job, year)),
+            x=alt.X(
+                "valeur:Q",
+                title=_bar_title(job, year),
+                axis=alt.Axis(tickCount=3, labelOverlap="greedy", labelFlush=True),
+            ),
             y=y,
             color=alt.Color("serie:N", sort=series_order, legend=None, scale=scale),
             **({"tooltip": tooltip} if interactive else {}),

@@ -111,6 +111,7 @@
     if (!button || !specEl || !staticEl) return;
     var labels = ["Afficher le graphique interactif", "Revenir au graphique statique"];
     var liveEl = null;
+    var zoomable = false;
     reveal(button);
     button.addEventListener("click", function () {
       if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
@@ -122,6 +123,7 @@
         load(vendor + "vega-embed/vega-embed.min.js")
       ]).then(function () {
         var spec = JSON.parse(specEl.textContent);
+        zoomable = Boolean(spec.params);
         liveEl = document.createElement("div");
         liveEl.className = "obs-chart-live";
         liveEl.hidden = true;
@@ -133,9 +135,9 @@
       }).then(function () {
         frenchAria(liveEl);
         toggle(button, staticEl, liveEl, labels);
-        status(figure).textContent =
-          "Graphique interactif affiché : survolez les points pour lire les valeurs, " +
-          "faites défiler pour zoomer.";
+        status(figure).textContent = "Graphique interactif affiché : survolez " +
+          (zoomable ? "les points pour lire les valeurs, faites défiler pour zoomer."
+                    : "les barres pour lire les valeurs.");
       }).catch(function () {
         status(figure).textContent =
           "Le graphique interactif n'a pas pu être chargé ; le graphique statique reste affiché.";
