@@ -35,7 +35,7 @@ async def settings_page(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     account = require(request)
     data = await form(request)
-    if not await check_password(data.get("current", ""), account.password_hash):
+    if not await check_password(request, data.get("current", ""), account.password_hash):
         return render(
             request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
         )
@@ -93,7 +93,7 @@ async def totp_page(request: Request) -> Response:
 async def totp_off(request: Request) -> Response:
     account = require(request, "beneficiary")
     data = await form(request)
-    if not await check_password(data.get("current", ""), account.password_hash):
+    if not await check_password(request, data.get("current", ""), account.password_hash):
         return render(
             request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
         )
@@ -109,7 +109,7 @@ async def recovery_sheet(request: Request) -> Response:
     """A printable sheet with a recovery code (no expiry; a new one cancels the old one)."""
     account = require(request)
     data = await form(request)
-    if not await check_password(data.get("current", ""), account.password_hash):
+    if not await check_password(request, data.get("current", ""), account.password_hash):
         return render(
             request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
         )

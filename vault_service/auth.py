@@ -68,7 +68,7 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
     with service.engine.connect() as conn:
         account = accounts.by_login(conn, login)
     usable = account is not None and account.status == "active"
-    ok = await check_password(password, account.password_hash if usable else None)
+    ok = await check_password(request, password, account.password_hash if usable else None)
     if not (ok and usable):
         _fail(request, keys, "auth.login_failed", account)
         raise HTTPError(401, "identifiants", "Identifiant ou mot de passe incorrect.")

@@ -92,7 +92,3 @@ def password_problem(password: str) -> str | None:
     if len(password) > MAX_LENGTH:
         return f"Le mot de passe doit contenir au plus {MAX_LENGTH} caractères."
     return None
-
-
-# A fixed hash, verified when the account does not exist, so that timing does not reveal it.
-DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$" + "A" * 43

@@ -82,6 +82,12 @@ class Settings:
     data_dir: Path = _setting(  # noqa: RUF009 (_setting returns a field())
         "VAULT_DATA_DIR", "Dossier des fichiers chiffrés.", default=Path("vault-data")
     )
+    public_url: str = _setting(
+        "VAULT_PUBLIC_URL",
+        "Adresse publique du coffre-fort, imprimée sur les feuilles d'activation "
+        "(ex. https://coffre.example.yt/) ; par défaut, l'adresse de la requête.",
+        default="",
+    )
     secure_cookies: bool = _setting(
         "VAULT_SECURE_COOKIES",
         "Cookies « Secure » et HSTS (désactiver seulement pour http://127.0.0.1 en local).",
@@ -157,7 +163,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         if raw.lower() in {"0", "false", "non", "no"}:
             return False
         raise SettingsError(f"{name} : « {raw} » n'est pas un booléen (true/false)")
-    if attr in {"cookie_key", "database_url"}:
+    if attr in {"cookie_key", "database_url", "public_url"}:
         return raw
     try:
         return int(raw)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,17 @@ class Vault:
     keyring: Keyring
     store: BlobStore
     jinja: Environment
+
+    @cached_property
+    def dummy_hash(self) -> str:
+        return passwords.hash_password(secrets.token_urlsafe(16), self.argon2)
+
+    def public_url(self, request: Request) -> str:
+        return (
+            self.settings.public_url.rstrip("/") + "/"
+            if self.settings.public_url
+            else str(request.base_url)
+        )
 
     @property
     def argon2(self) -> passwords.Argon2Params:
@@ -172,6 +185,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         viewer=account,
         csrf_token=csrf.token_for(service.settings, csrf_value(request)),
         home=HOME_BY_ROLE.get(account.role, "/") if account is not None else "/",
+        public_url=service.public_url(request),
         **context,
     )
     return finish(request, HTMLResponse(html, status_code=status))
@@ -191,9 +205,11 @@ async def hash_password(request: Request, password: str) -> str:
     return await run_in_threadpool(passwords.hash_password, password, vault(request).argon2)
 
 
-async def check_password(password: str, stored: str | None) -> bool:
+async def check_password(request: Request, password: str, stored: str | None) -> bool:
+    """Verify in a worker thread; without an account, verify a dummy hash of the same cost
+    (current parameters) so that the answer time does not reveal whether it exists."""
     return await run_in_threadpool(
-        passwords.verify_password, password, stored or passwords.DUMMY_HASH
+        passwords.verify_password, password, stored or vault(request).dummy_hash
     )
 
 

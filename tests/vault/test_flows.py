@@ -371,3 +371,21 @@ def test_structure_admin_is_created_activated_with_totp(app, client, world):
         follow_redirects=False,
     )
     assert ok.headers["location"] == "/structure"
+
+
+def test_sheet_prints_the_public_address(app, client, world):
+    service = app.state.vault
+    service.settings = service.settings.__class__(
+        **{**service.settings.__dict__, "public_url": "https://coffre.example.yt"}
+    )
+    login(client, world.actors["pro_x"])
+    sheet = client.post(
+        "/pro/beneficiaires",
+        data={
+            "csrf_token": csrf_token(client, "/pro"),
+            "given_name": "Said",
+            "family_name": "Ahmed",
+            "birth_date": "1960-12-01",
+        },
+    )
+    assert "<dd>https://coffre.example.yt/activation</dd>" in sheet.text
