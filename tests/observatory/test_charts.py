@@ -199,3 +199,26 @@ def test_long_units_wrap_on_axes_and_shorten_on_bars() -> None:
     ]
     assert labels["encoding"]["text"] == {"field": "court", "type": "nominal"}
     assert spec["data"]["values"][0]["court"] == f"1{N}020,0{N}%"
+
+
+def test_series_without_any_published_value_still_render() -> None:
+    secret = Series(
+        indicator(),
+        tuple(
+            Point(c, "commune", y, None, status="secret") for c in ("97601",) for y in (2017, 2018)
+        ),
+    )
+    empty = Series(indicator(), ())
+    charts = render_charts(
+        [
+            ChartJob("tout-secret", secret, ("97601",), "P", NAMES),
+            ChartJob("vide", empty, ("97601",), "P", NAMES),
+        ]
+    )
+    assert charts[0].alt == (
+        "Graphique en courbes « P » (habitants) pour Acoua, de 2017 à 2018. "
+        "Valeurs couvertes par le secret statistique, absentes de la courbe : "
+        "Acoua (2017), Acoua (2018). Les données détaillées figurent dans le tableau."
+    )
+    assert charts[1].alt == "Graphique « P » (habitants) : aucune donnée disponible."
+    assert all(c.svg.startswith("<svg ") for c in charts)

@@ -55,7 +55,6 @@
     // md-button is added here: its display rule would override the hidden attribute
     button.classList.add("md-button");
     button.hidden = false;
-    button.setAttribute("aria-pressed", "false");
   }
 
   // hidden alone does not hide an <svg> (the UA rule is for HTML elements): set display too
@@ -68,8 +67,8 @@
     var live = !liveEl.hidden;
     setHidden(liveEl, live);
     setHidden(staticEl, !live);
+    // the label says what the button does next (no aria-pressed: the label changes)
     button.textContent = live ? labels[0] : labels[1];
-    button.setAttribute("aria-pressed", live ? "false" : "true");
   }
 
   var frLocale = {
