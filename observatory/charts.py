@@ -114,11 +114,27 @@ def chart_kind(job: ChartJob) -> str:
     return "line"
 
 
-def _latest_year(points: Iterable[Point]) -> int | None:
-    years = [p.year for p in points if p.status == "ok"]
-    if not years:
-        years = [p.year for p in points]
-    return max(years) if years else None
+def _bar_year(points: Iterable[Point]) -> int | None:
+    """The year a bar chart compares: the one with the most published values, the latest
+    among ties (so territories are compared at a year where they all have a figure)."""
+    points = list(points)
+    counts: dict[int, int] = {}
+    for p in points:
+        counts[p.year] = counts.get(p.year, 0) + (p.status == "ok")
+    return max(counts, key=lambda year: (counts[year], year)) if counts else None
+
+
+def _at_year(points: Sequence[Point], year: int | None) -> list[Point]:
+    """One point per line at ``year``; a line without a figure that year is « missing »."""
+    found = {(p.code, p.dimensions): p for p in points if p.year == year}
+    result = []
+    for p in points:
+        key = (p.code, p.dimensions)
+        if key not in found:
+            found[key] = Point(p.code, p.level, year or p.year, None, status="missing")
+        if found[key] not in result:
+            result.append(found[key])
+    return result
 
 
 def _record(point: Point, job: ChartJob, names: Mapping[str, str]) -> dict[str, Any]:
@@ -209,9 +225,8 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         if interactive:
             chart = chart.add_params(alt.selection_interval(name="zoom", bind="scales"))
     else:
-        year = _latest_year(points)
-        at_year = [p for p in points if p.year == year]
-        records = [_record(p, job, names) for p in at_year]
+        year = _bar_year(points)
+        records = [_record(p, job, names) for p in _at_year(points, year)]
         base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
         y = alt.Y("serie:N", title=None, sort=series_order, axis=alt.Axis(labelLimit=180))
         bars = base.mark_bar().encode(
@@ -287,8 +302,8 @@ def alt_text(job: ChartJob) -> str:
             where = ", ".join(f"{_label(p, names)} ({fmt_year(p.year)})" for p in secret)
             text += f" Valeurs couvertes par le {SUPPRESSED_TEXT}, absentes de la courbe : {where}."
     else:
-        year = _latest_year(points)
-        shown = [p for p in points if p.year == year]
+        year = _bar_year(points)
+        shown = _at_year(points, year)
         values = " ; ".join(
             f"{_label(p, names)} : "
             + fmt_value(p.value, indicator.unit, indicator.decimals, p.status)

@@ -11,6 +11,7 @@ from observatory.charts import Chart, ChartJob, build_spec, chart_kind, render_c
 from observatory.model import Indicator, Point, Series
 
 N = "\u202f"
+B = "\u00a0"
 NAMES = (("97601", "Acoua"), ("97602", "Bandraboua"), ("97603", "Bandrélé"))
 
 
@@ -222,3 +223,18 @@ def test_series_without_any_published_value_still_render() -> None:
     )
     assert charts[1].alt == "Graphique « P » (habitants) : aucune donnée disponible."
     assert all(c.svg.startswith("<svg ") for c in charts)
+
+
+def test_bar_chart_compares_at_the_year_most_territories_have() -> None:
+    points = (
+        Point("97601", "commune", 2017, 10.0),
+        Point("97601", "commune", 2023, 12.0),
+        Point("97602", "commune", 2017, 20.0),
+        Point("97603", "commune", 2016, 30.0),
+    )
+    job = ChartJob("c", Series(indicator("bar"), points), ("97601", "97602", "97603"), "P", NAMES)
+    assert render_charts([job])[0].alt == (
+        "Graphique en barres « P » (habitants) en 2017 : "
+        f"Acoua : 10{B}habitants ; Bandraboua : 20{B}habitants ; Bandrélé : non disponible. "
+        "Les données détaillées figurent dans le tableau."
+    )
