@@ -114,6 +114,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
             "epcis": epcis,
         },
         nav=("Territoires",),
+        order=-1,
     )
     for t in terr:
         epci = by_code.get(t.epci) if t.epci else None
@@ -129,4 +130,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
                 "groups": portrait_groups(site, t),
             },
             description=f"Portrait social et médico-social : {t.name} ({KINDS[t.level]}).",
+            # the département and the 5 EPCI in the navigation; communes from the list
+            nav=("Territoires",) if t.level != "commune" else (),
+            order=0 if t.level == "departement" else 1,
         )

@@ -73,7 +73,17 @@ def test_navigation_is_small_and_ordered(plan: Plan) -> None:
                 {"Insertion et formation professionnelle": "themes/insertion.md"},
             ]
         },
-        {"Territoires": [{"Tous les territoires": "territoires/index.md"}]},
+        {
+            "Territoires": [
+                {"Tous les territoires": "territoires/index.md"},
+                {"Mayotte": "territoires/976.md"},
+                {"CA de Dembeni / Mamoudzou": "territoires/200060457.md"},
+                {"CA du Grand Nord de Mayotte": "territoires/200060465.md"},
+                {"CC de Petite-Terre": "territoires/200050532.md"},
+                {"CC du Centre-Ouest": "territoires/200059871.md"},
+                {"CC du Sud": "territoires/200060473.md"},
+            ]
+        },
         {"Indicateurs": [{"Tous les indicateurs": "indicateurs/index.md"}]},
         {
             "À propos": [
