@@ -95,12 +95,23 @@ def _comparison(point: Point, series: Series, names: Mapping[str, str]) -> str:
         return ""
     year = fmt_year(point.year)
     top, bottom = published[0], published[-1]
+
+    def who(value: float | None) -> str:  # every territory sharing the extreme value
+        tied = [names.get(p.code, p.code) for p in published if p.value == value]
+        return tied[0] if len(tied) == 1 else ", ".join(tied[:-1]) + " et " + tied[-1]
+
     unpublished = len(peers) - len(published)
-    text = (
-        f"En {year}, valeur la plus élevée parmi les {len(published)} {plural} "
-        f"dont la valeur est publiée : {names.get(top.code, top.code)} ({_value(top, series)}) ; "
-        f"la plus faible : {names.get(bottom.code, bottom.code)} ({_value(bottom, series)})."
-    )
+    if top.value == bottom.value:
+        text = (
+            f"En {year}, les {len(published)} {plural} dont la valeur est publiée ont "
+            f"la même valeur ({_value(top, series)})."
+        )
+    else:
+        text = (
+            f"En {year}, valeur la plus élevée parmi les {len(published)} {plural} "
+            f"dont la valeur est publiée : {who(top.value)} ({_value(top, series)}) ; "
+            f"la plus faible : {who(bottom.value)} ({_value(bottom, series)})."
+        )
     if unpublished:
         text += (
             f" {unpublished} {plural if unpublished > 1 else noun} sans valeur publiée "

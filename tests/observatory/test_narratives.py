@@ -73,8 +73,7 @@ def test_rates_change_in_points() -> None:
     assert summarize(series, "97601", NAMES) == (
         f"Acoua : 34,5{N}% en 2017. "
         f"Hausse de 4,5 points depuis 2012 (30,0{N}% en 2012), soit +0,9 point par an en moyenne. "
-        "En 2017, valeur la plus élevée parmi les 2 communes dont la valeur est publiée : "
-        f"Acoua (34,5{N}%) ; la plus faible : Bandraboua (34,5{N}%). "
+        f"En 2017, les 2 communes dont la valeur est publiée ont la même valeur (34,5{N}%). "
         "Acoua est la 1re commune sur 2 (ex aequo), de la valeur la plus élevée à la plus faible."
     )
 
@@ -175,4 +174,21 @@ def test_one_year_apart_has_no_annual_average() -> None:
     assert summarize(series, "976", NAMES) == (
         f"Mayotte : 9{N}320{B}habitants en 2023. "
         f"Baisse de 4,9{N}% depuis 2022 (9{N}800{B}habitants en 2022)."
+    )
+
+
+def test_ties_at_the_extremes_name_every_territory() -> None:
+    series = Series(
+        indicator(),
+        (
+            Point("97601", "commune", 2017, 10.0),
+            Point("97602", "commune", 2017, 30.0),
+            Point("97603", "commune", 2017, 10.0),
+        ),
+    )
+    assert summarize(series, "97602", NAMES) == (
+        f"Bandraboua : 30{B}habitants en 2017. "
+        "En 2017, valeur la plus élevée parmi les 3 communes dont la valeur est publiée : "
+        f"Bandraboua (30{B}habitants) ; la plus faible : Acoua et Bandrélé (10{B}habitants). "
+        "Bandraboua est la 1re commune sur 3, de la valeur la plus élevée à la plus faible."
     )
