@@ -243,7 +243,13 @@ def test_downloads_match_the_table_shown(
     cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
     start = next(i for i, r in enumerate(cells) if [str(c) for c in r[: len(header)]] == header)
     xlsx_rows = cells[start + 1 : start + 1 + len(shown)]
-    assert [[str(c) for c in r[:2]] for r in xlsx_rows] == [r[:2] for r in rows[1:]]
+    assert [[str(c) for c in r[:3]] for r in xlsx_rows] == [r[:3] for r in rows[1:]]
+    for xlsx_row, csv_row in zip(xlsx_rows, rows[1:], strict=True):
+        for value, raw in zip(xlsx_row[3 : len(header)], csv_row[3:], strict=True):
+            if raw in ("", "secret statistique"):
+                assert value in (None, "", raw)
+            else:
+                assert abs(float(value) - float(raw)) < 1e-9
     assert page.external == []
 
 
