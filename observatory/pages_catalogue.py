@@ -304,17 +304,18 @@ def partners(site: Site) -> list[Partner]:
     schemes = read_reference_csv(site, "dispositifs", "dispositifs.csv")
     result = []
     for row in read_reference_csv(site, "partenaires", "partenaires.csv"):
-        marks = [m.strip().lower() for m in row.get("reperes", "").split("|") if m.strip()]
+        marks = [m.strip() for m in row.get("reperes", "").split("|") if m.strip()]
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, marks)) + r")\b") if marks else None
+
+        def names(text: str, pattern: re.Pattern[str] | None = pattern) -> bool:
+            return bool(pattern and pattern.search(text))
+
         cited = tuple(
             p
             for p in theme_packages(site.project.packages)
-            if any(m in s.organisation.lower() for s in p.sources for m in marks)
+            if any(names(s.organisation) for s in p.sources)
         )
-        operated = tuple(
-            sorted(
-                s["nom"] for s in schemes if any(m in s.get("operateur", "").lower() for m in marks)
-            )
-        )
+        operated = tuple(sorted(s["nom"] for s in schemes if names(s.get("operateur", ""))))
         result.append(Partner(row, cited, operated))
     return sorted(result, key=lambda p: p.row["nom"])
 
