@@ -131,3 +131,18 @@ def test_axe_finds_no_serious_violation(
     page = open_page()
     page.goto(site_url + path)
     assert axe_serious(page) == []
+
+
+def test_study_files_and_downloads_are_served(open_page: Callable[..., Any], site_url: str) -> None:
+    root = Path(__file__).resolve().parents[2]
+    page = open_page(javascript=False)
+    page.goto(site_url + "etudes/scenarios-deploiement/")
+    href = page.locator("dl a", has_text="parametres.csv").get_attribute("href")
+    response = page.request.get(site_url + "etudes/scenarios-deploiement/" + str(href))
+    assert response.status == 200
+    expected = root / "studies" / "scenarios-deploiement" / "parametres.csv"
+    assert response.body() == expected.read_bytes()
+    page.goto(site_url + "donnees/")
+    zip_href = page.locator("a", has_text="Toutes les données (ZIP").get_attribute("href")
+    archive = page.request.get(site_url + "donnees/" + str(zip_href))
+    assert archive.status == 200 and archive.body()[:2] == b"PK"
