@@ -2,28 +2,22 @@
 
 The front matter is checked field by field; every problem names the file, the line of the
 field in the file, the bad value and the fix, in French. The body may embed figures and
-charts of the data by indicator id (see ``observatory.shortcodes``): the check expands them
-too, so an unknown id or a missing value is a problem, never a silent blank.
+charts of the data by indicator id (see ``observatory.shortcodes``); ``study_check``
+expands them at check time, so an unknown id or a missing value is a problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from observatory.discover import Discovery
-from observatory.indicators import compute_series
 from observatory.model import Project, Study
 from observatory.problems import Problem
-from observatory.scenarios import PARAMETERS_FILE, SCENARIOS_FILE, read_cost_model
-from observatory.shortcodes import Context, expand, values_from_series
 
 INDEX = "index.md"
 FENCE = "---"
@@ -381,55 +375,3 @@ def read_studies(
             studies.append(study)
     studies.sort(key=lambda s: (s.date, s.slug), reverse=True)
     return tuple(studies), problems
-
-
-def body_lines(study: Study) -> Iterable[tuple[int, str]]:
-    """The body's lines with their line numbers in index.md."""
-    return enumerate(study.body.split("\n"), start=1)
-
-
-def check_studies(project: Project) -> list[Problem]:
-    """Every problem of every study: front matter, shortcodes and cost parameters."""
-    studies, problems = read_studies(
-        project.root / "studies", project.root, StudyRefs.from_project(project)
-    )
-    values = values_from_series(tuple(compute_series(project).values()))
-    for study in studies:
-        _, found = expand(study, Context(project, values, study.path))
-        problems.extend(found)
-    for folder in study_folders(project.root / "studies"):
-        if (folder / PARAMETERS_FILE).exists() or (folder / SCENARIOS_FILE).exists():
-            problems.extend(read_cost_model(folder, project.root)[1])
-    return problems
-
-
-def refs_from_discovery(discovery: Discovery) -> StudyRefs:
-    """Identifiers read from the descriptors, for when the project cannot be loaded."""
-    indicators = set()
-    for package in discovery.packages:
-        for indicator in package.observatory.get("indicators") or []:
-            if isinstance(indicator, dict) and isinstance(indicator.get("id"), str):
-                indicators.add(indicator["id"])
-    return StudyRefs(
-        themes=frozenset(discovery.themes),
-        indicators=frozenset(indicators),
-        packages=frozenset(p.id for p in discovery.packages),
-    )
-
-
-def check(discovery: Discovery) -> list[Problem]:
-    """The study check of ``build.py check`` (registered in ``validate.CHECKS``).
-
-    With a loadable project, shortcodes are expanded against the data; when the data
-    themselves have problems (reported by the other checks), only the front matter is
-    checked, against the identifiers of the descriptors.
-    """
-    try:
-        loader = importlib.import_module("observatory.load")
-        project: Project | None = loader.load_project(discovery.config)
-    except Exception:  # the data checks report why the project does not load
-        project = None
-    if project is not None:
-        return check_studies(project)
-    root = discovery.root
-    return read_studies(root / "studies", root, refs_from_discovery(discovery))[1]

@@ -52,7 +52,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.consistency", "check_desired_rows"),
     lazy("observatory.consistency", "check_territories"),
     lazy("observatory.consistency", "check_schemes"),
-    only_with_studies(lazy("observatory.studies", "check")),
+    only_with_studies(lazy("observatory.study_check", "check")),
 )
 
 

@@ -18,7 +18,8 @@ from observatory.model import (
     Theme,
 )
 from observatory.problems import Problem, sort_problems
-from observatory.studies import StudyRefs, check_studies, read_studies, read_study
+from observatory.studies import StudyRefs, read_studies, read_study
+from observatory.study_check import check_studies
 
 GOOD = """---
 title: Une étude
