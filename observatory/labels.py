@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from observatory.descriptors import REFERENCE_PACKAGES  # listed apart in the catalogues
 from observatory.model import Level, Package
-
-# Packages with their own resources (not observations): listed apart in the catalogues.
-REFERENCE_PACKAGES: tuple[str, ...] = ("territoires", "dispositifs", "partenaires")
 
 FREQUENCIES: dict[str, str] = {
     "continuous": "en continu",
