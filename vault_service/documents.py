@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from vault_service import audit, crypto
 from vault_service.db import document_versions, documents, now
@@ -209,24 +209,26 @@ def owned(conn: Connection, document_id: str, owner_id: str) -> Any:
     ).first()
 
 
-def list_for(conn: Connection, owner_id: str) -> list[Any]:
-    return list(
-        conn.execute(
-            select(
-                documents,
-                document_versions.c.media_type,
-                document_versions.c.size,
-                document_versions.c.filename,
-            )
-            .join(
-                document_versions,
-                (document_versions.c.document_id == documents.c.id)
-                & (document_versions.c.version == documents.c.current_version),
-            )
-            .where(documents.c.owner_id == owner_id)
-            .order_by(documents.c.updated_at.desc(), documents.c.id)
-        )
+# Built once: the listing is the busiest query.
+_LIST = (
+    select(
+        documents,
+        document_versions.c.media_type,
+        document_versions.c.size,
+        document_versions.c.filename,
     )
+    .join(
+        document_versions,
+        (document_versions.c.document_id == documents.c.id)
+        & (document_versions.c.version == documents.c.current_version),
+    )
+    .where(documents.c.owner_id == bindparam("owner_id"))
+    .order_by(documents.c.updated_at.desc(), documents.c.id)
+)
+
+
+def list_for(conn: Connection, owner_id: str) -> list[Any]:
+    return list(conn.execute(_LIST, {"owner_id": owner_id}))
 
 
 def versions(conn: Connection, document_id: str) -> list[Any]:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from vault_service.db import accounts, as_utc, now, sessions
 from vault_service.settings import Settings
@@ -67,6 +67,20 @@ def open_session(conn: Connection, account_id: str, settings: Settings) -> tuple
     return _serializer(settings).dumps(token), row_id
 
 
+# Built once: this query runs on every request.
+_RESOLVE = (
+    select(
+        accounts,
+        sessions.c.revoked_at,
+        sessions.c.expires_at,
+        sessions.c.session_version.label("granted_version"),
+    )
+    .select_from(sessions)
+    .join(accounts, accounts.c.id == sessions.c.account_id)
+    .where(sessions.c.id == bindparam("row_id"))
+)
+
+
 def resolve(conn: Connection, cookie: str | None, settings: Settings) -> tuple[Any, str] | None:
     """The active account row and session row id for a cookie, or None."""
     if not cookie:
@@ -78,17 +92,7 @@ def resolve(conn: Connection, cookie: str | None, settings: Settings) -> tuple[A
     if not isinstance(token, str):
         return None
     row_id = _row_id(token)
-    row = conn.execute(
-        select(
-            accounts,
-            sessions.c.revoked_at,
-            sessions.c.expires_at,
-            sessions.c.session_version.label("granted_version"),
-        )
-        .select_from(sessions)
-        .join(accounts, accounts.c.id == sessions.c.account_id)
-        .where(sessions.c.id == row_id)
-    ).first()
+    row = conn.execute(_RESOLVE, {"row_id": row_id}).first()
     if (
         row is None
         or row.revoked_at is not None
