@@ -400,8 +400,10 @@ def render_charts(jobs: Sequence[ChartJob], workers: int = 2) -> tuple[Chart, ..
     """Render every job, in the order given, using ``workers`` processes when worth it."""
     if workers <= 1 or len(jobs) < POOL_MIN_JOBS:
         return tuple(_render_one(job) for job in jobs)
-    # "spawn": the Vega runtime of vl-convert runs threads that must not be forked.
-    context = multiprocessing.get_context("spawn")
+    # Never plain "fork": the Vega runtime of vl-convert runs threads that must not be
+    # forked. A fork server, started clean, imports Altair once; workers fork from it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["altair", "observatory.charts"])
     chunksize = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return tuple(pool.map(_render_one, jobs, chunksize=chunksize))
