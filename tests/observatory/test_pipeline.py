@@ -353,3 +353,18 @@ def test_build_gate_then_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     csv_file.write_text("indicateur\nx\n")
     assert full_build(config, STUBS, loader, lambda cfg: []) == []
     assert loads == [tmp_path, tmp_path]
+
+
+@pytest.mark.slow
+def test_build_with_the_real_charts_maps_and_summaries(tmp_path: Path) -> None:
+    config = fixture_config(tmp_path)
+    assert build_project(fixture_project(tmp_path), config) == []
+    text = page(config.dist, "indicateurs/beneficiaires-fictifs")
+    assert re.search(r'<figure class="obs-chart" id="graphique-beneficiaires-fictifs"', text)
+    assert text.count("<svg") >= 2  # the chart and the map, inline: readable without JS
+    assert 'data-leaflet-js="../../assets/vendor/leaflet/leaflet.js"' in text
+    assert "Dzaoudzi" in text and "secret statistique" in text
+    # charts and maps were cached: a second build draws nothing new
+    cached = sorted(p.name for p in (config.cache / "charts").iterdir())
+    assert build_project(fixture_project(tmp_path), config) == []
+    assert sorted(p.name for p in (config.cache / "charts").iterdir()) == cached
