@@ -196,6 +196,15 @@ class ReleaseNotes:
     added_values: tuple[ValueRow, ...]
     revised: tuple[tuple[ValueRow, float | None], ...]  # (new row, old value)
     removed: tuple[ValueRow, ...]
+    changed_files: tuple[str, ...] = ()  # site paths of files added or modified
+
+
+def _file_hashes(manifest: dict[str, Any]) -> dict[str, str]:
+    return {
+        path: entry.get("sha256", "")
+        for package in manifest.get("packages", {}).values()
+        for path, entry in package.get("files", {}).items()
+    }
 
 
 def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> ReleaseNotes:
@@ -211,6 +220,8 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> Release
     added = [(*k, v) for k, v in now.items() if k not in before and (k[0], k[1]) in old_series]
     revised = [((*k, v), before[k]) for k, v in now.items() if k in before and before[k] != v]
     removed = [(*k, v) for k, v in before.items() if k not in now]
+    old_files = _file_hashes(previous)
+    changed = sorted(p for p, h in _file_hashes(current).items() if old_files.get(p) != h)
     return ReleaseNotes(
         current["release"],
         str(previous.get("release", "")),
@@ -218,6 +229,7 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> Release
         tuple(sorted(added)),
         tuple(sorted(revised, key=lambda r: r[0][:4])),
         tuple(sorted(removed)),
+        tuple(changed),
     )
 
 

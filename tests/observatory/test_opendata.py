@@ -91,6 +91,8 @@ def test_notes_compare_with_the_previous_manifest(
     current = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
     previous = json.loads(json.dumps(current))
     previous["release"] = "2025-11-15"
+    files = previous["packages"]["fictif"]["files"]
+    assert "donnees/fictif/observations.csv" in files
     values = previous["values"]
     revised = values[0]  # beneficiaires-fictifs, 97601, 2019
     revised_old = revised[4] - 1
@@ -115,6 +117,7 @@ def test_notes_compare_with_the_previous_manifest(
     assert notes.added_values == (("taux-fictif", "976", 2021, "", 52.5),)
     assert notes.revised == ((tuple(current["values"][0]), revised_old),)
     assert notes.removed == (("beneficiaires-fictifs", "97601", 2018, "", 7.0),)
+    assert notes.changed_files == ()  # the previous manifest has the same file hashes
     # the package keeps the date of its first publication
     manifest = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
     assert manifest["packages"]["fictif"]["issued"] == "2026-11-15"
@@ -165,3 +168,36 @@ def test_shipped_packages_copied_into_dist_pass_plain_frictionless_validate(
     for package in shipped:  # the library behind the command, in-process (faster)
         report = frictionless.validate(dist / "donnees" / package / "datapackage.json")
         assert report.valid, package + "\n" + str(report.flatten(["rowNumber", "message"]))[:2000]
+
+
+def test_notes_list_the_files_that_changed(tmp_path: Path) -> None:
+    current = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    previous = json.loads(json.dumps(current))
+    previous["release"] = "2025-01"
+    previous["packages"]["fictif"]["files"]["donnees/fictif/observations.csv"]["sha256"] = "0"
+    del previous["packages"]["fictif"]["files"]["donnees/fictif/sources.csv"]
+    notes = compare(current, previous)
+    assert notes.changed_files == (
+        "donnees/fictif/observations.csv",
+        "donnees/fictif/sources.csv",
+    )
+
+
+def test_release_notes_page_renders_the_comparison(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from observatory.render import make_environment, render_page
+
+    site = fixture_site(tmp_path)
+    previous = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    previous["release"] = "2025-11"
+    previous["values"][0][4] = 1.5
+    previous["packages"]["fictif"]["files"]["donnees/fictif/observations.csv"]["sha256"] = "0"
+    path = tmp_path / "previous.json"
+    path.write_text(json.dumps(previous), encoding="utf-8")
+    monkeypatch.setenv(PREVIOUS_ENV, str(path))
+    pages = {p.path: p for p in produce(site) if isinstance(p, Page)}
+    text = render_page(pages["donnees/notes-de-version.md"], site, make_environment())
+    assert "Comparaison des valeurs publiées avec la publication **2025-11**." in text
+    assert '<td>Acoua</td><td>2019</td><td>—</td><td class="obs-num">1,5</td>' in text
+    assert '<a href="../../donnees/fictif/observations.csv">' in text
