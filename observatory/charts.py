@@ -104,10 +104,13 @@ def _points(job: ChartJob) -> list[Point]:
 
 
 def chart_kind(job: ChartJob) -> str:
-    """``line`` for several years, ``bar`` for a comparison at one year."""
+    """``line`` for several years, ``bar`` for a comparison between territories at one
+    year, ``columns`` for one territory over several years when bars are declared."""
     points = _points(job)
     years = {p.year for p in points if p.status != "missing"}
     lines = {(p.code, p.dimensions) for p in points}
+    if job.series.indicator.chart == "bar" and len(lines) == 1 and len(years) > 1:
+        return "columns"
     # more lines than distinguishable colours: compare the territories at one year instead
     if job.series.indicator.chart == "bar" or len(years) <= 1 or len(lines) > len(PALETTE):
         return "bar"
@@ -224,6 +227,22 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
         chart = chart.encode(**encodings).properties(width=WIDTH, height=LINE_HEIGHT)
         if interactive:
             chart = chart.add_params(alt.selection_interval(name="zoom", bind="scales"))
+    elif chart_kind(job) == "columns":
+        records = [_record(p, job, names) for p in points if p.status != "missing"]
+        base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
+        x = alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+        columns = base.mark_bar(color=PALETTE[0]).encode(
+            x=x,
+            y=alt.Y("valeur:Q", title=_axis_title(job)),
+            **({"tooltip": tooltip} if interactive else {}),
+        )
+        # a suppressed year has no column: its label stands on the axis instead
+        no_column = (
+            base.transform_filter(alt.datum.statut != "ok")
+            .mark_text(angle=270, align="left", dx=4, fontSize=12, fontStyle="italic")
+            .encode(x=x, y=alt.datum(0), text="libelle:N")
+        )
+        chart = alt.layer(columns, no_column).properties(width=WIDTH, height=LINE_HEIGHT)
     else:
         year = _bar_year(points)
         records = [_record(p, job, names) for p in _at_year(points, year)]
@@ -301,6 +320,16 @@ def alt_text(job: ChartJob) -> str:
         if secret:
             where = ", ".join(f"{_label(p, names)} ({fmt_year(p.year)})" for p in secret)
             text += f" Valeurs couvertes par le {SUPPRESSED_TEXT}, absentes de la courbe : {where}."
+    elif chart_kind(job) == "columns":
+        shown = [p for p in points if p.status != "missing"]
+        years = [p.year for p in shown]
+        values = " ; ".join(
+            f"{fmt_year(p.year)} : "
+            + fmt_value(p.value, indicator.unit, indicator.decimals, p.status)
+            for p in shown
+        )
+        period = fmt_years(min(years), max(years))
+        text = f"Graphique en barres {about} pour {labels[0]}, {period} : {values}."
     else:
         year = _bar_year(points)
         shown = _at_year(points, year)

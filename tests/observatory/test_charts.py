@@ -63,7 +63,8 @@ def charts() -> tuple[Chart, ...]:
 
 def test_kind_follows_declaration_and_years() -> None:
     assert chart_kind(ChartJob("a", series(), ("97601",), "t")) == "line"
-    assert chart_kind(ChartJob("a", series("bar"), ("97601",), "t")) == "bar"
+    assert chart_kind(ChartJob("a", series("bar"), ("97601", "97602"), "t")) == "bar"
+    assert chart_kind(ChartJob("a", series("bar"), ("97601",), "t")) == "columns"
     # a single year of data is a comparison between territories
     assert chart_kind(ChartJob("a", series(), ("97603",), "t")) == "bar"
 
@@ -190,7 +191,10 @@ def test_too_many_lines_become_a_bar_chart() -> None:
 
 def test_long_units_wrap_on_axes_and_shorten_on_bars() -> None:
     job = ChartJob(
-        "c", series("bar", "% de la population active de 15 ans ou plus", 1), ("97601",), "t"
+        "c",
+        series("bar", "% de la population active de 15 ans ou plus", 1),
+        ("97601", "97602"),
+        "t",
     )
     spec = build_spec(job)
     bars, labels, _ = spec["layer"]
@@ -238,3 +242,21 @@ def test_bar_chart_compares_at_the_year_most_territories_have() -> None:
         f"Acoua : 10{B}habitants ; Bandraboua : 20{B}habitants ; Bandrélé : non disponible. "
         "Les données détaillées figurent dans le tableau."
     )
+
+
+def test_one_territory_over_years_declared_as_bars_gets_columns() -> None:
+    points = (
+        Point("976", "departement", 2018, 7085.0),
+        Point("976", "departement", 2019, None, status="secret"),
+        Point("976", "departement", 2020, 11880.0),
+    )
+    job = ChartJob("c", Series(indicator("bar"), points), ("976",), "P", (("976", "Mayotte"),))
+    assert chart_kind(job) == "columns"
+    chart = render_charts([job])[0]
+    assert chart.alt == (
+        "Graphique en barres « P » (habitants) pour Mayotte, de 2018 à 2020 : "
+        f"2018 : 7{N}085{B}habitants ; 2019 : secret statistique ; "
+        f"2020 : 11{N}880{B}habitants. Les données détaillées figurent dans le tableau."
+    )
+    assert "secret statistique" in texts(chart.svg)
+    assert len(re.findall(r'<path[^>]*fill="#0072B2"', chart.svg)) == 2  # no column for 2019
