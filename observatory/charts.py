@@ -23,6 +23,7 @@ enough charts to pay for starting the Vega runtime in each process.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import multiprocessing
@@ -31,6 +32,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from observatory.model import Point, Series
@@ -453,3 +455,18 @@ def figure_html(chart: Chart, caption: str) -> str:
         "Afficher le graphique interactif</button>"
         "</figure>"
     )
+
+
+def cache_token() -> str:
+    """Changes whenever this module, the number formatting or the libraries it renders
+    with change: put it in the build-cache key of each chart so that upgrading the code
+    never serves a stale chart."""
+    from importlib.metadata import version
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("charts.py", "numbers.py"):
+        digest.update((here / name).read_bytes())
+    for dist in ("vl-convert-python", "altair"):
+        digest.update(version(dist).encode())
+    return digest.hexdigest()[:16]

@@ -23,12 +23,14 @@ level for one year:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from observatory.model import Level, Point, Series
@@ -467,3 +469,18 @@ def _stable_ids(element: Any, slug: str, counter: list[int] | None = None) -> No
     counter[0] += 1
     for child in list(element._children.values()):
         _stable_ids(child, slug, counter)
+
+
+def cache_token() -> str:
+    """Changes whenever this module, the number formatting or the libraries it renders
+    with change: put it in the build-cache key of each map so that upgrading the code
+    never serves a stale map."""
+    from importlib.metadata import version
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("maps.py", "numbers.py"):
+        digest.update((here / name).read_bytes())
+    for dist in ("folium",):
+        digest.update(version(dist).encode())
+    return digest.hexdigest()[:16]

@@ -260,3 +260,13 @@ def test_one_territory_over_years_declared_as_bars_gets_columns() -> None:
     )
     assert "secret statistique" in texts(chart.svg)
     assert len(re.findall(r'<path[^>]*fill="#0072B2"', chart.svg)) == 2  # no column for 2019
+
+
+def test_cache_token_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from observatory import charts
+
+    token = charts.cache_token()
+    assert re.fullmatch(r"[0-9a-f]{16}", token)
+    assert charts.cache_token() == token
+    monkeypatch.setattr("importlib.metadata.version", lambda dist: "0.0-autre")
+    assert charts.cache_token() != token
