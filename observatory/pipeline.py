@@ -79,6 +79,8 @@ class Renderers:
     figure_html: Callable[[Any, str], str]
     choropleth: Callable[..., MapOutput]
     summarize: Callable[[Series, str, Mapping[str, str]], str]
+    # part of every chart/map cache key: changes with the rendering code and libraries
+    cache_token: str = ""
 
 
 def default_renderers() -> Renderers:
@@ -91,6 +93,7 @@ def default_renderers() -> Renderers:
         figure_html=charts.figure_html,
         choropleth=maps.choropleth,
         summarize=narratives.summarize,
+        cache_token=charts.cache_token() + maps.cache_token(),
     )
 
 
@@ -130,7 +133,7 @@ def make_charts(
         for sid, s in series.items()
         if s.points
     }
-    keys = {sid: buildcache.key_of("chart", job) for sid, job in jobs.items()}
+    keys = {sid: buildcache.key_of("chart", r.cache_token, job) for sid, job in jobs.items()}
     out: dict[str, CachedChart] = {}
     missing = []
     for sid in sorted(jobs):
@@ -174,7 +177,9 @@ def make_maps(
                 continue
             year, map_id = max(years), f"{sid}-{level}"
             assets = "../" * indicator_path(sid).count("/") + "../assets/vendor/"
-            key = buildcache.key_of("map", s, level, year, geo[level], map_id, assets)
+            key = buildcache.key_of(
+                "map", r.cache_token, s, level, year, geo[level], map_id, assets
+            )
             hit = memo.get(key)
             if hit is None:
                 todo.append(
