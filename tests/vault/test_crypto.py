@@ -30,7 +30,8 @@ def test_round_trip_every_boundary(size):
     data = os.urandom(size)
     blob = encrypt(data, dek)
     assert decrypt(blob, dek) == data
-    assert data == b"" or data not in blob
+    if size >= 16:  # a 1-byte plaintext may appear in random ciphertext by chance
+        assert data not in blob
 
 
 def test_flipped_bit_fails_closed():
