@@ -231,3 +231,48 @@ def test_concurrent_failures_on_a_new_key_are_all_counted(engine):
         list(pool.map(fail_once, range(12)))
     with engine.connect() as conn:
         assert conn.execute(select(rate_limits.c.failures)).scalar_one() == 12
+
+
+def test_failed_commit_leaves_no_half_document(client, world, settings, engine, monkeypatch):
+    """The file is published, then the transaction fails: the file is removed, no row left."""
+    from vault_service import documents as docs
+
+    login(client, world.actors["beneficiary_a"])
+    real_record = audit.record
+
+    def broken(conn, action, **kwargs):
+        if action == "document.upload":
+            raise RuntimeError("panne simulée pendant la transaction")
+        return real_record(conn, action, **kwargs)
+
+    monkeypatch.setattr(docs.audit, "record", broken)
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        upload(client, pdf_bytes(5000))
+    assert list((settings.data_dir / "blobs").rglob("*.vlt")) == []
+    assert list((settings.data_dir / "tmp").iterdir()) == []
+    with engine.connect() as conn:
+        assert conn.execute(select(document_versions)).all() == []
+
+
+def test_api_errors_share_one_shape(client, world):
+    wrong_method = client.put("/api/documents", headers={"X-Vault-CSRF": "1"})
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {
+        "error": {
+            "code": "methode",
+            "detail": None,
+            "message": "Méthode non autorisée pour cette adresse.",
+        }
+    }
+    login(client, world.actors["beneficiary_a"])
+    not_json = client.patch("/api/documents/x", headers={"X-Vault-CSRF": "1"})
+    assert not_json.json()["error"]["code"] == "introuvable"
+    bad_json = client.post(
+        "/api/session",
+        headers={"X-Vault-CSRF": "1", "content-type": "application/json"},
+        content=b"{pas du json",
+    )
+    assert bad_json.status_code == 400
+    assert bad_json.json() == {
+        "error": {"code": "json", "detail": None, "message": "Le corps n'est pas du JSON valide."}
+    }
