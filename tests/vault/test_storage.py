@@ -235,7 +235,6 @@ def test_concurrent_failures_on_a_new_key_are_all_counted(engine):
 
 def test_failed_commit_leaves_no_half_document(client, world, settings, engine, monkeypatch):
     """The file is published, then the transaction fails: the file is removed, no row left."""
-    from vault_service import documents as docs
 
     login(client, world.actors["beneficiary_a"])
     real_record = audit.record
@@ -245,7 +244,7 @@ def test_failed_commit_leaves_no_half_document(client, world, settings, engine, 
             raise RuntimeError("panne simulée pendant la transaction")
         return real_record(conn, action, **kwargs)
 
-    monkeypatch.setattr(docs.audit, "record", broken)
+    monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError, match="panne simulée"):
         upload(client, pdf_bytes(5000))
     assert list((settings.data_dir / "blobs").rglob("*.vlt")) == []
