@@ -145,6 +145,26 @@ def swap_into(site: Path, dist: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(dist: Path) -> None:
+    """Remove staging and old folders left by a build that was killed (its process is
+    gone); those of a build still running are left alone."""
+    for path in sorted(dist.parent.glob(f".{dist.name}.*-*")):
+        kind, _, rest = path.name[len(dist.name) + 2 :].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in {"staging", "old"} and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def write_site(
     config: Config,
     rendered: Rendered,
@@ -155,7 +175,9 @@ def write_site(
 ) -> list[Problem]:
     """Stage, build and swap. Returns problems (then ``dist/`` is left as it was)."""
     config.dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{config.dist.name}.staging-", dir=config.dist.parent))
+    remove_stale(config.dist)
+    prefix = f".{config.dist.name}.staging-{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=config.dist.parent))
     try:
         docs_dir = staging / "docs"
         shutil.copytree(site_src / "docs", docs_dir)

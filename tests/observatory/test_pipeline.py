@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -368,3 +369,15 @@ def test_build_with_the_real_charts_maps_and_summaries(tmp_path: Path) -> None:
     cached = sorted(p.name for p in (config.cache / "charts").iterdir())
     assert build_project(fixture_project(tmp_path), config) == []
     assert sorted(p.name for p in (config.cache / "charts").iterdir()) == cached
+
+
+def test_folders_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    dead = 2**22 + 12345  # above the usual pid_max: no such process
+    stale = tmp_path / f".dist.staging-{dead}-abc"
+    stale.mkdir()
+    running = tmp_path / f".dist.staging-{os.getpid()}-xyz"
+    running.mkdir()
+    old = tmp_path / f".dist.old-{dead}"
+    old.mkdir()
+    write.remove_stale(tmp_path / "dist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name]
