@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from vault_service import csrf, passwords, sessions
 from vault_service.crypto import Keyring
+from vault_service.db import as_utc
 from vault_service.documents import DOC_TYPES, SCHEMES
 from vault_service.settings import Settings
 from vault_service.storage import BlobStore
@@ -74,7 +76,16 @@ def make_jinja() -> Environment:
     )
     env.globals.update(DOC_TYPES=DOC_TYPES, SCHEMES=SCHEMES, ROLE_LABELS=ROLE_LABELS)
     env.filters["size"] = human_size
+    env.filters["local_time"] = local_time
     return env
+
+
+MAYOTTE = timezone(timedelta(hours=3), "UTC+3")  # Mayotte: UTC+3 all year, no DST
+
+
+def local_time(value: datetime) -> str:
+    """A stored instant as people in Mayotte read it: 29/11/2026 14:55."""
+    return as_utc(value).astimezone(MAYOTTE).strftime("%d/%m/%Y %H:%M")
 
 
 def human_size(value: int) -> str:

@@ -389,3 +389,12 @@ def test_sheet_prints_the_public_address(app, client, world):
         },
     )
     assert "<dd>https://coffre.example.yt/activation</dd>" in sheet.text
+
+
+def test_times_are_shown_in_mayotte_time():
+    from datetime import UTC, datetime
+
+    from vault_service.web import local_time
+
+    assert local_time(datetime(2026, 11, 29, 21, 30, tzinfo=UTC)) == "30/11/2026 00:30"
+    assert local_time(datetime(2026, 11, 29, 21, 30)) == "30/11/2026 00:30"  # naive = UTC
