@@ -38,7 +38,14 @@ def _files(root: Path) -> Iterable[Path]:
 
 def fingerprint(config: Config, release: str, extra: Iterable[Path] = ()) -> str:
     digest = hashlib.sha256()
-    settings = (config.base_url, config.site_url, release, str(config.dist))
+    settings = (
+        config.base_url,
+        config.site_url,
+        release,
+        str(config.dist),
+        config.basemap,
+        config.basemap_attribution,
+    )
     digest.update(json.dumps(settings).encode())
     roots = [
         (config.root, config.datapackages),

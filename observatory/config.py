@@ -33,6 +33,17 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Identifiant de la publication de données (ex. 2026-11) ; vide = date du jour.",
     ),
+    Setting(
+        "basemap",
+        "",
+        "Fond de carte des cartes interactives : modèle d'URL de tuiles {z}/{x}/{y} "
+        "(ex. /tuiles/{z}/{x}/{y}.png servi par le site) ; vide = aucun fond, aucune requête.",
+    ),
+    Setting(
+        "basemap_attribution",
+        "",
+        "Mention de la source du fond de carte (ex. © les contributeurs d'OpenStreetMap).",
+    ),
 )
 
 
@@ -44,6 +55,8 @@ class Config:
     base_url: str
     site_url: str
     release: str
+    basemap: str = ""
+    basemap_attribution: str = ""
 
     @property
     def datapackages(self) -> Path:
@@ -79,6 +92,8 @@ def load_config(**overrides: str | None) -> Config:
         if values["site_url"].endswith("/")
         else values["site_url"] + "/",
         release=values["release"],
+        basemap=values["basemap"],
+        basemap_attribution=values["basemap_attribution"],
     )
     assert {f.name for f in fields(Config)} == {s.name for s in SETTINGS}
     return config

@@ -154,9 +154,11 @@ MAP_FIELDS = ("id", "svg", "legend", "alt", "leaflet_html")
 POOL_MIN_MAPS = 4  # below this, a process pool costs more than it saves
 
 
-def _draw_map(task: tuple[Callable[..., MapOutput], tuple[Any, ...], str]) -> dict[str, str]:
-    draw, args, assets = task
-    m = draw(*args, assets_url=assets)
+def _draw_map(
+    task: tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]],
+) -> dict[str, str]:
+    draw, args, options = task
+    m = draw(*args, **options)
     return {f: getattr(m, f) for f in MAP_FIELDS}
 
 
@@ -168,7 +170,13 @@ def make_maps(
     geo = dict(project.geojson)
     memo = buildcache.Memo(config, "maps")
     out: dict[str, CachedMap] = {}
-    todo: list[tuple[str, str, tuple[Callable[..., MapOutput], tuple[Any, ...], str]]] = []
+    todo: list[tuple[str, str, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]]]]
+    todo = []
+    basemap = (
+        {"basemap": config.basemap, "basemap_attribution": config.basemap_attribution}
+        if config.basemap
+        else {}
+    )
     for sid in sorted(series):
         s = series[sid]
         for level in ("commune", "epci"):
@@ -178,12 +186,20 @@ def make_maps(
             year, map_id = max(years), f"{sid}-{level}"
             assets = "../" * indicator_path(sid).count("/") + "../assets/vendor/"
             key = buildcache.key_of(
-                "map", r.cache_token, s, level, year, geo[level], map_id, assets
+                "map", r.cache_token, s, level, year, geo[level], map_id, assets, basemap
             )
             hit = memo.get(key)
             if hit is None:
                 todo.append(
-                    (map_id, key, (r.choropleth, (s, level, year, geo[level], map_id), assets))
+                    (
+                        map_id,
+                        key,
+                        (
+                            r.choropleth,
+                            (s, level, year, geo[level], map_id),
+                            {"assets_url": assets, **basemap},
+                        ),
+                    )
                 )
             else:
                 out[map_id] = CachedMap(**hit)
