@@ -33,7 +33,12 @@
           el.async = false;
         }
         el.onload = function () { resolve(); };
-        el.onerror = function () { reject(new Error(url)); };
+        el.onerror = function () {
+          // forget the failure so that a later click tries again (e.g. back online)
+          delete loaded[url];
+          el.parentNode.removeChild(el);
+          reject(new Error(url));
+        };
         document.head.appendChild(el);
       });
     }
