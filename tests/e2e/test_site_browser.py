@@ -151,6 +151,28 @@ def test_interactive_versions_load_from_the_site_only_when_asked(
     assert page.external == []
 
 
+def test_interactive_chart_failure_keeps_the_static_chart_and_can_retry(
+    open_page: OpenPage, site_url: str, pages: dict[str, str]
+) -> None:
+    page = open_page()
+    page.route("**/vendor/**", lambda route: route.abort())  # e.g. the network drops
+    goto(page, site_url, pages["indicateur"])
+    figure = page.locator("figure[data-obs-chart]").first
+    button = figure.get_by_role("button", name="Afficher le graphique interactif")
+    button.click()
+    status = figure.locator(".obs-status")
+    status.filter(has_text="n'a pas pu").wait_for(timeout=20000)
+    assert status.text_content() == (
+        "Le graphique interactif n'a pas pu être chargé ; le graphique statique reste affiché."
+    )
+    assert figure.locator("svg.obs-chart-svg").is_visible()
+    page.unroute("**/vendor/**")
+    button.click()
+    figure.locator(".obs-chart-live svg").wait_for(state="visible", timeout=20000)
+    assert figure.locator("svg.obs-chart-svg").is_hidden()
+    assert page.external == []
+
+
 # Search -------------------------------------------------------------------------------------
 
 
