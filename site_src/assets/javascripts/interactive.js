@@ -173,6 +173,7 @@
       root.querySelectorAll(sel).forEach(function (el) {
         el.setAttribute("title", names[sel]);
         el.setAttribute("aria-label", names[sel]);
+        el.style.textDecoration = "none"; // the site underlines links; not these buttons
       });
     });
     var title = staticEl.querySelector("title");
