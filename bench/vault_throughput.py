@@ -1,7 +1,7 @@
 """Vault throughput, through the real service (uvicorn subprocess, loopback, SQLite by default).
 
     python -m bench.vault_throughput [--docs 5] [--size-mb 10] [--clients 50] [--seconds 5]
-                                     [--database-url postgresql+psycopg://...]
+                                     [--postgres postgresql+psycopg://...]
 
 Measures, in the same run:
 
@@ -10,14 +10,14 @@ Measures, in the same run:
    MB/s of each and their ratio;
 2. listing requests per second (`GET /api/documents`, 20 documents) with 50 concurrent
    clients on loopback, bounded by a request count and a duration; the same load on
-   `GET /api/openapi.json` (no database, no session) as the baseline;
+   `GET /api/openapi.json` without a session cookie (no database at all) as the baseline;
 3. the login cost: Argon2id with the production parameters (m=19456 KiB, t=2, p=1) in
    process, and `POST /api/session` end to end;
 4. the server's peak resident memory (VmHWM) before and after the uploads (flat memory).
 
 The load generator runs on the same machine: on a busy 2-core box both share the CPUs.
 
-Figures are printed and written to `bench/out/vault_throughput.json`; never asserted.
+Figures are printed and written to `bench/out/vault_throughput_<database>.json`; never asserted.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from vault_service import accounts
 from vault_service.db import make_engine, migrate
@@ -104,7 +105,8 @@ async def hammer(
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: vault_session={cookie}\r\n\r\n"
+            + (f"Cookie: vault_session={cookie}\r\n" if cookie else "")
+            + "\r\n"
         ).encode()
         try:
             while budget["left"] > 0 and time.perf_counter() < deadline:
@@ -146,18 +148,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--logins", type=int, default=5)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="PostgreSQL server to use instead of SQLite (a throw-away schema is created in it, "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)",
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="vault-bench-"))
+    schema = f"vault_bench_{os.getpid()}"
+    if args.postgres:
+        admin = create_engine(args.postgres)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database_url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+    else:
+        database_url = f"sqlite:///{work / 'vault.sqlite3'}"
     try:
-        return run(args, work)
+        return run(args, work, database_url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if args.postgres:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
 
 
-def run(args: argparse.Namespace, work: Path) -> int:
-    database_url = args.database_url or f"sqlite:///{work / 'vault.sqlite3'}"
+def run(args: argparse.Namespace, work: Path, database_url: str) -> int:
     env = {
         **os.environ,
         "VAULT_COOKIE_KEY": base64.b64encode(os.urandom(36)).decode(),
@@ -205,13 +223,15 @@ def run(args: argparse.Namespace, work: Path) -> int:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
 
+    database = database_url.split(":", 1)[0].split("+")[0]
     report["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
-        "database": database_url.split(":", 1)[0],
+        "load_average": os.getloadavg()[0],
+        "database": database,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "vault_throughput.json"
+    path = OUT / f"vault_throughput_{database}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"Écrit : {path.relative_to(REPOSITORY)}")
@@ -286,7 +306,9 @@ def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[s
         jars.append(response.cookies["vault_session"])
     port = int(base.rsplit(":", 1)[1])
     listing = asyncio.run(hammer(port, "/api/documents", jars, args.max_requests, args.seconds))
-    baseline = asyncio.run(hammer(port, "/api/openapi.json", jars, args.max_requests, args.seconds))
+    baseline = asyncio.run(
+        hammer(port, "/api/openapi.json", [""] * len(jars), args.max_requests, args.seconds)
+    )
     client.close()
     return {
         "documents": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -107,11 +108,15 @@ def _owned(request: Request, account: Any) -> Any:
     return rows[0] if rows else document
 
 
+def _list(request: Request, owner_id: str) -> list[Any]:
+    with vault(request).engine.connect() as conn:
+        return docs.list_for(conn, owner_id)
+
+
 async def document_list(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method == "GET":
-        with vault(request).engine.connect() as conn:
-            rows = docs.list_for(conn, account.id)
+        rows = await run_in_threadpool(_list, request, account.id)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
     fields, incoming = await receive_document(request, document_id, 1)

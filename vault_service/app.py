@@ -23,7 +23,16 @@ from vault_service.crypto import Keyring
 from vault_service.db import make_engine
 from vault_service.settings import Settings
 from vault_service.storage import BlobStore
-from vault_service.web import HTTPError, Vault, api_error, is_api, make_jinja, redirect, render
+from vault_service.web import (
+    HTTPError,
+    SessionLoader,
+    Vault,
+    api_error,
+    is_api,
+    make_jinja,
+    redirect,
+    render,
+)
 
 log = logging.getLogger("vault_service")
 
@@ -209,7 +218,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(SecurityHeaders, secure=settings.secure_cookies)],
+        middleware=[
+            Middleware(SecurityHeaders, secure=settings.secure_cookies),
+            Middleware(SessionLoader),
+        ],
         exception_handlers={
             HTTPError: http_error,
             HTTPException: starlette_error,

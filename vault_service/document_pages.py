@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -85,9 +86,13 @@ async def receive_document(
 
 async def my_documents(request: Request) -> Response:
     account = require(request, "beneficiary")
-    with vault(request).engine.connect() as conn:
-        rows = docs.list_for(conn, account.id)
+    rows = await run_in_threadpool(_list, request, account.id)
     return render(request, "documents.html", documents=rows)
+
+
+def _list(request: Request, owner_id: str) -> list[Any]:
+    with vault(request).engine.connect() as conn:
+        return docs.list_for(conn, owner_id)
 
 
 async def upload_page(request: Request) -> Response:

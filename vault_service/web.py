@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vault_service import csrf, passwords, sessions
 from vault_service.crypto import Keyring
@@ -116,17 +117,41 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def viewer(request: Request) -> Any:
-    """The signed-in account row (or None); resolved once per request."""
-    if not getattr(request.state, "viewer_resolved", False):
-        service = vault(request)
-        cookie = request.cookies.get(sessions.cookie_name(service.settings))
+def load_viewer(request: Request) -> None:
+    """Resolve the session cookie into request.state (blocking: one database query)."""
+    service = vault(request)
+    cookie = request.cookies.get(sessions.cookie_name(service.settings))
+    found = None
+    if cookie:
         with service.engine.connect() as conn:
             found = sessions.resolve(conn, cookie, service.settings)
-        request.state.viewer = found[0] if found else None
-        request.state.session_row = found[1] if found else None
-        request.state.viewer_resolved = True
+    request.state.viewer = found[0] if found else None
+    request.state.session_row = found[1] if found else None
+    request.state.viewer_resolved = True
+
+
+def viewer(request: Request) -> Any:
+    """The signed-in account row (or None); resolved once per request (see SessionLoader)."""
+    if not getattr(request.state, "viewer_resolved", False):
+        load_viewer(request)
     return request.state.viewer
+
+
+class SessionLoader:
+    """Resolves the viewer in a worker thread before the endpoint runs, so that the database
+    round trip (PostgreSQL) does not block the event loop and requests overlap."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            request = Request(scope)
+            if request.cookies.get(sessions.cookie_name(vault(request).settings)):
+                await run_in_threadpool(load_viewer, request)
+            else:
+                load_viewer(request)  # no cookie: nothing to look up
+        await self.app(scope, receive, send)
 
 
 def require(request: Request, *roles: str) -> Any:
