@@ -3,7 +3,9 @@
 Key: SHA-256 over the validator version, the source of the observatory modules, and the path and
 SHA-256 of every input file. Value: the problem list, stored with its own digest; an
 entry that does not parse or whose digest does not match is ignored, never trusted.
-Nothing heavy is imported here: a cache hit costs one read of the inputs.
+Nothing heavy is imported here. Like git's index, the SHA-256 of each input is remembered
+with the file's size, modification time (ns) and inode: a file whose three are unchanged
+is not read again, so a cache hit on millions of rows costs a few ``stat`` calls.
 """
 
 from __future__ import annotations
@@ -49,7 +51,41 @@ def code_files(start: str = "validate") -> list[Path]:
     return [here / f"{name}.py" for name in sorted(seen)]
 
 
+DIGESTS = "digests.json"
+Memo = dict[str, list[object]]  # absolute path -> [size, mtime_ns, inode, sha256]
+
+
+def read_memo(config: Config) -> Memo:
+    """Remembered digests; anything unexpected gives an empty memo (files are re-read)."""
+    try:
+        data = json.loads((config.cache / FOLDER / DIGESTS).read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("version") != VALIDATOR_VERSION or not isinstance(files, dict):
+            return {}
+        return {
+            k: v
+            for k, v in files.items()
+            if isinstance(v, list) and len(v) == 4 and isinstance(v[3], str) and len(v[3]) == 64
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def remembered_digest(path: Path, memo: Memo) -> str:
+    """The file's SHA-256, read again unless its size, mtime and inode are unchanged."""
+    stat = path.stat()
+    signature: list[object] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    known = memo.get(str(path))
+    if known is not None and known[:3] == signature:
+        return str(known[3])
+    digest = file_digest(path)
+    memo[str(path)] = [*signature, digest]
+    return digest
+
+
 def cache_key(config: Config, files: Sequence[Path]) -> str:
+    memo = read_memo(config)
+    before = dict(memo)
     digest = hashlib.sha256(f"observatoire-check {VALIDATOR_VERSION}\n".encode())
     for source in code_files():
         digest.update(f"code {source.name} {file_digest(source)}\n".encode())
@@ -58,8 +94,23 @@ def cache_key(config: Config, files: Sequence[Path]) -> str:
             name = path.relative_to(config.root).as_posix()
         except ValueError:
             name = path.name
-        digest.update(f"file {name} {file_digest(path)}\n".encode())
+        digest.update(f"file {name} {remembered_digest(path, memo)}\n".encode())
+    if memo != before:
+        write_json(config.cache / FOLDER / DIGESTS, {"version": VALIDATOR_VERSION, "files": memo})
     return digest.hexdigest()
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write atomically; a cache that cannot be written is simply skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(handle.name, path)
+    except OSError:
+        return
 
 
 def entry(config: Config, key: str) -> Path:
@@ -92,14 +143,4 @@ def load(config: Config, key: str) -> list[Problem] | None:
 def store(config: Config, key: str, problems: Sequence[Problem]) -> None:
     """Write the entry atomically; a cache that cannot be written is simply skipped."""
     items = [asdict(p) for p in problems]
-    data = {"key": key, "digest": payload_digest(items), "problems": items}
-    path = entry(config, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-        ) as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(handle.name, path)
-    except OSError:
-        return
+    write_json(entry(config, key), {"key": key, "digest": payload_digest(items), "problems": items})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def project(tmp_path: Path) -> Config:
 
 
 def entries(config: Config) -> list[Path]:
-    return sorted((config.cache / "check").glob("*.json"))
+    return sorted(p for p in (config.cache / "check").glob("*.json") if p.name != cache.DIGESTS)
 
 
 def test_second_run_is_served_from_the_cache(tmp_path: Path, counted: list[int]) -> None:
@@ -114,3 +115,52 @@ def test_the_key_covers_the_code_of_every_check_only() -> None:
     names = {path.name for path in code_files()}
     assert {"validate.py", "tables.py", "rules.py", "studies.py", "load.py"} <= names
     assert "pages_home.py" not in names
+
+
+def test_unchanged_files_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project(tmp_path)
+    validate.check(config)
+    read: list[str] = []
+    real = cache.file_digest
+
+    def digest(path: Path) -> str:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(cache, "file_digest", digest)
+    validate.check(config)
+    assert "observations.csv" not in read
+    (config.root / OBSERVATIONS).write_text(
+        (config.root / OBSERVATIONS).read_text(encoding="utf-8").replace("2020a", "2021a"),
+        encoding="utf-8",
+    )
+    assert [p.value for p in validate.check(config)] == ["2021a"]
+    assert "observations.csv" in read
+
+
+def test_a_same_size_edit_is_seen(tmp_path: Path, counted: list[int]) -> None:
+    """Same size, new content and a new modification time: the file is hashed again."""
+    config = project(tmp_path)
+    validate.check(config)
+    path = config.root / OBSERVATIONS
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("2020a", "2020b"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [p.value for p in validate.check(config)] == ["2020b"]
+    assert len(counted) == 2
+
+
+def test_a_corrupted_digest_memo_is_ignored(tmp_path: Path, counted: list[int]) -> None:
+    config = project(tmp_path)
+    validate.check(config)
+    memo = config.cache / "check" / cache.DIGESTS
+    data = json.loads(memo.read_text(encoding="utf-8"))
+    for item in data["files"].values():
+        item[0] = -1  # sizes that match no file: every digest is recomputed
+    memo.write_text(json.dumps(data), encoding="utf-8")
+    assert [p.value for p in validate.check(config)] == ["2020a"]
+    memo.write_text("pas du JSON", encoding="utf-8")
+    assert [p.value for p in validate.check(config)] == ["2020a"]
+    assert len(counted) == 1
