@@ -91,14 +91,20 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
                 .where(accounts_table.c.id == account.id)
                 .values(totp_last_step=step)
             )
+    # Hash before the transaction: never await while holding a database lock.
+    rehashed = (
+        await hash_password(request, password)
+        if passwords.needs_rehash(account.password_hash, service.argon2)
+        else None
+    )
     with service.engine.begin() as conn:
         for key, _ in keys[:1]:
             ratelimit.succeed(conn, key)
-        if passwords.needs_rehash(account.password_hash, service.argon2):
+        if rehashed is not None:
             conn.execute(
                 update(accounts_table)
                 .where(accounts_table.c.id == account.id)
-                .values(password_hash=await hash_password(request, password))
+                .values(password_hash=rehashed)
             )
         audit.record(
             conn,
