@@ -242,11 +242,11 @@ def choropleth(
         key=lambda f: str(f["properties"]["code"]),
     )
     points = _values(series, level, year)
+    drawn = {str(f["properties"]["code"]) for f in features}
     ok_values = [
         p.value
         for code, p in points.items()
-        if p.status == "ok" and p.value is not None
-        if any(f["properties"]["code"] == code for f in features)
+        if p.status == "ok" and p.value is not None and code in drawn
     ]
     classes = classify(ok_values)
     projection = Projection.fit(features)
@@ -295,7 +295,7 @@ def choropleth(
     )
     legend = _legend(series, classes, hatch, points, features)
     leaflet = _leaflet_html(
-        collection, features, styles, map_id, title, assets_url, basemap, basemap_attribution
+        features, styles, map_id, title, assets_url, basemap, basemap_attribution
     )
     return MapOutput(id=map_id, svg=svg, legend=legend, alt=alt, leaflet_html=leaflet)
 
@@ -388,7 +388,6 @@ def _legend(
 
 
 def _leaflet_html(
-    collection: Mapping[str, Any],
     features: Sequence[dict[str, Any]],
     styles: Mapping[str, Mapping[str, Any]],
     map_id: str,
@@ -415,7 +414,6 @@ def _leaflet_html(
             for f in features
         ],
     }
-    del collection  # only the features of the level are drawn
     lons = [pt[0] for f in features for ring in _rings(f["geometry"]) for pt in ring] or [0.0]
     lats = [pt[1] for f in features for ring in _rings(f["geometry"]) for pt in ring] or [0.0]
     tiles: Any = None
