@@ -246,12 +246,12 @@ async def activation_page(request: Request) -> Response:
         return render(request, template, status=400, error=problem, recovery=recovery, login=login)
     password_hash = await hash_password(request, password)
     purposes = ("recovery", "activation") if recovery else ("activation",)
+    secret: bytes | None = None  # a new TOTP secret, for administrators activating
     with service.engine.begin() as conn:
         account = accounts.redeem_code(conn, login, data.get("code", ""), purposes)
         if account is not None:
             accounts.set_password(conn, account.id, password_hash)
             sessions.revoke_all(conn, account.id)
-            secret = None
             if account.role in accounts.ADMIN_ROLES and not account.totp_secret:
                 secret = totp.new_secret()
                 conn.execute(
@@ -277,23 +277,20 @@ async def activation_page(request: Request) -> Response:
             login=login,
             error="Identifiant ou code incorrect, déjà utilisé ou expiré.",
         )
-    return render(request, "activated.html", login=login, totp_setup=_totp_view(secret, login))
-
-
-def _totp_view(secret: bytes | None, login: str) -> dict[str, str] | None:
-    if secret is None:
-        return None
-    uri = totp.uri(secret, login)
-    return {
-        "secret": totp.secret_text(secret),
-        "qr": segno.make(uri, error="m").svg_data_uri(scale=4),
-    }
+    return render(
+        request,
+        "activated.html",
+        login=login,
+        totp_setup=totp_view(secret, login) if secret else None,
+    )
 
 
 def totp_view(secret: bytes, login: str) -> dict[str, str]:
-    view = _totp_view(secret, login)
-    assert view is not None
-    return view
+    """The key to type and the QR code (an SVG data URI, no script) of a TOTP secret."""
+    return {
+        "secret": totp.secret_text(secret),
+        "qr": segno.make(totp.uri(secret, login), error="m").svg_data_uri(scale=4),
+    }
 
 
 async def home(request: Request) -> Response:
