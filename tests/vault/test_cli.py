@@ -162,3 +162,38 @@ def test_demo_serves_and_stops_on_sigint(tmp_path):
     assert process.returncode == 0, err
     assert "python -m vault_service --demo create-admin --login admin" in out
     assert (tmp_path / "vault-data" / "vault.sqlite3").exists()
+
+
+def test_check_integrity_exit_code_on_a_damaged_file(tmp_path, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from tests.vault.conftest import Actor, login, pdf_bytes, upload
+    from vault_service import accounts
+    from vault_service.__main__ import demo_settings
+    from vault_service.app import create_app
+    from vault_service.db import make_engine, migrate
+    from vault_service.passwords import Argon2Params, hash_password
+
+    monkeypatch.chdir(tmp_path)
+    settings = demo_settings()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        account_id = accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=accounts.Person("Ali", "Madi", "1980-02-03"),
+            login="ali",
+            password_hash=hash_password("correct horse battery", Argon2Params(1024, 1)),
+            structure_id=None,
+            created_by=None,
+        )
+    client = TestClient(create_app(settings, engine))
+    login(client, Actor("ali", "ali", account_id, "beneficiary"))
+    assert upload(client, pdf_bytes(3000)).status_code == 303
+    (stored,) = list((tmp_path / "vault-data" / "blobs").rglob("*.vlt"))
+    stored.write_bytes(stored.read_bytes()[:-5])
+    result = run(["--demo", "check-integrity"], tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "1 problème(s)."
+    assert "bloc 0 illisible" in result.stdout
