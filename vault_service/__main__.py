@@ -179,8 +179,15 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     from vault_service.app import create_app
 
+    proxies = settings.trusted_proxies
     config = uvicorn.Config(
-        create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,  # no personal data (addresses, paths) in logs
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
     uvicorn.Server(config).run()  # handles SIGINT / SIGTERM: finishes requests, then stops
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -186,6 +188,20 @@ async def document_versions(request: Request) -> Response:
     return JSONResponse({"id": document.id, "version": version}, status_code=201)
 
 
+async def health(request: Request) -> Response:
+    """For the load balancer: 200 when the database answers, 503 otherwise."""
+
+    def ping() -> None:
+        with vault(request).engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(ping)
+    except SQLAlchemyError:
+        raise HTTPError(503, "base_indisponible", "La base de données ne répond pas.") from None
+    return JSONResponse({"status": "ok"})
+
+
 async def openapi(request: Request) -> Response:
     return JSONResponse(OPENAPI)
 
@@ -250,6 +266,7 @@ OPENAPI: dict[str, Any] = {
     },
     "paths": {
         "/api/openapi.json": {"get": _op("Ce document", 200)},
+        "/api/health": {"get": _op("État du service (base de données)", 200, 503)},
         "/api/session": {
             "post": _op("Se connecter", 200, 400, 401, 415, 429, body="json"),
             "delete": _op("Se déconnecter", 204, 401, 403),

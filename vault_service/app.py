@@ -80,6 +80,7 @@ ROUTES: list[BaseRoute] = [
         methods=POST,
     ),
     Route("/api/openapi.json", api.openapi, methods=GET),
+    Route("/api/health", api.health, methods=GET),
     Route("/api/session", api.session_endpoint, methods=["POST", "DELETE"]),
     Route("/api/me", api.me, methods=GET),
     Route("/api/documents", api.document_list, methods=GET_POST),

@@ -33,9 +33,16 @@ from vault_service.web import (
 NEED_TOTP = "need_totp"
 
 
+IP_FACTOR = 20  # mobile carriers put many people behind one address (CGNAT): be lenient
+
+
 def _limit_keys(request: Request, kind: str, login: str) -> list[tuple[str, int]]:
+    """Per account (the real defence) and, more loosely, per client address."""
     limit = vault(request).settings.login_attempts
-    return [(f"{kind}:{login.casefold()}", limit), (f"{kind}-ip:{client_ip(request)}", limit * 4)]
+    return [
+        (f"{kind}:{login.casefold()}", limit),
+        (f"{kind}-ip:{client_ip(request)}", limit * IP_FACTOR),
+    ]
 
 
 def _check_locks(request: Request, keys: list[tuple[str, int]]) -> None:

@@ -88,6 +88,12 @@ class Settings:
         "(ex. https://coffre.example.yt/) ; par défaut, l'adresse de la requête.",
         default="",
     )
+    trusted_proxies: str = _setting(
+        "VAULT_TRUSTED_PROXIES",
+        "Adresses des relais inverses dont on croit X-Forwarded-For (ex. 127.0.0.1) : "
+        "nécessaire derrière un relais pour que les limites de tentatives visent le vrai client.",
+        default="",
+    )
     secure_cookies: bool = _setting(
         "VAULT_SECURE_COOKIES",
         "Cookies « Secure » et HSTS (désactiver seulement pour http://127.0.0.1 en local).",
@@ -163,7 +169,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         if raw.lower() in {"0", "false", "non", "no"}:
             return False
         raise SettingsError(f"{name} : « {raw} » n'est pas un booléen (true/false)")
-    if attr in {"cookie_key", "database_url", "public_url"}:
+    if attr in {"cookie_key", "database_url", "public_url", "trusted_proxies"}:
         return raw
     try:
         return int(raw)

@@ -84,6 +84,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/admin/structures/{structure_id}/plafond"): PADMIN_POST,
     ("POST", "/admin/structures/{structure_id}/administrateurs"): PADMIN_POST,
     ("GET", "/api/openapi.json"): ALL(200),
+    ("GET", "/api/health"): ALL(200),
     ("POST", "/api/session"): ALL(415),
     ("GET", "/api/me"): row(401, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/documents"): API_BENEF,
