@@ -240,6 +240,14 @@ def read_table(file: str, resource: str, data: bytes) -> tuple[Table | None, lis
             "ajoutez la ligne d'en-tête puis les données",
         )
         return None, out.problems
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        out.file_problem(
+            "encodage",
+            "le fichier est en UTF-16",
+            "réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)",
+            row=1,
+        )
+        return None, out.problems
     if data.startswith(codecs.BOM_UTF8):
         out.file_problem(
             "bom",

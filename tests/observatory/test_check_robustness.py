@@ -80,3 +80,17 @@ def test_odd_csv(tmp_path: Path, content: bytes) -> None:
     assert (code, err) == (1, "")
     assert problems
     assert "erreur-interne" not in {p["code"] for p in problems}
+
+
+def test_utf16_is_named(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    path = root / OBSERVATIONS
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    code, out, _ = run_check(root)
+    assert code == 1
+    assert out == (
+        "datapackages/population/observations.csv › ressource « observations » › ligne 1 : "
+        "le fichier est en UTF-16\n"
+        "    → réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)\n"
+        "\n1 problème trouvé.\n"
+    )
