@@ -318,6 +318,17 @@ def resource_problems(package: PackageFolder) -> Iterator[Problem]:
         )
 
 
+def misleading(error: jsonschema.ValidationError, package: PackageFolder) -> bool:
+    """Without ``status``, the profile's "if desired then require desired" rule also
+    fires: the missing status is reported, not a missing ``desired`` block."""
+    return (
+        error.validator == "required"
+        and list(error.absolute_path) == ["observatory"]
+        and "desired" in error.validator_value  # type: ignore[operator]
+        and "status" not in package.observatory
+    )
+
+
 def check_descriptors(discovery: Discovery) -> Iterator[Problem]:
     """The first check: descriptor syntax, standard, profile and metadata of every package."""
     yield from discovery.problems
@@ -327,5 +338,6 @@ def check_descriptors(discovery: Discovery) -> Iterator[Problem]:
             continue
         yield from standard_problems(package)
         for error in validator.iter_errors(package.descriptor):
-            yield profile_problem(package.rel, error)
+            if not misleading(error, package):
+                yield profile_problem(package.rel, error)
         yield from metadata_problems(package, discovery.themes)

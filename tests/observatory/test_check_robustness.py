@@ -11,6 +11,7 @@ import pytest
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     POPULATION,
+    edit_json,
     make_project,
     run_check,
 )
@@ -92,5 +93,20 @@ def test_utf16_is_named(tmp_path: Path) -> None:
         "datapackages/population/observations.csv › ressource « observations » › ligne 1 : "
         "le fichier est en UTF-16\n"
         "    → réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)\n"
+        "\n1 problème trouvé.\n"
+    )
+
+
+def test_missing_status_is_reported_alone(tmp_path: Path) -> None:
+    """The profile's "desired needs a desired block" rule does not add noise."""
+    root = make_project(tmp_path)
+    edit_json(root, POPULATION, lambda d: d["observatory"].pop("status"))
+    code, out, _ = run_check(root)
+    assert code == 1
+    assert out == (
+        "datapackages/population/datapackage.json › champ « observatory.status » : "
+        "propriété obligatoire « status » absente\n"
+        "    → ajoutez « status » dans « observatory » "
+        "(voir observatory/profile/observatory-profile.schema.json)\n"
         "\n1 problème trouvé.\n"
     )
