@@ -22,7 +22,6 @@ from observatory.rules import (
 )
 from observatory.tables import CAP, Reporter, Table
 
-
 WHICH = {"epci": ("un EPCI", "de l'EPCI"), "departement": ("un département", "du département")}
 
 
