@@ -176,8 +176,27 @@ def cmd_check_integrity(args: argparse.Namespace) -> int:
 
 def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from vault_service.app import create_app
+    from vault_service.db import make_engine, schema_is_current
+
+    try:
+        current = schema_is_current(make_engine(settings.database_url))
+    except SQLAlchemyError as error:
+        print(
+            f"Base de données injoignable ({settings.database_url.split('@')[-1]}) : "
+            f"{type(error).__name__}",
+            file=sys.stderr,
+        )
+        return 2
+    if not current:
+        print(
+            "La base de données n'est pas à jour : lancer d'abord "
+            "`python -m vault_service init-db`.",
+            file=sys.stderr,
+        )
+        return 2
 
     proxies = settings.trusted_proxies
     config = uvicorn.Config(

@@ -197,3 +197,17 @@ def test_check_integrity_exit_code_on_a_damaged_file(tmp_path, monkeypatch):
     assert result.returncode == 1
     assert result.stdout.splitlines()[-1] == "1 problème(s)."
     assert "bloc 0 illisible" in result.stdout
+
+
+def test_serve_refuses_a_database_not_migrated(tmp_path):
+    key = run(["new-key"], tmp_path).stdout.strip()
+    env = {
+        "VAULT_COOKIE_KEY": "c" * 40,
+        "VAULT_KEYRING": f"k1:{key}",
+        "VAULT_DATABASE_URL": f"sqlite:///{tmp_path / 'vide.db'}",
+    }
+    result = run(["serve", "--port", str(free_port())], tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "La base de données n'est pas à jour : lancer d'abord `python -m vault_service init-db`."
+    )
