@@ -172,7 +172,7 @@ async def document_item(request: Request) -> Response:
     return JSONResponse(_doc_json(_owned(request, account)))
 
 
-async def document_content(request: Request) -> Response:
+def document_content(request: Request) -> Response:
     account = require(request, "beneficiary")
     return file_response(request, account, _owned(request, account), inline=False)
 

@@ -1,7 +1,8 @@
 """Beneficiary pages: my documents, upload, detail, view, download, edit, new version, delete.
 
 Every lookup is by (document id, owner = viewer): another person's id gives 404, exactly like
-an id that does not exist.
+an id that does not exist. Read-only endpoints are plain functions: Starlette runs them in a
+worker thread, so their database and decryption work does not block the event loop.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ async def upload_page(request: Request) -> Response:
     return redirect(request, f"/documents/{document_id}")
 
 
-async def detail(request: Request) -> Response:
+def detail(request: Request) -> Response:
     account = require(request, "beneficiary")
     document = _owned(request, account)
     with vault(request).engine.connect() as conn:
@@ -179,12 +180,12 @@ def file_response(request: Request, account: Any, document: Any, inline: bool) -
     return StreamingResponse(chunks, media_type=row.media_type, headers=headers)
 
 
-async def download(request: Request) -> Response:
+def download(request: Request) -> Response:
     account = require(request, "beneficiary")
     return file_response(request, account, _owned(request, account), inline=False)
 
 
-async def view(request: Request) -> Response:
+def view(request: Request) -> Response:
     account = require(request, "beneficiary")
     return file_response(request, account, _owned(request, account), inline=True)
 
