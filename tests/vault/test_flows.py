@@ -418,3 +418,24 @@ def test_health_reports_a_dead_database(app, client, world):
         "detail": None,
         "message": "La base de données ne répond pas.",
     }
+
+
+def test_disabled_professional_is_logged_out_and_cannot_sign_in(app, client, world):
+    from starlette.testclient import TestClient
+
+    pro = world.actors["pro_x"]
+    pro_client = TestClient(app)
+    login(pro_client, pro)
+    login(client, world.actors["structure_admin"])
+    token = csrf_token(client, "/structure")
+    page = client.post(f"/structure/professionnels/{pro.id}/desactiver", data={"csrf_token": token})
+    assert page.status_code == 200 and "désactivé" in page.text
+    assert pro_client.get("/api/me").status_code == 401
+    token = csrf_token(pro_client)
+    again = pro_client.post(
+        "/connexion",
+        data={"csrf_token": token, "login": pro.login, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert again.status_code == 401
+    assert "Identifiant ou mot de passe incorrect." in again.text
