@@ -102,12 +102,12 @@ async def me(request: Request) -> Response:
 
 
 def _owned(request: Request, account: Any) -> Any:
+    """The viewer's document with its current version's file details, or 404."""
     with vault(request).engine.connect() as conn:
-        document = docs.owned(conn, request.path_params["doc_id"], account.id)
-        if document is None:
-            raise HTTPError(404, "introuvable", NOT_FOUND)
-        rows = [r for r in docs.list_for(conn, account.id) if r.id == document.id]
-    return rows[0] if rows else document
+        document = docs.owned_with_version(conn, request.path_params["doc_id"], account.id)
+    if document is None:
+        raise HTTPError(404, "introuvable", NOT_FOUND)
+    return document
 
 
 def _list(request: Request, owner_id: str) -> list[Any]:

@@ -227,6 +227,11 @@ _LIST = (
 )
 
 
+def owned_with_version(conn: Connection, document_id: str, owner_id: str) -> Any:
+    """Like `owned`, with the current version's media type, size and file name."""
+    return conn.execute(_LIST.where(documents.c.id == document_id), {"owner_id": owner_id}).first()
+
+
 def list_for(conn: Connection, owner_id: str) -> list[Any]:
     return list(conn.execute(_LIST, {"owner_id": owner_id}))
 
