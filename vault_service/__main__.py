@@ -294,6 +294,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    os.umask(0o077)  # everything the vault writes (database, files, secrets) is private
     try:
         code: int = args.run(args)
     except SettingsError as error:
