@@ -81,6 +81,8 @@ def test_demo_secrets_admin_and_integrity(tmp_path):
     assert run(["--demo", "init-db"], tmp_path).returncode == 0
     secrets_file = tmp_path / "vault-data" / "dev-secrets.json"
     assert secrets_file.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "vault-data" / "vault.sqlite3").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "vault-data").stat().st_mode & 0o777 == 0o700
     created = run(
         [
             "--demo",
