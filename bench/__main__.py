@@ -1,0 +1,36 @@
+"""`make bench` / `python -m bench`: run every benchmark, one after the other.
+
+Each benchmark measures its own baseline in the same run and prints ratios; figures go
+to stdout and to bench/out/. Run one alone with `python -m bench.<name> --help`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("check_throughput", ("--rows", "5000000")),
+    ("site_build", ()),
+    ("page_weight", ()),
+    ("opendata_publish", ()),
+    ("vault_throughput", ()),
+    ("vault_memory", ()),
+)
+
+
+def main() -> int:
+    failed = []
+    for name, args in BENCHMARKS:
+        print(f"\n=== bench.{name} {' '.join(args)}", flush=True)
+        result = subprocess.run([sys.executable, "-m", f"bench.{name}", *args], check=False)
+        if result.returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"\nÉchec : {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
