@@ -174,22 +174,40 @@ def normalise(descriptor: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def standard_problems(package: PackageFolder) -> Iterator[Problem]:
-    """Frictionless' own descriptor validation, translated."""
-    from frictionless import FrictionlessException, Package
+def frictionless_notes(kind: str, descriptor: dict[str, Any]) -> list[str]:
+    """Notes of frictionless' descriptor validation (``kind``: Package or Resource)."""
+    import frictionless
 
-    descriptor = normalise(package.descriptor or {})
+    validator = getattr(frictionless, kind)
     try:
-        errors = [e.note for e in Package.metadata_validate(descriptor)]
-    except FrictionlessException as exception:
-        errors = [exception.error.note]
+        return [e.note for e in validator.metadata_validate(descriptor)]
+    except frictionless.FrictionlessException as exception:
+        return [exception.error.note]
     except Exception as exception:  # frictionless may fail on very broken descriptors
-        errors = [str(exception)]
-    for note in sorted(set(errors)):
+        return [str(exception)]
+
+
+def standard_problems(package: PackageFolder) -> Iterator[Problem]:
+    """Frictionless' own descriptor validation, translated and located by resource."""
+    descriptor = normalise(package.descriptor or {})
+    located: dict[str, tuple[str, str]] = {}
+    resources = descriptor.get("resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else []):
+        if isinstance(resource, dict):
+            name = resource.get("name")
+            for note in frictionless_notes("Resource", resource):
+                located.setdefault(
+                    note, (name if isinstance(name, str) else "", f"resources[{index}]")
+                )
+    notes = set(frictionless_notes("Package", descriptor)) | set(located)
+    for note in sorted(notes):
         if UNSAFE_PATH.match(note):
             continue  # reported in French by resource_problems
+        resource, field = located.get(note, ("", ""))
         yield Problem(
             file=package.rel,
+            resource=resource,
+            field=field,
             code="descripteur",
             message=translate_frictionless(note),
             fix="corrigez datapackage.json selon le standard Frictionless Data Package "

@@ -686,7 +686,7 @@ def test_unknown_field_type(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/datapackage.json : type de champ « entier » inconnu du standard Table Schema (types possibles : string, integer, number, boolean, date, year, datetime…)
+datapackages/population/datapackage.json › ressource « observations » › champ « resources[0] » : type de champ « entier » inconnu du standard Table Schema (types possibles : string, integer, number, boolean, date, year, datetime…)
     → corrigez datapackage.json selon le standard Frictionless Data Package (https://datapackage.org/standard/data-package/)
 
 1 problème trouvé.
