@@ -168,3 +168,24 @@ def test_hand_written_pages_exist() -> None:
     for page in pages_about.HAND_WRITTEN:
         text = (docs / page.path).read_text(encoding="utf-8")
         assert text.startswith(f"---\ntitle: {page.title}"), page.path
+
+
+def test_table_and_downloads_with_a_dimension() -> None:
+    from observatory.indicators import indicator_series
+    from observatory.model import Observation
+    from observatory.pages_tables import make_table, to_csv
+    from tests.observatory.test_pipeline_project import indicator, territories
+
+    ind = indicator("x", dimensions=("sexe",), levels=("commune",), aggregation="none")
+    obs = [
+        Observation("x", "commune", "97608", 2020, value, "src", dimensions=(("sexe", sexe),))
+        for sexe, value in (("femmes", 12.0), ("hommes", 3.0))
+    ]
+    series = indicator_series(ind, obs, territories())
+    table = make_table(series, {"97608": "Dzaoudzi"}, ())
+    assert table.header == ("Code", "Territoire", "Niveau", "sexe", "2020")
+    assert to_csv(table).decode() == (
+        "Code,Territoire,Niveau,sexe,2020\n"
+        "97608,Dzaoudzi,commune,femmes,12\n"
+        "97608,Dzaoudzi,commune,hommes,secret statistique\n"
+    )
