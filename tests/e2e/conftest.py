@@ -43,8 +43,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the e2e package, closed when the package is done.
+
+    Playwright's sync API runs an event loop in the main thread while it is open: a
+    session-wide instance would break every later test that uses asyncio.
+    """
     executable = require_tool("chromium", CHROMIUM)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
