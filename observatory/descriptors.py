@@ -19,6 +19,13 @@ from observatory.problems import Problem
 REFERENCE_PACKAGES = ("territoires", "dispositifs", "partenaires")
 DATA_RESOURCES = ("observations", "sources")
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Open licences accepted for publication, with their official address (used in DCAT).
+OPEN_LICENCES = {
+    "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
 
 TYPES_FR = {
     "string": "texte",
@@ -255,6 +262,31 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
             '"https://www.etalab.gouv.fr/licence-ouverte-open-licence/", '
             '"title": "Licence Ouverte 2.0"}] pour des données publiques',
         )
+    licences = descriptor.get("licenses")
+    for index, licence in enumerate(licences if isinstance(licences, list) else []):
+        name = licence.get("name") if isinstance(licence, dict) else None
+        if name not in OPEN_LICENCES:
+            yield Problem(
+                file=rel,
+                field=f"licenses[{index}].name",
+                value="" if name is None else str(name),
+                code="licence-inconnue",
+                message="licence inconnue : l'observatoire publie sous une licence ouverte "
+                "reconnue",
+                fix="choisissez parmi : "
+                + ", ".join(sorted(OPEN_LICENCES))
+                + " (« etalab-2.0 » = Licence Ouverte 2.0, à privilégier pour le secteur public)",
+            )
+        elif licence.get("path") != OPEN_LICENCES[name]:
+            yield Problem(
+                file=rel,
+                field=f"licenses[{index}].path",
+                value=str(licence.get("path", "")),
+                code="licence-adresse",
+                message=f"adresse de la licence « {name} » absente ou différente de "
+                "l'adresse officielle",
+                fix=f'écrivez "path": "{OPEN_LICENCES[name]}"',
+            )
     if not descriptor.get("sources") and package.observatory.get("status") != "desired":
         yield Problem(
             file=rel,

@@ -125,6 +125,36 @@ datapackages/population/datapackage.json › champ « licenses » : aucune licen
     )
 
 
+def test_unknown_licence(tmp_path: Path) -> None:
+    """A licence name that is not one of the open licences the observatory publishes under."""
+    root = make_project(tmp_path)
+    edit_json(root, POPULATION, lambda d: d["licenses"][0].update(name="etalab-2"))
+    assert_report(
+        root,
+        """\
+datapackages/population/datapackage.json › champ « licenses[0].name » : licence inconnue : l'observatoire publie sous une licence ouverte reconnue (valeur : « etalab-2 »)
+    → choisissez parmi : CC-BY-4.0, CC0-1.0, ODbL-1.0, etalab-2.0 (« etalab-2.0 » = Licence Ouverte 2.0, à privilégier pour le secteur public)
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_licence_address_differs(tmp_path: Path) -> None:
+    """A known licence whose address is not the official one (DCAT publishes it)."""
+    root = make_project(tmp_path)
+    edit_json(root, POPULATION, lambda d: d["licenses"][0].update(path="http://example.org/lo"))
+    assert_report(
+        root,
+        """\
+datapackages/population/datapackage.json › champ « licenses[0].path » : adresse de la licence « etalab-2.0 » absente ou différente de l'adresse officielle (valeur : « http://example.org/lo »)
+    → écrivez "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+1 problème trouvé.
+""",
+    )
+
+
 def test_duplicate_indicator_id(tmp_path: Path) -> None:
     """Two packages declare the same indicator id."""
     root = make_project(tmp_path)
