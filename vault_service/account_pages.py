@@ -56,7 +56,7 @@ async def totp_page(request: Request) -> Response:
     """GET: a new secret to scan (carried signed in the form); POST: enable it with a code."""
     account = require(request, "beneficiary")
     service = vault(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         secret = totp.new_secret()
         token = _enrol_serializer(request).dumps([account.id, secret.hex()])
         return render(request, "totp.html", setup=totp_view(secret, account.login), token=token)

@@ -117,7 +117,7 @@ def _list(request: Request, owner_id: str) -> list[Any]:
 
 async def document_list(request: Request) -> Response:
     account = require(request, "beneficiary")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         rows = await run_in_threadpool(_list, request, account.id)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
@@ -139,7 +139,7 @@ async def document_list(request: Request) -> Response:
 async def document_item(request: Request) -> Response:
     account = require(request, "beneficiary")
     document = _owned(request, account)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         with vault(request).engine.connect() as conn:
             versions = docs.versions(conn, document.id)
         body = _doc_json(document)

@@ -146,7 +146,7 @@ def start_session(request: Request, response: Response, account: Any) -> Respons
 
 
 async def login_page(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if viewer(request) is not None:
             return redirect(request, HOME_BY_ROLE[viewer(request).role])
         return render(request, "login.html")
@@ -191,7 +191,7 @@ async def logout(request: Request) -> Response:
 
 
 async def signup_page(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "signup.html", values={})
     data = await form(request)
     service = vault(request)
@@ -235,7 +235,7 @@ async def activation_page(request: Request) -> Response:
     """Activation (first password) and recovery (printed sheet): same form, two purposes."""
     recovery = request.url.path == "/recuperation"
     template = "activation.html"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, template, recovery=recovery)
     data = await form(request)
     service = vault(request)

@@ -98,7 +98,7 @@ def _list(request: Request, owner_id: str) -> list[Any]:
 
 async def upload_page(request: Request) -> Response:
     account = require(request, "beneficiary")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "upload.html", values={})
     document_id = docs.new_id()
     try:
@@ -238,7 +238,7 @@ async def new_version(request: Request) -> Response:
 
 async def delete_page(request: Request) -> Response:
     account = require(request, "beneficiary")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "delete.html", document=_owned(request, account))
     data = await form(request)
     document = _owned(request, account)
