@@ -108,12 +108,15 @@ def resolve_release(config: Config, project: Project | None = None) -> str:
 
 def chart_codes(series: Series) -> tuple[str, ...]:
     """Territories drawn: the département and the EPCI when the series has them, else
-    the communes."""
+    the communes. For a count summed from communes, the département is the sum of its
+    EPCI and would dwarf them on one axis: the EPCI alone are drawn (the table and the
+    text give the département)."""
     levels: dict[Level, list[str]] = {"departement": [], "epci": [], "commune": []}
     for p in series.points:
         if p.code not in levels[p.level]:
             levels[p.level].append(p.code)
-    upper = levels["departement"] + levels["epci"]
+    additive = series.indicator.aggregation == "sum" and len(levels["epci"]) > 1
+    upper = levels["epci"] if additive else levels["departement"] + levels["epci"]
     return tuple(upper if len(upper) > 1 else levels["commune"] or upper)
 
 

@@ -18,8 +18,8 @@ import pytest
 
 from observatory import buildcache, write
 from observatory.config import Config
-from observatory.model import Level, Project, Series
-from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project
+from observatory.model import Indicator, Level, Point, Project, Series
+from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project, chart_codes
 from observatory.plan import Page, Site
 from observatory.problems import Problem
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
@@ -381,3 +381,28 @@ def test_folders_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     old.mkdir()
     write.remove_stale(tmp_path / "dist")
     assert sorted(p.name for p in tmp_path.iterdir()) == [running.name]
+
+
+def _series(aggregation: str) -> Series:
+    indicator = Indicator(
+        id="x",
+        title="X",
+        unit="habitants",
+        definition="d",
+        package="p",
+        theme="demographie",
+        levels=("commune", "epci", "departement"),
+        aggregation=aggregation,  # type: ignore[arg-type]
+    )
+    points = (
+        Point("976", "departement", 2017, 300.0),
+        Point("200050532", "epci", 2017, 100.0),
+        Point("200060457", "epci", 2017, 200.0),
+        Point("97608", "commune", 2017, 100.0),
+    )
+    return Series(indicator, points)
+
+
+def test_chart_draws_epci_alone_for_summed_counts() -> None:
+    assert chart_codes(_series("sum")) == ("200050532", "200060457")
+    assert chart_codes(_series("none")) == ("976", "200050532", "200060457")
