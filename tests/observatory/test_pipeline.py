@@ -147,6 +147,15 @@ def test_pages_are_french_and_offline(site: Path) -> None:
             assert not re.search(r'(href|src)="/(?!/)', text), html
 
 
+def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
+    text = (site / "404.html").read_text(encoding="utf-8")
+    assert "Not found" not in text
+    assert "<title>Page introuvable — Observatoire social et médico-social de Mayotte</title>" in text
+    assert "<h1>Page introuvable (erreur 404)</h1>" in text
+    assert '<a href="/indicateurs/">Tous les indicateurs</a>' in text
+    assert '<a href="/territoires/">Les territoires</a>' in text
+
+
 def test_home_shows_key_figures_with_year_and_source(site: Path) -> None:
     home = page(site, ".")
     assert "Publication des données : <strong>2026-11</strong>" in home
@@ -288,6 +297,8 @@ def test_base_url_changes_only_absolute_addresses(tmp_path: Path) -> None:
         in text
     )
     assert 'href="../../assets/stylesheets/observatoire.css"' in text
+    not_found = (config.dist / "404.html").read_text(encoding="utf-8")
+    assert '<a href="/observatoire/indicateurs/">Tous les indicateurs</a>' in not_found
 
 
 def test_fingerprint_follows_content(tmp_path: Path) -> None:
