@@ -150,7 +150,8 @@ def test_pages_are_french_and_offline(site: Path) -> None:
 def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
     text = (site / "404.html").read_text(encoding="utf-8")
     assert "Not found" not in text
-    assert "<title>Page introuvable — Observatoire social et médico-social de Mayotte</title>" in text
+    title = "Page introuvable — Observatoire social et médico-social de Mayotte"
+    assert f"<title>{title}</title>" in text
     assert "<h1>Page introuvable (erreur 404)</h1>" in text
     assert '<a href="/indicateurs/">Tous les indicateurs</a>' in text
     assert '<a href="/territoires/">Les territoires</a>' in text
