@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from observatory.descriptors import REFERENCE_PACKAGES  # listed apart in the catalogues
 from observatory.model import Level, Package
 
@@ -63,3 +65,49 @@ def indicator_url(indicator_id: str) -> str:
 
 def study_url(slug: str) -> str:
     return f"etudes/{slug}/"
+
+
+# Table Schema words shown in the catalogue's schema tables.
+FIELD_TYPES: dict[str, str] = {
+    "string": "texte",
+    "number": "nombre",
+    "integer": "nombre entier",
+    "boolean": "booléen (true / false)",
+    "date": "date",
+    "time": "heure",
+    "datetime": "date et heure",
+    "year": "année",
+    "yearmonth": "année et mois",
+    "duration": "durée",
+    "geopoint": "point géographique",
+    "geojson": "géométrie GeoJSON",
+    "object": "objet JSON",
+    "array": "liste JSON",
+    "any": "libre",
+}
+CONSTRAINTS: dict[str, str] = {
+    "enum": "valeurs permises",
+    "pattern": "motif (expression régulière)",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "strictement supérieur à",
+    "exclusiveMaximum": "strictement inférieur à",
+    "minLength": "longueur minimale",
+    "maxLength": "longueur maximale",
+}
+FLAG_CONSTRAINTS: dict[str, str] = {"required": "obligatoire", "unique": "valeurs uniques"}
+
+
+def constraint_label(key: str, value: str) -> str:
+    """One Table Schema constraint in French (``required : true`` reads « obligatoire »)."""
+    if key in FLAG_CONSTRAINTS:
+        label = FLAG_CONSTRAINTS[key]
+        return label if value == "true" else f"{label} : non"
+    if key == "enum" and value.startswith("["):
+        try:
+            values = json.loads(value)
+        except ValueError:
+            values = None
+        if isinstance(values, list):
+            value = ", ".join(str(v) for v in values)
+    return f"{CONSTRAINTS.get(key, key)} : {value}"

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 from observatory.labels import (
     AGGREGATION,
+    FIELD_TYPES,
     FREQUENCIES,
     GDPR,
     LEVEL_NAMES,
     SENSITIVITY,
     STATUS,
+    constraint_label,
     is_reference,
     theme_packages,
 )
@@ -177,6 +179,8 @@ def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
                 "gdpr": GDPR.get(package.governance.gdpr, package.governance.gdpr),
                 "sensitivity": SENSITIVITY[package.governance.sensitivity],
                 "levels": LEVEL_NAMES,
+                "field_types": FIELD_TYPES,
+                "constraint": constraint_label,
                 "priority": priority_class(package.priority.total),
                 "indicator_path": indicator_path,
                 "published": set(site.series),

@@ -13,7 +13,7 @@ import pytest
 
 from observatory import pages_catalogue, pages_studies
 from observatory.indicators import compute_series
-from observatory.model import DesiredData, Package, Priority
+from observatory.model import DesiredData, Package, Priority, Resource, SchemaField
 from observatory.plan import Output, Page, Site
 from observatory.render import make_environment, render_page
 from tests.observatory.opendata_fixture import fixture_site
@@ -129,6 +129,33 @@ def test_package_sheet_has_schema_governance_downloads_and_jsonld(site: Site) ->
     assert data["@type"] == "Dataset"
     assert data["license"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     assert data["temporalCoverage"] == "2019/2021"
+
+
+def test_package_schema_reads_in_french(site: Site) -> None:
+    fields = (
+        SchemaField(
+            "code", "string", constraints=(("pattern", "^976[0-9]{2}$"), ("required", "true"))
+        ),
+        SchemaField("annee", "integer", constraints=(("minimum", "1900"), ("unique", "false"))),
+        SchemaField("niveau", "string", constraints=(("enum", '["commune", "EPCI"]'),)),
+        SchemaField("cite", "boolean"),
+    )
+    fictif = dataclasses.replace(
+        site.project.packages[0], resources=(Resource("obs", "observations.csv", fields=fields),)
+    )
+    project = dataclasses.replace(site.project, packages=(fictif, *site.project.packages[1:]))
+    sheet = rendered(dataclasses.replace(site, project=project), pages_catalogue.produce)[
+        "catalogue/donnees/fictif.md"
+    ]
+    for text in (
+        "<td>texte</td><td>—</td><td></td><td>motif (expression régulière) : ^976[0-9]{2}$"
+        " ; obligatoire</td>",
+        "<td>nombre entier</td><td>—</td><td></td><td>minimum : 1900 ; valeurs uniques : non</td>",
+        "<td>texte</td><td>—</td><td></td><td>valeurs permises : commune, EPCI</td>",
+        "<td>booléen (true / false)</td><td>—</td><td></td><td>—</td>",
+    ):
+        assert text in sheet, text
+    assert "required" not in sheet and ">string<" not in sheet
 
 
 def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
