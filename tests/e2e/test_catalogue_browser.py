@@ -146,3 +146,32 @@ def test_study_files_and_downloads_are_served(open_page: Callable[..., Any], sit
     zip_href = page.locator("a", has_text="Toutes les données (ZIP").get_attribute("href")
     archive = page.request.get(site_url + "donnees/" + str(zip_href))
     assert archive.status == 200 and archive.body()[:2] == b"PK"
+
+
+def test_table_links_keep_their_words_whole_on_a_phone(
+    open_page: Callable[..., Any], site_url: str
+) -> None:
+    page = open_page(viewport={"width": 400, "height": 900})
+    page.goto(site_url + "catalogue/")
+    # no word of a link in a table is cut across two lines: the table scrolls sideways
+    cut = page.evaluate(
+        """() => {
+          const cut = [];
+          for (const a of document.querySelectorAll('.obs-table table a')) {
+            const node = a.firstChild;
+            if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+            const re = /[^\\s\\-\u2019']+/g;  // a line may break at a hyphen
+            let m;
+            while ((m = re.exec(node.data))) {
+              const range = document.createRange();
+              range.setStart(node, m.index);
+              range.setEnd(node, m.index + m[0].length);
+              const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+              if (tops.size > 1) cut.push(m[0]);
+            }
+          }
+          return cut;
+        }"""
+    )
+    assert cut == []
+    assert page.external == []
