@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,6 +12,7 @@ from vault_service.auth import totp_view
 from vault_service.db import accounts as accounts_table
 from vault_service.web import (
     check_password,
+    db_write,
     form,
     hash_password,
     redirect,
@@ -25,6 +26,20 @@ ENROL_PURPOSE = "vault.totp-enrol.v1"
 
 def _enrol_serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(vault(request).settings.cookie_key, salt=ENROL_PURPOSE)
+
+
+def _set_password(conn: Connection, account_id: str, password_hash: str) -> None:
+    accounts.set_password(conn, account_id, password_hash)
+    audit.record(conn, "account.password", actor_id=account_id, subject_id=account_id)
+
+
+def _set_totp(conn: Connection, account_id: str, sealed: str | None) -> None:
+    """Turn the second factor on (a sealed secret) or off (None), in the journal."""
+    conn.execute(
+        update(accounts_table).where(accounts_table.c.id == account_id).values(totp_secret=sealed)
+    )
+    action = "account.totp_on" if sealed else "account.totp_off"
+    audit.record(conn, action, actor_id=account_id, subject_id=account_id)
 
 
 async def settings_page(request: Request) -> Response:
@@ -46,9 +61,7 @@ async def change_password(request: Request) -> Response:
     if problem:
         return render(request, "account.html", status=400, error=problem)
     password_hash = await hash_password(request, new)
-    with vault(request).engine.begin() as conn:
-        accounts.set_password(conn, account.id, password_hash)
-        audit.record(conn, "account.password", actor_id=account.id, subject_id=account.id)
+    await db_write(request, _set_password, account.id, password_hash)
     return render(request, "account.html", message="Mot de passe modifié.")
 
 
@@ -80,13 +93,8 @@ async def totp_page(request: Request) -> Response:
             token=data.get("token", ""),
             error="Code incorrect : vérifiez l'heure de votre téléphone et recommencez.",
         )
-    with service.engine.begin() as conn:
-        conn.execute(
-            update(accounts_table)
-            .where(accounts_table.c.id == account.id)
-            .values(totp_secret=crypto.seal(service.keyring, secret, f"totp|{account.id}"))
-        )
-        audit.record(conn, "account.totp_on", actor_id=account.id, subject_id=account.id)
+    sealed = crypto.seal(service.keyring, secret, f"totp|{account.id}")
+    await db_write(request, _set_totp, account.id, sealed)
     return redirect(request, "/compte")
 
 
@@ -97,11 +105,7 @@ async def totp_off(request: Request) -> Response:
         return render(
             request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
         )
-    with vault(request).engine.begin() as conn:
-        conn.execute(
-            update(accounts_table).where(accounts_table.c.id == account.id).values(totp_secret=None)
-        )
-        audit.record(conn, "account.totp_off", actor_id=account.id, subject_id=account.id)
+    await db_write(request, _set_totp, account.id, None)
     return redirect(request, "/compte")
 
 
@@ -113,8 +117,7 @@ async def recovery_sheet(request: Request) -> Response:
         return render(
             request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
         )
-    with vault(request).engine.begin() as conn:
-        code = accounts.issue_code(conn, account.id, "recovery", None, account.id)
+    code = await db_write(request, accounts.issue_code, account.id, "recovery", None, account.id)
     return render(
         request, "sheet.html", person=account, code=code, purpose="recovery", expires_days=None
     )

@@ -9,22 +9,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import audit, sessions
 from vault_service import documents as docs
-from vault_service.auth import NEED_TOTP, authenticate, start_session
+from vault_service import sessions
+from vault_service.auth import NEED_TOTP, authenticate, end_sessions, start_session
 from vault_service.document_pages import (
     NOT_FOUND,
     classification,
     file_response,
     receive_document,
 )
-from vault_service.web import HTTPError, require, vault
+from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 
 def _doc_json(row: Any) -> dict[str, Any]:
@@ -80,9 +79,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 async def session_endpoint(request: Request) -> Response:
     if request.method == "DELETE":
         account = require(request)
-        with vault(request).engine.begin() as conn:
-            sessions.revoke(conn, request.state.session_row)
-            audit.record(conn, "auth.logout", actor_id=account.id, subject_id=account.id)
+        await db_write(request, end_sessions, account.id, request.state.session_row, False)
         response = Response(status_code=204)
         response.delete_cookie(sessions.cookie_name(vault(request).settings), path="/")
         return response
@@ -94,31 +91,29 @@ async def session_endpoint(request: Request) -> Response:
         raise HTTPError(
             401, "totp_requis", "Code de double authentification requis.", {"field": "totp"}
         )
-    return start_session(request, JSONResponse(_me(account)), account)
+    return await start_session(request, JSONResponse(_me(account)), account)
 
 
 async def me(request: Request) -> Response:
     return JSONResponse(_me(require(request)))
 
 
-def _owned(request: Request, account: Any) -> Any:
-    """The viewer's document with its current version's file details, or 404."""
-    with vault(request).engine.connect() as conn:
-        document = docs.owned_with_version(conn, request.path_params["doc_id"], account.id)
+def _find(conn: Connection, doc_id: str, owner_id: str) -> Any:
+    """The owner's document with its current version's file details, or 404."""
+    document = docs.owned_with_version(conn, doc_id, owner_id)
     if document is None:
         raise HTTPError(404, "introuvable", NOT_FOUND)
     return document
 
 
-def _list(request: Request, owner_id: str) -> list[Any]:
-    with vault(request).engine.connect() as conn:
-        return docs.list_for(conn, owner_id)
+async def _owned(request: Request, account: Any) -> Any:
+    return await db_read(request, _find, request.path_params["doc_id"], account.id)
 
 
 async def document_list(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method in ("GET", "HEAD"):
-        rows = await run_in_threadpool(_list, request, account.id)
+        rows = await db_read(request, docs.list_for, account.id)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
     fields, incoming = await receive_document(request, document_id, 1)
@@ -126,22 +121,27 @@ async def document_list(request: Request) -> Response:
     try:
         if problems:
             raise docs.Rejected(" ".join(problems))
-        docs.save_new(
-            vault(request).engine, incoming, account.id, fields.get("title", ""), doc_type, scheme
+        await off_loop(
+            docs.save_new,
+            vault(request).engine,
+            incoming,
+            account.id,
+            fields.get("title", ""),
+            doc_type,
+            scheme,
         )
     except docs.Rejected as error:
         incoming.abort()
         raise HTTPError(400, "document_refuse", error.message) from None
-    request.path_params["doc_id"] = document_id
-    return JSONResponse(_doc_json(_owned(request, account)), status_code=201)
+    document = await db_read(request, _find, document_id, account.id)
+    return JSONResponse(_doc_json(document), status_code=201)
 
 
 async def document_item(request: Request) -> Response:
     account = require(request, "beneficiary")
-    document = _owned(request, account)
+    document = await _owned(request, account)
     if request.method in ("GET", "HEAD"):
-        with vault(request).engine.connect() as conn:
-            versions = docs.versions(conn, document.id)
+        versions = await db_read(request, docs.versions, document.id)
         body = _doc_json(document)
         body["versions"] = [
             {
@@ -157,7 +157,7 @@ async def document_item(request: Request) -> Response:
         return JSONResponse(body)
     if request.method == "DELETE":
         service = vault(request)
-        docs.remove(service.engine, service.store, document.id, account.id)
+        await off_loop(docs.remove, service.engine, service.store, document.id, account.id)
         return Response(status_code=204)
     data = await _json_body(request)
     merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}
@@ -167,22 +167,24 @@ async def document_item(request: Request) -> Response:
         problems.append("Le titre est obligatoire.")
     if problems:
         raise HTTPError(400, "champ", " ".join(problems))
-    with vault(request).engine.begin() as conn:
-        docs.rename(conn, document.id, account.id, merged["title"], doc_type, scheme)
-    return JSONResponse(_doc_json(_owned(request, account)))
+    await db_write(request, docs.rename, document.id, account.id, merged["title"], doc_type, scheme)
+    return JSONResponse(_doc_json(await _owned(request, account)))
 
 
 def document_content(request: Request) -> Response:
+    """A plain function: Starlette runs it in a worker thread (lookup, decryption, audit)."""
     account = require(request, "beneficiary")
-    return file_response(request, account, _owned(request, account), inline=False)
+    with vault(request).engine.connect() as conn:
+        document = _find(conn, request.path_params["doc_id"], account.id)
+    return file_response(request, account, document, inline=False)
 
 
 async def document_versions(request: Request) -> Response:
     account = require(request, "beneficiary")
-    document = _owned(request, account)
+    document = await _owned(request, account)
     _, incoming = await receive_document(request, document.id, document.current_version + 1)
     try:
-        version = docs.save_version(vault(request).engine, incoming, account.id)
+        version = await off_loop(docs.save_version, vault(request).engine, incoming, account.id)
     except docs.Rejected as error:
         raise HTTPError(400, "document_refuse", error.message) from None
     return JSONResponse({"id": document.id, "version": version}, status_code=201)
@@ -191,12 +193,11 @@ async def document_versions(request: Request) -> Response:
 async def health(request: Request) -> Response:
     """For the load balancer: 200 when the database answers, 503 otherwise."""
 
-    def ping() -> None:
-        with vault(request).engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+    def ping(conn: Connection) -> None:
+        conn.execute(text("SELECT 1"))
 
     try:
-        await run_in_threadpool(ping)
+        await db_read(request, ping)
     except SQLAlchemyError:
         raise HTTPError(503, "base_indisponible", "La base de données ne répond pas.") from None
     return JSONResponse({"status": "ok"})

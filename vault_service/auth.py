@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,6 +22,8 @@ from vault_service.web import (
     HTTPError,
     check_password,
     client_ip,
+    db_read,
+    db_write,
     form,
     hash_password,
     redirect,
@@ -45,25 +47,41 @@ def _limit_keys(request: Request, kind: str, login: str) -> list[tuple[str, int]
     ]
 
 
-def _check_locks(request: Request, keys: list[tuple[str, int]]) -> None:
-    with vault(request).engine.connect() as conn:
-        for key, _ in keys:
-            until = ratelimit.locked_until(conn, key)
-            if until is not None:
-                raise HTTPError(429, "trop_de_tentatives", ratelimit.wait_message(until))
+def _check_locks(conn: Connection, keys: list[tuple[str, int]]) -> None:
+    for key, _ in keys:
+        until = ratelimit.locked_until(conn, key)
+        if until is not None:
+            raise HTTPError(429, "trop_de_tentatives", ratelimit.wait_message(until))
 
 
-def _fail(request: Request, keys: list[tuple[str, int]], action: str, subject: Any) -> None:
-    with vault(request).engine.begin() as conn:
-        for key, limit in keys:
-            ratelimit.fail(conn, key, limit)
-        audit.record(
-            conn,
-            action,
-            actor_id=None,
-            subject_id=subject.id if subject else None,
-            detail={"ip": client_ip(request)},
+def _record_failure(
+    conn: Connection, keys: list[tuple[str, int]], action: str, subject_id: str | None, ip: str
+) -> None:
+    for key, limit in keys:
+        ratelimit.fail(conn, key, limit)
+    audit.record(conn, action, actor_id=None, subject_id=subject_id, detail={"ip": ip})
+
+
+async def _fail(request: Request, keys: list[tuple[str, int]], action: str, subject: Any) -> None:
+    subject_id = subject.id if subject else None
+    await db_write(request, _record_failure, keys, action, subject_id, client_ip(request))
+
+
+def _spend_step(conn: Connection, account_id: str, step: int) -> None:
+    conn.execute(
+        update(accounts_table).where(accounts_table.c.id == account_id).values(totp_last_step=step)
+    )
+
+
+def _logged_in(conn: Connection, account_id: str, key: str, rehashed: str | None, ip: str) -> None:
+    ratelimit.succeed(conn, key)
+    if rehashed is not None:
+        conn.execute(
+            update(accounts_table)
+            .where(accounts_table.c.id == account_id)
+            .values(password_hash=rehashed)
         )
+    audit.record(conn, "auth.login", actor_id=account_id, subject_id=account_id, detail={"ip": ip})
 
 
 async def authenticate(request: Request, login: str, password: str, code: str) -> Any:
@@ -71,13 +89,12 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
     service = vault(request)
     login = login.strip().lower()
     keys = _limit_keys(request, "login", login)
-    _check_locks(request, keys)
-    with service.engine.connect() as conn:
-        account = accounts.by_login(conn, login)
+    await db_read(request, _check_locks, keys)
+    account = await db_read(request, accounts.by_login, login)
     usable = account is not None and account.status == "active"
     ok = await check_password(request, password, account.password_hash if usable else None)
     if not (ok and usable):
-        _fail(request, keys, "auth.login_failed", account)
+        await _fail(request, keys, "auth.login_failed", account)
         raise HTTPError(401, "identifiants", "Identifiant ou mot de passe incorrect.")
     if account.totp_secret or account.role in accounts.ADMIN_ROLES:
         if not code.strip():
@@ -90,43 +107,22 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
         step = totp.matching_step(secret, code) if secret else None
         if step is None or step <= (account.totp_last_step or 0):
             # Wrong, or already used once (a code seen over someone's shoulder is spent).
-            _fail(request, keys, "auth.totp_failed", account)
+            await _fail(request, keys, "auth.totp_failed", account)
             raise HTTPError(401, "code_totp", "Code de double authentification incorrect.")
-        with service.engine.begin() as conn:
-            conn.execute(
-                update(accounts_table)
-                .where(accounts_table.c.id == account.id)
-                .values(totp_last_step=step)
-            )
+        await db_write(request, _spend_step, account.id, step)
     # Hash before the transaction: never await while holding a database lock.
     rehashed = (
         await hash_password(request, password)
         if passwords.needs_rehash(account.password_hash, service.argon2)
         else None
     )
-    with service.engine.begin() as conn:
-        for key, _ in keys[:1]:
-            ratelimit.succeed(conn, key)
-        if rehashed is not None:
-            conn.execute(
-                update(accounts_table)
-                .where(accounts_table.c.id == account.id)
-                .values(password_hash=rehashed)
-            )
-        audit.record(
-            conn,
-            "auth.login",
-            actor_id=account.id,
-            subject_id=account.id,
-            detail={"ip": client_ip(request)},
-        )
+    await db_write(request, _logged_in, account.id, keys[0][0], rehashed, client_ip(request))
     return account
 
 
-def start_session(request: Request, response: Response, account: Any) -> Response:
+async def start_session(request: Request, response: Response, account: Any) -> Response:
     service = vault(request)
-    with service.engine.begin() as conn:
-        cookie, _ = sessions.open_session(conn, account.id, service.settings)
+    cookie, _ = await db_write(request, sessions.open_session, account.id, service.settings)
     response.set_cookie(
         sessions.cookie_name(service.settings),
         cookie,
@@ -165,7 +161,20 @@ async def login_page(request: Request) -> Response:
             error="Saisissez le code à 6 chiffres de votre application.",
         )
     response = redirect(request, HOME_BY_ROLE[account.role])
-    return start_session(request, response, account)
+    return await start_session(request, response, account)
+
+
+def end_sessions(conn: Connection, account_id: str, session_row: Any, everywhere: bool) -> None:
+    if everywhere:
+        sessions.revoke_all(conn, account_id)
+    else:
+        sessions.revoke(conn, session_row)
+    audit.record(
+        conn,
+        "auth.logout_all" if everywhere else "auth.logout",
+        actor_id=account_id,
+        subject_id=account_id,
+    )
 
 
 async def logout(request: Request) -> Response:
@@ -174,27 +183,29 @@ async def logout(request: Request) -> Response:
     account = viewer(request)
     everywhere = request.url.path.endswith("-partout")
     if account is not None:
-        with service.engine.begin() as conn:
-            if everywhere:
-                sessions.revoke_all(conn, account.id)
-            else:
-                sessions.revoke(conn, request.state.session_row)
-            audit.record(
-                conn,
-                "auth.logout_all" if everywhere else "auth.logout",
-                actor_id=account.id,
-                subject_id=account.id,
-            )
+        await db_write(request, end_sessions, account.id, request.state.session_row, everywhere)
     response = redirect(request, "/connexion")
     response.delete_cookie(sessions.cookie_name(service.settings), path="/")
     return response
+
+
+def _sign_up(conn: Connection, person: accounts.Person, login: str, password_hash: str) -> Any:
+    account_id = accounts.create_account(
+        conn,
+        role="beneficiary",
+        person=person,
+        login=login,
+        password_hash=password_hash,
+        structure_id=None,
+        created_by=None,
+    )
+    return accounts.get(conn, account_id)
 
 
 async def signup_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         return render(request, "signup.html", values={})
     data = await form(request)
-    service = vault(request)
     person = accounts.Person(
         data.get("given_name", ""), data.get("family_name", ""), data.get("birth_date", "")
     )
@@ -207,17 +218,7 @@ async def signup_page(request: Request) -> Response:
         return render(request, "signup.html", status=400, error=problem, values=data)
     password_hash = await hash_password(request, password)
     try:
-        with service.engine.begin() as conn:
-            account_id = accounts.create_account(
-                conn,
-                role="beneficiary",
-                person=person,
-                login=login,
-                password_hash=password_hash,
-                structure_id=None,
-                created_by=None,
-            )
-            account = accounts.get(conn, account_id)
+        account = await db_write(request, _sign_up, person, login, password_hash)
     except accounts.AccountError as error:
         return render(
             request,
@@ -228,7 +229,41 @@ async def signup_page(request: Request) -> Response:
             duplicate=error.existing_id is not None,
         )
     response = redirect(request, "/documents")
-    return start_session(request, response, account)
+    return await start_session(request, response, account)
+
+
+def _redeem(
+    conn: Connection,
+    keyring: crypto.Keyring,
+    login: str,
+    code: str,
+    purposes: tuple[str, ...],
+    password_hash: str,
+    key: str,
+) -> tuple[Any, bytes | None]:
+    """Use a one-time code: set the password, end sessions; administrators activating get a
+    new TOTP secret (returned). (None, None) when the code is wrong, used or expired."""
+    account = accounts.redeem_code(conn, login, code, purposes)
+    if account is None:
+        return None, None
+    secret: bytes | None = None
+    accounts.set_password(conn, account.id, password_hash)
+    sessions.revoke_all(conn, account.id)
+    if account.role in accounts.ADMIN_ROLES and not account.totp_secret:
+        secret = totp.new_secret()
+        conn.execute(
+            update(accounts_table)
+            .where(accounts_table.c.id == account.id)
+            .values(totp_secret=crypto.seal(keyring, secret, f"totp|{account.id}"))
+        )
+    audit.record(
+        conn,
+        "auth.recovered" if "recovery" in purposes else "auth.activated",
+        actor_id=account.id,
+        subject_id=account.id,
+    )
+    ratelimit.succeed(conn, key)
+    return account, secret
 
 
 async def activation_page(request: Request) -> Response:
@@ -238,11 +273,10 @@ async def activation_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         return render(request, template, recovery=recovery)
     data = await form(request)
-    service = vault(request)
     login = data.get("login", "").strip().lower()
     keys = _limit_keys(request, "recovery" if recovery else "activation", login)
     try:
-        _check_locks(request, keys)
+        await db_read(request, _check_locks, keys)
     except HTTPError as error:
         return render(request, template, status=429, error=error.message, recovery=recovery)
     password = data.get("password", "")
@@ -253,29 +287,18 @@ async def activation_page(request: Request) -> Response:
         return render(request, template, status=400, error=problem, recovery=recovery, login=login)
     password_hash = await hash_password(request, password)
     purposes = ("recovery", "activation") if recovery else ("activation",)
-    secret: bytes | None = None  # a new TOTP secret, for administrators activating
-    with service.engine.begin() as conn:
-        account = accounts.redeem_code(conn, login, data.get("code", ""), purposes)
-        if account is not None:
-            accounts.set_password(conn, account.id, password_hash)
-            sessions.revoke_all(conn, account.id)
-            if account.role in accounts.ADMIN_ROLES and not account.totp_secret:
-                secret = totp.new_secret()
-                conn.execute(
-                    update(accounts_table)
-                    .where(accounts_table.c.id == account.id)
-                    .values(totp_secret=crypto.seal(service.keyring, secret, f"totp|{account.id}"))
-                )
-            audit.record(
-                conn,
-                "auth.recovered" if recovery else "auth.activated",
-                actor_id=account.id,
-                subject_id=account.id,
-            )
-            for key, _ in keys[:1]:
-                ratelimit.succeed(conn, key)
+    account, secret = await db_write(
+        request,
+        _redeem,
+        vault(request).keyring,
+        login,
+        data.get("code", ""),
+        purposes,
+        password_hash,
+        keys[0][0],
+    )
     if account is None:
-        _fail(request, keys, "auth.code_failed", None)
+        await _fail(request, keys, "auth.code_failed", None)
         return render(
             request,
             template,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -20,8 +20,11 @@ from vault_service.upload import BadUpload, receive
 from vault_service.web import (
     HTTPError,
     check_csrf,
+    db_read,
+    db_write,
     form,
     human_size,
+    off_loop,
     redirect,
     render,
     require,
@@ -31,12 +34,21 @@ from vault_service.web import (
 NOT_FOUND = "Document introuvable."
 
 
-def _owned(request: Request, account: Any) -> Any:
-    with vault(request).engine.connect() as conn:
-        document = docs.owned(conn, request.path_params["doc_id"], account.id)
+def _find(conn: Connection, doc_id: str, owner_id: str) -> Any:
+    document = docs.owned(conn, doc_id, owner_id)
     if document is None:
         raise HTTPError(404, "introuvable", NOT_FOUND)
     return document
+
+
+def _owned(request: Request, account: Any) -> Any:
+    """For the plain (worker thread) endpoints."""
+    with vault(request).engine.connect() as conn:
+        return _find(conn, request.path_params["doc_id"], account.id)
+
+
+async def _owned_async(request: Request, account: Any) -> Any:
+    return await db_read(request, _find, request.path_params["doc_id"], account.id)
 
 
 def classification(data: dict[str, str]) -> tuple[str, str, list[str]]:
@@ -87,13 +99,8 @@ async def receive_document(
 
 async def my_documents(request: Request) -> Response:
     account = require(request, "beneficiary")
-    rows = await run_in_threadpool(_list, request, account.id)
+    rows = await db_read(request, docs.list_for, account.id)
     return render(request, "documents.html", documents=rows)
-
-
-def _list(request: Request, owner_id: str) -> list[Any]:
-    with vault(request).engine.connect() as conn:
-        return docs.list_for(conn, owner_id)
 
 
 async def upload_page(request: Request) -> Response:
@@ -111,8 +118,14 @@ async def upload_page(request: Request) -> Response:
     try:
         if problems:
             raise docs.Rejected(" ".join(problems))
-        docs.save_new(
-            vault(request).engine, incoming, account.id, fields.get("title", ""), doc_type, scheme
+        await off_loop(
+            docs.save_new,
+            vault(request).engine,
+            incoming,
+            account.id,
+            fields.get("title", ""),
+            doc_type,
+            scheme,
         )
     except docs.Rejected as error:
         incoming.abort()
@@ -193,13 +206,12 @@ def view(request: Request) -> Response:
 async def edit(request: Request) -> Response:
     account = require(request, "beneficiary")
     data = await form(request)
-    document = _owned(request, account)
+    document = await _owned_async(request, account)
     doc_type, scheme, problems = classification(data)
     if not docs.clean_title(data.get("title", "")):
         problems.append("Le titre est obligatoire.")
     if problems:
-        with vault(request).engine.connect() as conn:
-            versions = docs.versions(conn, document.id)
+        versions = await db_read(request, docs.versions, document.id)
         return render(
             request,
             "document.html",
@@ -208,23 +220,21 @@ async def edit(request: Request) -> Response:
             document=document,
             versions=versions,
         )
-    with vault(request).engine.begin() as conn:
-        docs.rename(conn, document.id, account.id, data["title"], doc_type, scheme)
+    await db_write(request, docs.rename, document.id, account.id, data["title"], doc_type, scheme)
     return redirect(request, f"/documents/{document.id}")
 
 
 async def new_version(request: Request) -> Response:
     account = require(request, "beneficiary")
-    document = _owned(request, account)
+    document = await _owned_async(request, account)
     try:
         _, incoming = await receive_document(request, document.id, document.current_version + 1)
-        docs.save_version(vault(request).engine, incoming, account.id)
+        await off_loop(docs.save_version, vault(request).engine, incoming, account.id)
     except (HTTPError, docs.Rejected) as error:
         if isinstance(error, HTTPError) and error.status == 403:
             raise
         status = error.status if isinstance(error, HTTPError) else 400
-        with vault(request).engine.connect() as conn:
-            versions = docs.versions(conn, document.id)
+        versions = await db_read(request, docs.versions, document.id)
         return render(
             request,
             "document.html",
@@ -239,9 +249,9 @@ async def new_version(request: Request) -> Response:
 async def delete_page(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method in ("GET", "HEAD"):
-        return render(request, "delete.html", document=_owned(request, account))
+        return render(request, "delete.html", document=await _owned_async(request, account))
     data = await form(request)
-    document = _owned(request, account)
+    document = await _owned_async(request, account)
     if data.get("confirm") != "oui":
         return render(
             request,
@@ -251,5 +261,5 @@ async def delete_page(request: Request) -> Response:
             error="Cochez la case pour confirmer la suppression.",
         )
     service = vault(request)
-    docs.remove(service.engine, service.store, document.id, account.id)
+    await off_loop(docs.remove, service.engine, service.store, document.id, account.id)
     return redirect(request, "/documents")

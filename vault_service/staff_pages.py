@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import accounts, audit, sessions
 from vault_service.db import accounts as accounts_table
 from vault_service.db import structures
-from vault_service.web import HTTPError, form, render, require, vault
+from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
 
@@ -30,12 +30,16 @@ def _person(data: dict[str, str]) -> accounts.Person:
     )
 
 
-def _sheet(request: Request, account_id: str, purpose: str, actor: Any) -> Response:
-    service = vault(request)
-    days = service.settings.activation_days
-    with service.engine.begin() as conn:
-        code = accounts.issue_code(conn, account_id, purpose, days, actor.id)
-        person = accounts.get(conn, account_id)
+def _issue(
+    conn: Connection, account_id: str, purpose: str, days: int, actor_id: str
+) -> tuple[str, Any]:
+    code = accounts.issue_code(conn, account_id, purpose, days, actor_id)
+    return code, accounts.get(conn, account_id)
+
+
+async def _sheet(request: Request, account_id: str, purpose: str, actor: Any) -> Response:
+    days = vault(request).settings.activation_days
+    code, person = await db_write(request, _issue, account_id, purpose, days, actor.id)
     return render(
         request, "sheet.html", person=person, code=code, purpose=purpose, expires_days=days
     )
@@ -44,6 +48,18 @@ def _sheet(request: Request, account_id: str, purpose: str, actor: Any) -> Respo
 async def pro_home(request: Request) -> Response:
     require(request, *PRO_ROLES)
     return render(request, "pro.html", query={}, found=None, searched=False, values={})
+
+
+def _search(conn: Connection, person: accounts.Person, actor_id: str) -> Any:
+    found = accounts.find_beneficiary(conn, person)
+    audit.record(
+        conn,
+        "account.search",
+        actor_id=actor_id,
+        subject_id=found.id if found else None,
+        detail={"found": bool(found)},
+    )
+    return found
 
 
 async def search_beneficiary(request: Request) -> Response:
@@ -62,41 +78,31 @@ async def search_beneficiary(request: Request) -> Response:
             values={},
             error="Renseignez le prénom, le nom et la date de naissance.",
         )
-    service = vault(request)
-    with service.engine.begin() as conn:
-        found = accounts.find_beneficiary(conn, _person(query))
-        audit.record(
-            conn,
-            "account.search",
-            actor_id=actor.id,
-            subject_id=found.id if found else None,
-            detail={"found": bool(found)},
-        )
+    found = await db_write(request, _search, _person(query), actor.id)
     return render(request, "pro.html", query=query, found=found, searched=True, values={})
+
+
+def _new_beneficiary(conn: Connection, person: accounts.Person, actor_id: str) -> str:
+    return accounts.create_account(
+        conn,
+        role="beneficiary",
+        person=person,
+        login=accounts.suggest_login(conn, person),
+        password_hash=None,
+        structure_id=None,
+        created_by=actor_id,
+    )
 
 
 async def create_beneficiary(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     data = await form(request)
-    person = _person(data)
-    service = vault(request)
     try:
-        with service.engine.begin() as conn:
-            login = accounts.suggest_login(conn, person)
-            account_id = accounts.create_account(
-                conn,
-                role="beneficiary",
-                person=person,
-                login=login,
-                password_hash=None,
-                structure_id=None,
-                created_by=actor.id,
-            )
+        account_id = await db_write(request, _new_beneficiary, _person(data), actor.id)
     except accounts.AccountError as error:
         found = None
         if error.existing_id:
-            with service.engine.connect() as conn:
-                found = accounts.get(conn, error.existing_id)
+            found = await db_read(request, accounts.get, error.existing_id)
         return render(
             request,
             "pro.html",
@@ -107,27 +113,26 @@ async def create_beneficiary(request: Request) -> Response:
             searched=False,
             values=data,
         )
-    return _sheet(request, account_id, "activation", actor)
+    return await _sheet(request, account_id, "activation", actor)
 
 
 async def recovery_for(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     await form(request)
-    with vault(request).engine.connect() as conn:
-        target = accounts.get(conn, request.path_params["account_id"])
+    target = await db_read(request, accounts.get, request.path_params["account_id"])
     if target is None or target.role != "beneficiary":
         raise HTTPError(404, "introuvable", "Compte introuvable.")
-    return _sheet(request, target.id, "recovery", actor)
+    return await _sheet(request, target.id, "recovery", actor)
 
 
-def _members(conn: Any, structure_id: str) -> list[Any]:
-    return list(
-        conn.execute(
-            select(accounts_table)
-            .where(accounts_table.c.structure_id == structure_id)
-            .order_by(accounts_table.c.family_name, accounts_table.c.given_name)
-        )
+def _structure_and_members(conn: Connection, structure_id: str) -> tuple[Any, list[Any]]:
+    structure = conn.execute(select(structures).where(structures.c.id == structure_id)).first()
+    members = conn.execute(
+        select(accounts_table)
+        .where(accounts_table.c.structure_id == structure_id)
+        .order_by(accounts_table.c.family_name, accounts_table.c.given_name)
     )
+    return structure, list(members)
 
 
 async def structure_home(
@@ -137,11 +142,7 @@ async def structure_home(
     values: dict[str, str] | None = None,
 ) -> Response:
     actor = require(request, "structure_admin")
-    with vault(request).engine.connect() as conn:
-        structure = conn.execute(
-            select(structures).where(structures.c.id == actor.structure_id)
-        ).first()
-        members = _members(conn, actor.structure_id)
+    structure, members = await db_read(request, _structure_and_members, actor.structure_id)
     return render(
         request,
         "structure.html",
@@ -157,55 +158,61 @@ async def create_professional(request: Request) -> Response:
     actor = require(request, "structure_admin")
     data = await form(request)
     role = "structure_admin" if data.get("role") == "structure_admin" else "professional"
-    service = vault(request)
     try:
-        with service.engine.begin() as conn:
-            account_id = accounts.create_account(
-                conn,
-                role=role,
-                person=_person(data),
-                login=data.get("login", "").strip(),
-                password_hash=None,
-                structure_id=actor.structure_id,
-                created_by=actor.id,
-            )
+        account_id = await db_write(
+            request,
+            accounts.create_account,
+            role=role,
+            person=_person(data),
+            login=data.get("login", "").strip(),
+            password_hash=None,
+            structure_id=actor.structure_id,
+            created_by=actor.id,
+        )
     except accounts.AccountError as error:
         return await structure_home(request, error=error.message, status=400, values=data)
-    return _sheet(request, account_id, "activation", actor)
+    return await _sheet(request, account_id, "activation", actor)
+
+
+def _disable(conn: Connection, account_id: str, actor: Any) -> None:
+    """Disable a member of the actor's structure (not themselves) and end their sessions."""
+    target = accounts.get(conn, account_id)
+    if target is None or target.structure_id != actor.structure_id or target.id == actor.id:
+        raise HTTPError(404, "introuvable", "Compte introuvable.")
+    conn.execute(
+        update(accounts_table).where(accounts_table.c.id == target.id).values(status="disabled")
+    )
+    sessions.revoke_all(conn, target.id)
+    audit.record(conn, "account.disable", actor_id=actor.id, object_id=target.id)
 
 
 async def disable_professional(request: Request) -> Response:
     actor = require(request, "structure_admin")
     await form(request)
-    service = vault(request)
-    with service.engine.begin() as conn:
-        target = accounts.get(conn, request.path_params["account_id"])
-        if target is None or target.structure_id != actor.structure_id or target.id == actor.id:
-            raise HTTPError(404, "introuvable", "Compte introuvable.")
-        conn.execute(
-            update(accounts_table).where(accounts_table.c.id == target.id).values(status="disabled")
-        )
-        sessions.revoke_all(conn, target.id)
-        audit.record(conn, "account.disable", actor_id=actor.id, object_id=target.id)
+    await db_write(request, _disable, request.path_params["account_id"], actor)
     return await structure_home(request)
+
+
+def _structures_with_use(conn: Connection) -> list[Any]:
+    """Every structure with its count of active professional accounts."""
+    used = (
+        select(accounts_table.c.structure_id, func.count().label("used"))
+        .where(accounts_table.c.role.in_(PRO_ROLES), accounts_table.c.status != "disabled")
+        .group_by(accounts_table.c.structure_id)
+        .subquery()
+    )
+    return list(
+        conn.execute(
+            select(structures, func.coalesce(used.c.used, 0).label("used"))
+            .outerjoin(used, used.c.structure_id == structures.c.id)
+            .order_by(structures.c.name)
+        )
+    )
 
 
 async def admin_home(request: Request, error: str | None = None, status: int = 200) -> Response:
     require(request, "platform_admin")
-    with vault(request).engine.connect() as conn:
-        used = (
-            select(accounts_table.c.structure_id, func.count().label("used"))
-            .where(accounts_table.c.role.in_(PRO_ROLES), accounts_table.c.status != "disabled")
-            .group_by(accounts_table.c.structure_id)
-            .subquery()
-        )
-        rows = list(
-            conn.execute(
-                select(structures, func.coalesce(used.c.used, 0).label("used"))
-                .outerjoin(used, used.c.structure_id == structures.c.id)
-                .order_by(structures.c.name)
-            )
-        )
+    rows = await db_read(request, _structures_with_use)
     return render(request, "admin.html", structures=rows, error=error, status=status)
 
 
@@ -218,47 +225,62 @@ async def create_structure(request: Request) -> Response:
     actor = require(request, "platform_admin")
     data = await form(request)
     try:
-        with vault(request).engine.begin() as conn:
-            accounts.create_structure(conn, data.get("name", ""), _cap(data), actor.id)
+        await db_write(
+            request, accounts.create_structure, data.get("name", ""), _cap(data), actor.id
+        )
     except accounts.AccountError as error:
         return await admin_home(request, error=error.message, status=400)
     return await admin_home(request)
 
 
-def _structure(conn: Any, structure_id: str) -> Any:
+def _structure(conn: Connection, structure_id: str) -> Any:
     row = conn.execute(select(structures).where(structures.c.id == structure_id)).first()
     if row is None:
         raise HTTPError(404, "introuvable", "Structure introuvable.")
     return row
 
 
+def _set_cap(conn: Connection, structure_id: str, cap: int, actor_id: str) -> None:
+    _structure(conn, structure_id)
+    accounts.set_cap(conn, structure_id, cap, actor_id)
+
+
 async def set_cap(request: Request) -> Response:
     actor = require(request, "platform_admin")
     data = await form(request)
     try:
-        with vault(request).engine.begin() as conn:
-            _structure(conn, request.path_params["structure_id"])
-            accounts.set_cap(conn, request.path_params["structure_id"], _cap(data), actor.id)
+        await db_write(request, _set_cap, request.path_params["structure_id"], _cap(data), actor.id)
     except accounts.AccountError as error:
         return await admin_home(request, error=error.message, status=400)
     return await admin_home(request)
+
+
+def _new_structure_admin(
+    conn: Connection, structure_id: str, person: accounts.Person, login: str, actor_id: str
+) -> str:
+    return accounts.create_account(
+        conn,
+        role="structure_admin",
+        person=person,
+        login=login,
+        password_hash=None,
+        structure_id=_structure(conn, structure_id).id,
+        created_by=actor_id,
+    )
 
 
 async def create_structure_admin(request: Request) -> Response:
     actor = require(request, "platform_admin")
     data = await form(request)
     try:
-        with vault(request).engine.begin() as conn:
-            structure = _structure(conn, request.path_params["structure_id"])
-            account_id = accounts.create_account(
-                conn,
-                role="structure_admin",
-                person=_person(data),
-                login=data.get("login", "").strip(),
-                password_hash=None,
-                structure_id=structure.id,
-                created_by=actor.id,
-            )
+        account_id = await db_write(
+            request,
+            _new_structure_admin,
+            request.path_params["structure_id"],
+            _person(data),
+            data.get("login", "").strip(),
+            actor.id,
+        )
     except accounts.AccountError as error:
         return await admin_home(request, error=error.message, status=400)
-    return _sheet(request, account_id, "activation", actor)
+    return await _sheet(request, account_id, "activation", actor)

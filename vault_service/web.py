@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -24,6 +25,9 @@ from vault_service.settings import Settings
 from vault_service.storage import BlobStore
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 HOME_BY_ROLE = {
     "beneficiary": "/documents",
@@ -152,6 +156,47 @@ class SessionLoader:
             else:
                 load_viewer(request)  # no cookie: nothing to look up
         await self.app(scope, receive, send)
+
+
+async def db_read(
+    request: Request,
+    work: Callable[Concatenate[Connection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(conn, *args)` on one connection, in a worker thread: the event loop never waits
+    for the database. `work` is plain synchronous code, so nothing is awaited meanwhile."""
+    engine = vault(request).engine
+
+    def run() -> T:
+        with engine.connect() as conn:
+            return work(conn, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
+async def db_write(
+    request: Request,
+    work: Callable[Concatenate[Connection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(conn, *args)` in one transaction (committed, or rolled back if it raises), in a
+    worker thread. The transaction opens and closes inside the thread: no await while it is
+    open, so no lock is held across other requests."""
+    engine = vault(request).engine
+
+    def run() -> T:
+        with engine.begin() as conn:
+            return work(conn, *args, **kwargs)
+
+    return await run_in_threadpool(run)
+
+
+async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Blocking product code that manages its own transaction and files (documents.save_new,
+    save_version, remove) run in a worker thread."""
+    return await run_in_threadpool(work, *args, **kwargs)
 
 
 def require(request: Request, *roles: str) -> Any:

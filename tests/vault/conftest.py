@@ -6,9 +6,11 @@ collide. Actors of the access-control matrix are created directly through the ac
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import secrets
+import traceback
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text, update
+from sqlalchemy import Engine, create_engine, event, text, update
 
 from tests.conftest import POSTGRES_URL
 from vault_service import accounts, crypto, totp
@@ -81,9 +83,30 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+def on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 @pytest.fixture
-def app(settings: Settings, engine: Engine) -> Any:
-    return create_app(settings, engine=engine)
+def app(settings: Settings, engine: Engine) -> Iterator[Any]:
+    """The app; every test using it also proves that no handler opens a database connection on
+    the event loop (it must go through web.db_read / db_write or a worker-thread endpoint)."""
+    on_loop: list[str] = []
+
+    def connected(conn: Any) -> None:
+        if on_event_loop():
+            on_loop.append("".join(traceback.format_stack(limit=12)[:-1]))
+
+    event.listen(engine, "engine_connect", connected)
+    try:
+        yield create_app(settings, engine=engine)
+    finally:
+        event.remove(engine, "engine_connect", connected)
+    assert on_loop == [], "connexion à la base ouverte sur la boucle d'événements"
 
 
 @pytest.fixture
