@@ -12,7 +12,7 @@ import hashlib
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -99,6 +99,7 @@ def insert_fragments(html: str, fragments: dict[str, str]) -> str:
 class Rendered:
     docs: dict[str, str]  # docs-relative path -> Markdown text
     fragments: dict[str, str]  # key -> raw HTML
+    templates: dict[str, str] = field(default_factory=dict)  # docs path -> its template
 
 
 def render_plan(plan: Plan, site: Site, env: jinja2.Environment | None = None) -> Rendered:
@@ -110,7 +111,8 @@ def render_plan(plan: Plan, site: Site, env: jinja2.Environment | None = None) -
         for page in plan.pages
         if page.template
     }
-    return Rendered(docs, dict(sorted(fragments.items())))
+    templates = {page.path: page.template for page in plan.pages if page.template}
+    return Rendered(docs, dict(sorted(fragments.items())), templates)
 
 
 # Order of the navigation sections; "" holds top-level links. Unknown sections follow,

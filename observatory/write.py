@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -165,6 +166,36 @@ def remove_stale(dist: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+BROKEN_LINK = re.compile(
+    r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)', but the target"
+    r"(?: '(?P<target>[^']+)')? is not found"
+)
+
+
+def mkdocs_problem(warning: str, templates: Mapping[str, str]) -> Problem:
+    """A mkdocs warning for people: a broken link names its page and where it comes
+    from (a template of templates/ or a hand-written page of site_src/docs/)."""
+    found = BROKEN_LINK.search(warning)
+    if found is None:
+        return Problem(
+            file="site_src/mkdocs.yml",
+            code="mkdocs",
+            message=f"avertissement de mkdocs : {warning}",
+            fix="corriger le lien ou la page en cause (les pages générées viennent de templates/)",
+        )
+    page, link = found["page"], found["link"]
+    target = found["target"] or link
+    template = templates.get(page)
+    source = f"templates/{template}" if template else f"site_src/docs/{page}"
+    return Problem(
+        file=source,
+        value=link,
+        code="lien-casse",
+        message=f"la page « {page} » a un lien vers « {target} », qui n'est aucune page du site",
+        fix=f"corrigez ce lien dans {source}, ou ajoutez la page « {target} »",
+    )
+
+
 def write_site(
     config: Config,
     rendered: Rendered,
@@ -192,13 +223,7 @@ def write_site(
         )
         warnings = run_mkdocs(config_file, release_epoch(release), rendered.fragments)
         problems = [
-            Problem(
-                file="site_src/mkdocs.yml",
-                code="mkdocs",
-                message=f"avertissement de mkdocs : {w}",
-                fix="corriger le lien ou la page en cause (les pages générées viennent "
-                "de templates/)",
-            )
+            mkdocs_problem(w, rendered.templates)
             for w in warnings
             if "not found" in w or "Error" in w
         ]

@@ -418,3 +418,42 @@ def _series(aggregation: str) -> Series:
 def test_chart_draws_epci_alone_for_summed_counts() -> None:
     assert chart_codes(_series("sum")) == ("200050532", "200060457")
     assert chart_codes(_series("none")) == ("976", "200050532", "200060457")
+
+
+def test_broken_link_names_its_page_template_and_target(tmp_path: Path) -> None:
+    import shutil
+
+    from observatory.render import Rendered
+
+    site_src = tmp_path / "site_src"
+    shutil.copytree(write.SITE_SRC, site_src)
+    for hand_written in (site_src / "docs").glob("*.md"):
+        hand_written.unlink()
+    (site_src / "docs" / "accessibilite.md").write_text("[Aide](aide.md)\n", encoding="utf-8")
+    rendered = Rendered(
+        docs={"themes/emploi.md": "# Emploi\n\n[Chômage](../indicateurs/absent.md)\n"},
+        fragments={},
+        templates={"themes/emploi.md": "theme.md.j2"},
+    )
+    config = fixture_config(tmp_path)
+    problems = write.write_site(config, rendered, (), [], "2026-11", site_src)
+    assert [p.as_text() for p in sorted(problems)] == [
+        "site_src/docs/accessibilite.md : la page « accessibilite.md » a un lien vers "
+        "« aide.md », qui n'est aucune page du site (valeur : « aide.md »)\n"
+        "    → corrigez ce lien dans site_src/docs/accessibilite.md, "
+        "ou ajoutez la page « aide.md »",
+        "templates/theme.md.j2 : la page « themes/emploi.md » a un lien vers "
+        "« indicateurs/absent.md », qui n'est aucune page du site "
+        "(valeur : « ../indicateurs/absent.md »)\n"
+        "    → corrigez ce lien dans templates/theme.md.j2, "
+        "ou ajoutez la page « indicateurs/absent.md »",
+    ]
+    assert not config.dist.exists()
+
+
+def test_other_mkdocs_warnings_are_reported_as_they_are() -> None:
+    problem = write.mkdocs_problem("Error reading page 'a.md': bad", {})
+    assert problem.as_text() == (
+        "site_src/mkdocs.yml : avertissement de mkdocs : Error reading page 'a.md': bad\n"
+        "    → corriger le lien ou la page en cause (les pages générées viennent de templates/)"
+    )
