@@ -92,6 +92,20 @@ def key_of(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def code_token(modules: Iterable[str], dists: Iterable[str]) -> str:
+    """16 hex digits that change with the source of ``modules`` (files of observatory/)
+    and the installed version of ``dists``: part of a memo key, so that upgrading the
+    code or a library never serves a stale result."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update((CODE_ROOT / "observatory" / name).read_bytes())
+    for dist in dists:
+        digest.update(version(dist).encode())
+    return digest.hexdigest()[:16]
+
+
 class Memo:
     """A folder of JSON results keyed by content hash (one kind per folder)."""
 

@@ -23,7 +23,6 @@ enough charts to pay for starting the Vega runtime in each process.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import multiprocessing
@@ -32,9 +31,9 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from observatory.buildcache import code_token
 from observatory.model import Point, Series
 from observatory.numbers import (
     D3_FORMAT_LOCALE,
@@ -461,12 +460,4 @@ def cache_token() -> str:
     """Changes whenever this module, the number formatting or the libraries it renders
     with change: put it in the build-cache key of each chart so that upgrading the code
     never serves a stale chart."""
-    from importlib.metadata import version
-
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("charts.py", "numbers.py"):
-        digest.update((here / name).read_bytes())
-    for dist in ("vl-convert-python", "altair"):
-        digest.update(version(dist).encode())
-    return digest.hexdigest()[:16]
+    return code_token(("charts.py", "numbers.py"), ("vl-convert-python", "altair"))

@@ -23,16 +23,15 @@ level for one year:
 
 from __future__ import annotations
 
-import hashlib
 import html
 import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from observatory.buildcache import code_token
 from observatory.model import Level, Point, Series
 from observatory.numbers import fmt_number, fmt_unit, fmt_value, fmt_year
 
@@ -473,12 +472,4 @@ def cache_token() -> str:
     """Changes whenever this module, the number formatting or the libraries it renders
     with change: put it in the build-cache key of each map so that upgrading the code
     never serves a stale map."""
-    from importlib.metadata import version
-
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("maps.py", "numbers.py"):
-        digest.update((here / name).read_bytes())
-    for dist in ("folium",):
-        digest.update(version(dist).encode())
-    return digest.hexdigest()[:16]
+    return code_token(("maps.py", "numbers.py"), ("folium",))

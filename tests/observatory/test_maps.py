@@ -184,3 +184,15 @@ def test_a_name_cannot_close_the_script() -> None:
     template = out.leaflet_html.split("<template>", 1)[1]
     assert template.count("</script>") == 1
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; : " in out.svg
+
+
+def test_cache_token_follows_the_map_code_and_folium(monkeypatch: pytest.MonkeyPatch) -> None:
+    from observatory import buildcache, charts, maps
+
+    token = maps.cache_token()
+    assert re.fullmatch(r"[0-9a-f]{16}", token)
+    assert token != charts.cache_token()
+    assert token == buildcache.code_token(("maps.py", "numbers.py"), ("folium",))
+    versions = {"folium": "0.0-autre"}
+    monkeypatch.setattr("importlib.metadata.version", lambda dist: versions.get(dist, "1"))
+    assert maps.cache_token() != token
