@@ -195,18 +195,13 @@ def check_schemes(discovery: Discovery) -> Iterator[Problem]:
             items = [cell] if column == "domaine" else str(cell).split()
             for item in items:
                 if item and item not in known:
-                    out.problems.append(
-                        Problem(
-                            file=table.file,
-                            resource=table.resource,
-                            row=int(table.lines[position]),
-                            field=column,
-                            value=item,
-                            code="reference-inconnue",
-                            message=f"{what} inconnu",
-                            fix=f"indiquez un {what} existant de l'observatoire "
-                            "ou corrigez l'orthographe",
-                        )
+                    out.file_problem(
+                        "reference-inconnue",
+                        f"{what} inconnu",
+                        f"indiquez un {what} existant de l'observatoire ou corrigez l'orthographe",
+                        row=int(table.lines[position]),
+                        field=column,
+                        value=item,
                     )
     yield from out.problems
 
@@ -224,17 +219,13 @@ def check_territories(discovery: Discovery) -> Iterator[Problem]:
             zip(table.columns["code"].tolist(), table.columns.get(column, []), strict=False)
         ):
             if reference.level.get(code) == "commune" and reference.level.get(up) != kind:
-                out.problems.append(
-                    Problem(
-                        file=table.file,
-                        resource=table.resource,
-                        row=int(table.lines[position]),
-                        field=column,
-                        value=str(up),
-                        code="territoire-parent",
-                        message=f"la commune renvoie à {WHICH[kind][0]} absent du référentiel",
-                        fix=f"ajoutez la ligne {WHICH[kind][1]} ou corrigez le code",
-                    )
+                out.file_problem(
+                    "territoire-parent",
+                    f"la commune renvoie à {WHICH[kind][0]} absent du référentiel",
+                    f"ajoutez la ligne {WHICH[kind][1]} ou corrigez le code",
+                    row=int(table.lines[position]),
+                    field=column,
+                    value=str(up),
                 )
     yield from out.problems
 
