@@ -40,8 +40,8 @@ LEVEL_NAMES: dict[Level, str] = {
 }
 AGGREGATION: dict[str, str] = {
     "sum": "somme des communes",
-    "ratio_of_sums": "rapport de sommes",
-    "none": "pas d'agrégation",
+    "ratio_of_sums": "rapport des sommes",
+    "none": "pas d'agrégation (valeurs publiées seulement)",
 }
 
 

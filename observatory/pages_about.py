@@ -7,14 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from observatory.labels import AGGREGATION
 from observatory.model import Source
 from observatory.plan import Output, Page, Site, indicator_path
-
-AGGREGATIONS = {
-    "sum": "somme des communes",
-    "ratio_of_sums": "rapport des sommes",
-    "none": "pas d'agrégation (valeurs publiées seulement)",
-}
 
 
 @dataclass(frozen=True)
@@ -30,7 +25,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         MethodRow(
             title=i.title,
             path=indicator_path(i.id),
-            aggregation=AGGREGATIONS[i.aggregation],
+            aggregation=AGGREGATION[i.aggregation],
             threshold=str(i.secrecy_threshold) if i.secrecy_threshold else "aucun",
         )
         for i in site.indicators

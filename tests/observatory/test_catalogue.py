@@ -174,6 +174,18 @@ def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
     ) in page
 
 
+def test_aggregation_rule_reads_the_same_in_catalogue_and_methodology(site: Site) -> None:
+    from observatory import pages_about
+
+    catalogue = rendered(site, pages_catalogue.produce)["catalogue/indicateurs.md"]
+    methodology = rendered(site, pages_about.produce)["methodologie.md"]
+    none = "pas d&#39;agrégation (valeurs publiées seulement)"
+    assert f"<dt>Agrégation</dt><dd>{none}</dd>" in catalogue
+    assert f"Taux fictif d&#39;équipement</a></th><td>{none}</td>" in methodology
+    assert "<dt>Agrégation</dt><dd>somme des communes</dd>" in catalogue
+    assert "Nombre de bénéficiaires fictifs</a></th><td>somme des communes</td>" in methodology
+
+
 def test_priorities_are_sorted_by_total_with_the_rule(site: Site) -> None:
     page = rendered(site, pages_catalogue.produce)["catalogue/priorites.md"]
     assert "le total (de 3 à 9) est la somme des trois scores" in page
