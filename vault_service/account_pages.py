@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Connection, update
 from starlette.requests import Request
@@ -42,6 +44,15 @@ def _set_totp(conn: Connection, account_id: str, sealed: str | None) -> None:
     audit.record(conn, action, actor_id=account_id, subject_id=account_id)
 
 
+async def _wrong_password(request: Request, account: Any, data: dict[str, str]) -> Response | None:
+    """The account page with an error when the current password typed is wrong, else None."""
+    if await check_password(request, data.get("current", ""), account.password_hash):
+        return None
+    return render(
+        request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
+    )
+
+
 async def settings_page(request: Request) -> Response:
     require(request)
     return render(request, "account.html")
@@ -50,10 +61,8 @@ async def settings_page(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     account = require(request)
     data = await form(request)
-    if not await check_password(request, data.get("current", ""), account.password_hash):
-        return render(
-            request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
-        )
+    if refusal := await _wrong_password(request, account, data):
+        return refusal
     new = data.get("password", "")
     problem = passwords.password_problem(new)
     if not problem and new != data.get("password2", ""):
@@ -101,10 +110,8 @@ async def totp_page(request: Request) -> Response:
 async def totp_off(request: Request) -> Response:
     account = require(request, "beneficiary")
     data = await form(request)
-    if not await check_password(request, data.get("current", ""), account.password_hash):
-        return render(
-            request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
-        )
+    if refusal := await _wrong_password(request, account, data):
+        return refusal
     await db_write(request, _set_totp, account.id, None)
     return redirect(request, "/compte")
 
@@ -113,10 +120,8 @@ async def recovery_sheet(request: Request) -> Response:
     """A printable sheet with a recovery code (no expiry; a new one cancels the old one)."""
     account = require(request)
     data = await form(request)
-    if not await check_password(request, data.get("current", ""), account.password_hash):
-        return render(
-            request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
-        )
+    if refusal := await _wrong_password(request, account, data):
+        return refusal
     code = await db_write(request, accounts.issue_code, account.id, "recovery", None, account.id)
     return render(
         request, "sheet.html", person=account, code=code, purpose="recovery", expires_days=None

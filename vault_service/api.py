@@ -22,6 +22,7 @@ from vault_service.document_pages import (
     classification,
     file_response,
     receive_document,
+    save_upload,
 )
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
@@ -117,21 +118,9 @@ async def document_list(request: Request) -> Response:
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
     fields, incoming = await receive_document(request, document_id, 1)
-    doc_type, scheme, problems = classification(fields)
     try:
-        if problems:
-            raise docs.Rejected(" ".join(problems))
-        await off_loop(
-            docs.save_new,
-            vault(request).engine,
-            incoming,
-            account.id,
-            fields.get("title", ""),
-            doc_type,
-            scheme,
-        )
+        await save_upload(request, account, fields, incoming)
     except docs.Rejected as error:
-        incoming.abort()
         raise HTTPError(400, "document_refuse", error.message) from None
     document = await db_read(request, _find, document_id, account.id)
     return JSONResponse(_doc_json(document), status_code=201)

@@ -97,6 +97,29 @@ async def receive_document(
     return fields, incoming
 
 
+async def save_upload(
+    request: Request, account: Any, fields: dict[str, str], incoming: docs.Incoming
+) -> None:
+    """Classify and save a received first version (pages and API). Raises docs.Rejected, the
+    encrypted temp file already removed then."""
+    doc_type, scheme, problems = classification(fields)
+    try:
+        if problems:
+            raise docs.Rejected(" ".join(problems))
+        await off_loop(
+            docs.save_new,
+            vault(request).engine,
+            incoming,
+            account.id,
+            fields.get("title", ""),
+            doc_type,
+            scheme,
+        )
+    except docs.Rejected:
+        incoming.abort()
+        raise
+
+
 async def my_documents(request: Request) -> Response:
     account = require(request, "beneficiary")
     rows = await db_read(request, docs.list_for, account.id)
@@ -114,21 +137,9 @@ async def upload_page(request: Request) -> Response:
         if error.status == 403:
             raise
         return render(request, "upload.html", status=error.status, error=error.message, values={})
-    doc_type, scheme, problems = classification(fields)
     try:
-        if problems:
-            raise docs.Rejected(" ".join(problems))
-        await off_loop(
-            docs.save_new,
-            vault(request).engine,
-            incoming,
-            account.id,
-            fields.get("title", ""),
-            doc_type,
-            scheme,
-        )
+        await save_upload(request, account, fields, incoming)
     except docs.Rejected as error:
-        incoming.abort()
         return render(request, "upload.html", status=400, error=error.message, values=fields)
     return redirect(request, f"/documents/{document_id}")
 
