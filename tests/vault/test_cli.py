@@ -31,6 +31,16 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: st
     )
 
 
+def create_admin(cwd: Path):
+    """create-admin for the demo, the password on standard input."""
+    names = ["--login", "admin", "--given-name", "Ada", "--family-name", "Admin"]
+    return run(
+        ["--demo", "create-admin", *names, "--password-stdin"],
+        cwd,
+        stdin="mot de passe administrateur\n",
+    )
+
+
 def test_serve_without_secret_stops_with_code_2(tmp_path):
     result = run(["serve"], tmp_path)
     assert result.returncode == 2
@@ -83,40 +93,12 @@ def test_demo_secrets_admin_and_integrity(tmp_path):
     assert secrets_file.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "vault-data" / "vault.sqlite3").stat().st_mode & 0o077 == 0
     assert (tmp_path / "vault-data").stat().st_mode & 0o777 == 0o700
-    created = run(
-        [
-            "--demo",
-            "create-admin",
-            "--login",
-            "admin",
-            "--given-name",
-            "Ada",
-            "--family-name",
-            "Admin",
-            "--password-stdin",
-        ],
-        tmp_path,
-        stdin="mot de passe administrateur\n",
-    )
+    created = create_admin(tmp_path)
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith("Administrateur de la plateforme créé : admin")
     secret_line = next(line for line in created.stdout.splitlines() if "clé :" in line)
     assert len(secret_line.split(":")[1].strip()) == 32
-    again = run(
-        [
-            "--demo",
-            "create-admin",
-            "--login",
-            "admin",
-            "--given-name",
-            "Ada",
-            "--family-name",
-            "Admin",
-            "--password-stdin",
-        ],
-        tmp_path,
-        stdin="mot de passe administrateur\n",
-    )
+    again = create_admin(tmp_path)
     assert again.returncode == 2
     assert again.stderr.strip() == "L'identifiant « admin » est déjà pris : choisissez-en un autre."
     structure = run(

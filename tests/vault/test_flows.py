@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from tests.vault.conftest import PASSWORD, csrf_token, login, pdf_bytes
 from vault_service import totp
@@ -20,6 +22,45 @@ def found(pattern: re.Pattern[str] | str, text: str) -> str:
     match = re.search(pattern, text)
     assert match, f"motif {pattern!r} absent"
     return match.group(1)
+
+
+def totp_secret(html: str) -> bytes:
+    """The TOTP secret a page shows to type in (base32)."""
+    text = found(r'<code class="secret">([A-Z2-7]+)</code>', html)
+    return base64.b32decode(text + "=" * (-len(text) % 8))
+
+
+def create_beneficiary(client, given_name, family_name, birth_date):
+    """A professional creates an account; the answer is the activation sheet (or an error)."""
+    return client.post(
+        "/pro/beneficiaires",
+        data={
+            "csrf_token": csrf_token(client, "/pro"),
+            "given_name": given_name,
+            "family_name": family_name,
+            "birth_date": birth_date,
+        },
+    )
+
+
+def redeem(client, login_name, code, page="/activation"):
+    """Activation or recovery with a printed code; the new password is NEW."""
+    return client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "login": login_name,
+            "code": code,
+            "password": NEW,
+            "password2": NEW,
+        },
+    )
+
+
+def sign_in(client, login_name, password=NEW, **extra):
+    """The login form, without following the redirect."""
+    data = {"csrf_token": csrf_token(client), "login": login_name, "password": password}
+    return client.post("/connexion", data={**data, **extra}, follow_redirects=False)
 
 
 def signup(client, **overrides):
@@ -40,8 +81,6 @@ def test_signup_then_duplicate_is_offered_recovery(app, client, world):
     response = signup(client)
     assert response.status_code == 303 and response.headers["location"] == "/documents"
     assert client.get("/api/me").json()["login"] == "zainaba"
-    from starlette.testclient import TestClient
-
     other = TestClient(app)
     again = signup(other, login="zainaba2", given_name="ZAINABA", family_name=" madi ")
     assert again.status_code == 400
@@ -51,54 +90,19 @@ def test_signup_then_duplicate_is_offered_recovery(app, client, world):
 
 def test_assisted_creation_activation_and_login(app, client, world):
     login(client, world.actors["pro_x"])
-    token = csrf_token(client, "/pro")
-    sheet = client.post(
-        "/pro/beneficiaires",
-        data={
-            "csrf_token": token,
-            "given_name": "Fatima",
-            "family_name": "Ali",
-            "birth_date": "1970-01-15",
-        },
-    )
+    sheet = create_beneficiary(client, "Fatima", "Ali", "1970-01-15")
     assert sheet.status_code == 200
     code, login_name = found(CODE_RE, sheet.text), found(LOGIN_RE, sheet.text)
     assert login_name.startswith("fatima.ali.")
     assert "Ce code est valable 5 jours et ne sert qu'une fois." in sheet.text
     # Same person again: refused, the existing account is offered.
-    token = csrf_token(client, "/pro")
-    dup = client.post(
-        "/pro/beneficiaires",
-        data={
-            "csrf_token": token,
-            "given_name": "fatima",
-            "family_name": "ALI",
-            "birth_date": "1970-01-15",
-        },
-    )
+    dup = create_beneficiary(client, "fatima", "ALI", "1970-01-15")
     assert dup.status_code == 400 and login_name in dup.text
     assert "/recuperation" in dup.text
-    from starlette.testclient import TestClient
-
     person = TestClient(app)
-    token = csrf_token(person, "/activation")
-    done = person.post(
-        "/activation",
-        data={
-            "csrf_token": token,
-            "login": login_name,
-            "code": code,
-            "password": NEW,
-            "password2": NEW,
-        },
-    )
+    done = redeem(person, login_name, code)
     assert done.status_code == 200 and "Votre compte est prêt" in done.text
-    token = csrf_token(person)
-    ok = person.post(
-        "/connexion",
-        data={"csrf_token": token, "login": login_name, "password": NEW},
-        follow_redirects=False,
-    )
+    ok = sign_in(person, login_name)
     assert ok.headers["location"] == "/documents"
 
 
@@ -118,21 +122,9 @@ def test_recovery_by_a_professional_is_journaled(app, client, world, engine):
     token = csrf_token(client, "/pro")
     sheet = client.post(f"/pro/beneficiaires/{target.id}/recuperation", data={"csrf_token": token})
     code = found(CODE_RE, sheet.text)
-    from starlette.testclient import TestClient
-
     person = TestClient(app)
     login(person, target)
-    token = csrf_token(person, "/recuperation")
-    person.post(
-        "/recuperation",
-        data={
-            "csrf_token": token,
-            "login": "amina",
-            "code": code,
-            "password": NEW,
-            "password2": NEW,
-        },
-    )
+    redeem(person, "amina", code, page="/recuperation")
     assert person.get("/api/me").status_code == 401  # sessions closed by the recovery
     with engine.connect() as conn:
         rows = conn.execute(
@@ -148,18 +140,9 @@ def test_recovery_by_a_professional_is_journaled(app, client, world, engine):
 
 def test_admin_needs_totp(app, client, world):
     admin = world.actors["platform_admin"]
-    token = csrf_token(client)
-    first = client.post(
-        "/connexion",
-        data={"csrf_token": token, "login": admin.login, "password": PASSWORD},
-        follow_redirects=False,
-    )
+    first = sign_in(client, admin.login, PASSWORD)
     assert first.status_code == 200 and 'name="totp"' in first.text
-    wrong = client.post(
-        "/connexion",
-        data={"csrf_token": token, "login": admin.login, "password": PASSWORD, "totp": "000000"},
-        follow_redirects=False,
-    )
+    wrong = sign_in(client, admin.login, PASSWORD, totp="000000")
     assert wrong.status_code == 401
     assert "Code de double authentification incorrect." in wrong.text
     login(client, admin)
@@ -169,10 +152,7 @@ def test_admin_needs_totp(app, client, world):
 def test_beneficiary_enables_totp(client, world):
     login(client, world.actors["beneficiary_a"])
     page = client.get("/compte/double-authentification")
-    secret_text = found(r'<code class="secret">([A-Z2-7]+)</code>', page.text)
-    import base64
-
-    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
+    secret = totp_secret(page.text)
     token = found(r'name="token" value="([^"]+)"', page.text)
     csrf = csrf_token(client, "/compte")
     done = client.post(
@@ -203,8 +183,6 @@ def test_cap_message_on_the_page(client, world, engine, settings):
     client.post(
         f"/admin/structures/{world.structure_x}/plafond", data={"csrf_token": token, "cap": "2"}
     )
-    from starlette.testclient import TestClient
-
     sadmin = TestClient(client.app)
     login(sadmin, world.actors["structure_admin"])
     token = csrf_token(sadmin, "/structure")
@@ -302,16 +280,12 @@ def test_totp_code_cannot_be_replayed(app, client, world):
     data = {"login": admin.login, "password": PASSWORD, "totp": code}
     first = client.post("/api/session", headers={"X-Vault-CSRF": "1"}, json=data)
     assert first.status_code == 200
-    from starlette.testclient import TestClient
-
     replay = TestClient(app).post("/api/session", headers={"X-Vault-CSRF": "1"}, json=data)
     assert replay.status_code == 401
     assert replay.json()["error"]["message"] == "Code de double authentification incorrect."
 
 
 def test_structure_admin_is_created_activated_with_totp(app, client, world):
-    import base64
-
     login(client, world.actors["platform_admin"])
     token = csrf_token(client, "/admin")
     created = client.post(
@@ -336,40 +310,13 @@ def test_structure_admin_is_created_activated_with_totp(app, client, world):
         },
     )
     code = found(CODE_RE, sheet.text)
-    from starlette.testclient import TestClient
-
     person = TestClient(app)
-    token = csrf_token(person, "/activation")
-    done = person.post(
-        "/activation",
-        data={
-            "csrf_token": token,
-            "login": "nadia.abdou",
-            "code": code,
-            "password": NEW,
-            "password2": NEW,
-        },
-    )
+    done = redeem(person, "nadia.abdou", code)
     assert "Votre rôle exige la double authentification" in done.text
-    secret_text = found(r'<code class="secret">([A-Z2-7]+)</code>', done.text)
-    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
-    token = csrf_token(person)
-    without = person.post(
-        "/connexion",
-        data={"csrf_token": token, "login": "nadia.abdou", "password": NEW},
-        follow_redirects=False,
-    )
+    secret = totp_secret(done.text)
+    without = sign_in(person, "nadia.abdou")
     assert without.status_code == 200 and 'name="totp"' in without.text
-    ok = person.post(
-        "/connexion",
-        data={
-            "csrf_token": token,
-            "login": "nadia.abdou",
-            "password": NEW,
-            "totp": totp.code(secret),
-        },
-        follow_redirects=False,
-    )
+    ok = sign_in(person, "nadia.abdou", totp=totp.code(secret))
     assert ok.headers["location"] == "/structure"
 
 
@@ -379,15 +326,7 @@ def test_sheet_prints_the_public_address(app, client, world):
         **{**service.settings.__dict__, "public_url": "https://coffre.example.yt"}
     )
     login(client, world.actors["pro_x"])
-    sheet = client.post(
-        "/pro/beneficiaires",
-        data={
-            "csrf_token": csrf_token(client, "/pro"),
-            "given_name": "Said",
-            "family_name": "Ahmed",
-            "birth_date": "1960-12-01",
-        },
-    )
+    sheet = create_beneficiary(client, "Said", "Ahmed", "1960-12-01")
     assert "<dd>https://coffre.example.yt/activation</dd>" in sheet.text
 
 
@@ -421,8 +360,6 @@ def test_health_reports_a_dead_database(app, client, world):
 
 
 def test_disabled_professional_is_logged_out_and_cannot_sign_in(app, client, world):
-    from starlette.testclient import TestClient
-
     pro = world.actors["pro_x"]
     pro_client = TestClient(app)
     login(pro_client, pro)
@@ -431,11 +368,6 @@ def test_disabled_professional_is_logged_out_and_cannot_sign_in(app, client, wor
     page = client.post(f"/structure/professionnels/{pro.id}/desactiver", data={"csrf_token": token})
     assert page.status_code == 200 and "désactivé" in page.text
     assert pro_client.get("/api/me").status_code == 401
-    token = csrf_token(pro_client)
-    again = pro_client.post(
-        "/connexion",
-        data={"csrf_token": token, "login": pro.login, "password": PASSWORD},
-        follow_redirects=False,
-    )
+    again = sign_in(pro_client, pro.login, PASSWORD)
     assert again.status_code == 401
     assert "Identifiant ou mot de passe incorrect." in again.text

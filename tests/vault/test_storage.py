@@ -17,28 +17,25 @@ from vault_service.storage import BlobStore
 PERSON = accounts.Person("Amina", "Saïd", "1990-04-21")
 
 
+def new_account(conn, login, person=PERSON, role="beneficiary", structure_id=None) -> str:
+    """An account waiting for activation (no password), created by nobody."""
+    return accounts.create_account(
+        conn,
+        role=role,
+        person=person,
+        login=login,
+        password_hash=None,
+        structure_id=structure_id,
+        created_by=None,
+    )
+
+
 def test_one_account_per_person(engine):
     with engine.begin() as conn:
-        first = accounts.create_account(
-            conn,
-            role="beneficiary",
-            person=PERSON,
-            login="amina.s",
-            password_hash=None,
-            structure_id=None,
-            created_by=None,
-        )
+        first = new_account(conn, "amina.s")
     same = accounts.Person("  amina ", "SAID", "1990-04-21")
     with pytest.raises(accounts.AccountError) as caught, engine.begin() as conn:
-        accounts.create_account(
-            conn,
-            role="beneficiary",
-            person=same,
-            login="amina.s2",
-            password_hash=None,
-            structure_id=None,
-            created_by=None,
-        )
+        new_account(conn, "amina.s2", same)
     assert caught.value.existing_id == first
     assert caught.value.message == (
         "Un compte existe déjà pour cette personne (mêmes nom, prénom et date de naissance)."
@@ -51,15 +48,7 @@ def test_structure_cap_is_enforced(engine, settings):
     add_account(engine, settings, "pro.un", "professional", structure)
     add_account(engine, settings, "pro.deux", "structure_admin", structure)
     with pytest.raises(accounts.AccountError) as caught, engine.begin() as conn:
-        accounts.create_account(
-            conn,
-            role="professional",
-            person=accounts.Person("C", "D", None),
-            login="pro.trois",
-            password_hash=None,
-            structure_id=structure,
-            created_by=None,
-        )
+        new_account(conn, "pro.trois", accounts.Person("C", "D", None), "professional", structure)
     assert caught.value.message == (
         "La structure « Association Mlezi » a atteint son plafond de 2 comptes professionnels : "
         "désactivez un compte ou demandez à l'administrateur de la plateforme d'augmenter le "
@@ -69,15 +58,7 @@ def test_structure_cap_is_enforced(engine, settings):
 
 def test_codes_are_single_use_and_expire(engine):
     with engine.begin() as conn:
-        account_id = accounts.create_account(
-            conn,
-            role="beneficiary",
-            person=PERSON,
-            login="amina.s",
-            password_hash=None,
-            structure_id=None,
-            created_by=None,
-        )
+        account_id = new_account(conn, "amina.s")
         code = accounts.issue_code(conn, account_id, "activation", 5, None)
     assert len(code) == 14 and code.count("-") == 2
     with engine.begin() as conn:
