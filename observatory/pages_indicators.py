@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from observatory.labels import LEVEL_NAMES
 from observatory.model import LEVELS, Indicator, Package, Series
 from observatory.numbers import fmt_unit, fmt_value, fmt_years
 from observatory.pages_figures import latest_point
-from observatory.pages_tables import LEVEL_LABELS, make_table, to_csv, to_json, to_xlsx
+from observatory.pages_tables import make_table, to_csv, to_json, to_xlsx
 from observatory.plan import (
     MapOutput,
     Output,
@@ -91,7 +92,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "ind": ind,
             "package": package,
             "table": table,
-            "level_labels": LEVEL_LABELS,
+            "level_labels": LEVEL_NAMES,
             "summary": site.narratives.get(ind.id, ""),
             "chart": chart,
             "map": map_for(site, series),

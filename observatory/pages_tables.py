@@ -18,13 +18,8 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from observatory.indicators import LEVEL_ORDER, SECRET_NOTE
+from observatory.labels import LEVEL_NAMES
 from observatory.model import Level, Point, Series, Source
-
-LEVEL_LABELS: dict[Level, str] = {
-    "commune": "commune",
-    "epci": "EPCI",
-    "departement": "département",
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,7 @@ def to_csv(table: Table) -> bytes:
             [
                 row.code,
                 row.name,
-                LEVEL_LABELS[row.level],
+                LEVEL_NAMES[row.level],
                 *row.dimensions,
                 *(_csv_text(cell_value(c)) for c in row.cells),
             ]
@@ -127,7 +122,7 @@ def to_json(table: Table) -> bytes:
             [
                 row.code,
                 row.name,
-                LEVEL_LABELS[row.level],
+                LEVEL_NAMES[row.level],
                 *row.dimensions,
                 *(cell_value(c) for c in row.cells),
             ]
@@ -211,7 +206,7 @@ def to_xlsx(table: Table, release: str) -> bytes:
             [
                 row.code,
                 row.name,
-                LEVEL_LABELS[row.level],
+                LEVEL_NAMES[row.level],
                 *row.dimensions,
                 *(cell_value(c) for c in row.cells),
             ]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import jinja2
 
+from observatory.labels import LEVEL_NAMES
 from observatory.model import Point
 from observatory.numbers import fmt_number, fmt_value
-from observatory.pages_tables import LEVEL_LABELS
 from observatory.plan import Page, Plan, Site, relative_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,7 +44,7 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["num"] = fmt_number
     env.filters["cell"] = point_text
     env.filters["value"] = fmt_value
-    env.globals["level_labels"] = LEVEL_LABELS
+    env.globals["level_labels"] = LEVEL_NAMES
     return env
 
 
