@@ -125,3 +125,31 @@ def fmt_ordinal(rank: int, feminine: bool = False) -> str:
     if rank == 1:
         return "1re" if feminine else "1er"
     return f"{rank}e"
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def fmt_date(iso: str) -> str:
+    """An ISO date in words: ``fmt_date("2026-11-01") == "1er novembre 2026"``; any other
+    text (a release named ``2026-11``, say) is returned as it is."""
+    year, _, rest = iso.partition("-")
+    month, _, day = rest.partition("-")
+    if not (len(year) == 4 and len(month) == len(day) == 2 and f"{year}{month}{day}".isdigit()):
+        return iso
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return iso
+    return f"{int(day)}{'er' if day == '01' else ''} {MONTHS[int(month) - 1]} {year}"

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from observatory.labels import study_url
 from observatory.model import Study
+from observatory.numbers import fmt_date
 from observatory.opendata import site_root
 from observatory.pages_catalogue import package_path, slug
 from observatory.plan import Output, Page, Site, indicator_path
@@ -17,29 +18,10 @@ from observatory.studies import INDEX, StudyRefs, read_studies
 
 NAV = ("Études",)
 FEED_PATH = "etudes/flux.atom"
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def study_path(study_slug: str) -> str:
     return f"etudes/{study_slug}.md"
-
-
-def french_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(day)}{'er' if day == '01' else ''} {MONTHS[int(month) - 1]} {year}"
 
 
 def site_studies(site: Site) -> tuple[Study, ...]:
@@ -67,7 +49,7 @@ def cards(site: Site, studies: tuple[Study, ...]) -> list[Card]:
         Card(
             study=s,
             path=study_path(s.slug),
-            date=french_date(s.date),
+            date=fmt_date(s.date),
             themes=tuple((titles.get(t, t), f"etudes/par-theme/{t}.md") for t in s.themes),
             partner_path=f"etudes/par-partenaire/{slug(s.partner)}.md",
             year_path=f"etudes/par-annee/{s.date[:4]}.md",

@@ -19,7 +19,7 @@ import jinja2
 
 from observatory.labels import LEVEL_NAMES
 from observatory.model import Point
-from observatory.numbers import fmt_number, fmt_value
+from observatory.numbers import fmt_date, fmt_number, fmt_value
 from observatory.plan import Page, Plan, Site, relative_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,6 +44,7 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["num"] = fmt_number
     env.filters["cell"] = point_text
     env.filters["value"] = fmt_value
+    env.filters["date"] = fmt_date
     env.globals["level_labels"] = LEVEL_NAMES
     return env
 

@@ -6,6 +6,7 @@ import pytest
 
 from observatory.numbers import (
     D3_FORMAT_LOCALE,
+    fmt_date,
     fmt_number,
     fmt_ordinal,
     fmt_percent,
@@ -79,6 +80,14 @@ def test_years_and_ordinals() -> None:
     assert fmt_ordinal(1, feminine=True) == "1re"
     assert fmt_ordinal(1) == "1er"
     assert fmt_ordinal(3, feminine=True) == "3e"
+
+
+def test_dates_in_words_and_release_names_as_they_are() -> None:
+    assert fmt_date("2026-11-29") == "29 novembre 2026"
+    assert fmt_date("2026-02-01") == "1er février 2026"
+    assert fmt_date("2026-11") == "2026-11"
+    assert fmt_date("2026-13-01") == "2026-13-01"
+    assert fmt_date("publication-a") == "publication-a"
 
 
 def test_d3_locale_matches_page_formatting() -> None:

@@ -157,6 +157,19 @@ def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
     assert '<a href="/territoires/">Les territoires</a>' in text
 
 
+def test_release_dated_by_day_reads_as_a_french_date(tmp_path: Path) -> None:
+    from observatory.config import load_config
+
+    config = load_config(root=str(tmp_path), release="2026-11-01")
+    assert build_project(fixture_project(tmp_path), config, renderers=STUBS) == []
+    assert "Publication des données : <strong>1er novembre 2026</strong>" in page(config.dist, ".")
+    assert "la publication en cours date du <strong>1er novembre 2026</strong>" in page(
+        config.dist, "methodologie"
+    )
+    portrait = page(config.dist, "territoires/97611")
+    assert "Données publiées le 1er novembre 2026 — Observatoire" in portrait
+
+
 def test_home_shows_key_figures_with_year_and_source(site: Path) -> None:
     home = page(site, ".")
     assert "Publication des données : <strong>2026-11</strong>" in home
