@@ -95,6 +95,10 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_HEADER_MISSING = (
+    "En-tête X-Vault-CSRF: 1 manquant : ajoutez-le à toute requête de l'API qui modifie "
+    "(POST, PATCH, DELETE)."
+)
 
 
 class SecurityHeaders:
@@ -119,7 +123,7 @@ class SecurityHeaders:
             and path.startswith("/api/")
             and headers.get(csrf.API_HEADER) != "1"
         ):
-            refusal = ("csrf", "En-tête X-Vault-CSRF: 1 manquant sur une requête qui modifie.")
+            refusal = ("csrf", CSRF_HEADER_MISSING)
         if refusal is not None:
             response = (
                 api_error(403, *refusal)
@@ -185,7 +189,9 @@ MESSAGES = {
 
 async def starlette_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    code, message = MESSAGES.get(exc.status_code, ("erreur", "Requête refusée."))
+    code, message = MESSAGES.get(
+        exc.status_code, ("erreur", "Requête refusée : rechargez la page et recommencez.")
+    )
     if is_api(request):
         return api_error(exc.status_code, code, message)
     return render(request, "error.html", status=exc.status_code, message=message)

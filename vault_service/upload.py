@@ -87,7 +87,10 @@ async def receive(
     content_type = request.headers.get("content-type", "")
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in params:
-        raise BadUpload("Le formulaire doit être envoyé en multipart/form-data.")
+        raise BadUpload(
+            "Un dépôt s'envoie au format multipart/form-data (formulaire avec fichier) : "
+            "rechargez la page de dépôt et recommencez."
+        )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes + OVERHEAD:
         raise TooLarge
@@ -119,6 +122,8 @@ async def receive(
         if isinstance(error, TooLarge | BadUpload):
             raise
         if isinstance(error, Exception):
-            raise BadUpload("Le formulaire envoyé est mal formé.") from error
+            raise BadUpload(
+                "Le formulaire envoyé est mal formé : rechargez la page et recommencez."
+            ) from error
         raise
     return state.fields, state.incoming

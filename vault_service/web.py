@@ -235,7 +235,14 @@ async def form(request: Request) -> dict[str, str]:
     """A url-encoded form (small), after the CSRF check."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
-        raise HTTPError(400, "formulaire", "Le formulaire doit être envoyé en url-encoded.")
+        raise HTTPError(
+            400,
+            "formulaire",
+            (
+                "Le formulaire n'a pas été envoyé au format attendu "
+                "(application/x-www-form-urlencoded) : rechargez la page et recommencez."
+            ),
+        )
     data = await request.form(max_fields=50, max_part_size=64 * 1024)
     values = {key: value for key, value in data.items() if isinstance(value, str)}
     check_csrf(request, values.get(csrf.FIELD))

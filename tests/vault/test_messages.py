@@ -1,0 +1,63 @@
+"""Errors for people: every refusal says what went wrong and what to do, in French."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.vault.conftest import csrf_token, login
+from vault_service import accounts
+
+
+def test_form_in_the_wrong_format_says_how_to_recover(client, world):
+    login(client, world.actors["beneficiary_a"])
+    response = client.post(
+        "/compte/mot-de-passe",
+        content=b'{"current": "x"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert (
+        "Le formulaire n&#39;a pas été envoyé au format attendu "
+        "(application/x-www-form-urlencoded) : rechargez la page et recommencez."
+    ) in response.text
+
+
+def test_upload_without_multipart_says_how_to_recover(client, world):
+    login(client, world.actors["beneficiary_a"])
+    response = client.post(
+        "/documents/depot",
+        data={"csrf_token": csrf_token(client, "/documents/depot"), "title": "x"},
+    )
+    assert response.status_code == 400
+    assert (
+        "Un dépôt s&#39;envoie au format multipart/form-data (formulaire avec fichier) : "
+        "rechargez la page de dépôt et recommencez."
+    ) in response.text
+
+
+def test_api_write_without_csrf_header_names_the_fix(client, world):
+    login(client, world.actors["beneficiary_a"])
+    response = client.delete("/api/session")
+    assert response.status_code == 403
+    assert response.json()["error"] == {
+        "code": "csrf",
+        "detail": None,
+        "message": (
+            "En-tête X-Vault-CSRF: 1 manquant : ajoutez-le à toute requête de l'API qui "
+            "modifie (POST, PATCH, DELETE)."
+        ),
+    }
+
+
+def test_unknown_structure_is_refused_with_a_fix(engine):
+    with pytest.raises(accounts.AccountError) as caught, engine.begin() as conn:
+        accounts.create_account(
+            conn,
+            role="professional",
+            person=accounts.Person("Anli", "Soilihi", None),
+            login="anli",
+            password_hash=None,
+            structure_id="structure-absente",
+            created_by=None,
+        )
+    assert caught.value.message == "Structure inconnue : choisissez une structure de la liste."
