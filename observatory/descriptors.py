@@ -227,13 +227,16 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
     rel = package.rel
     name = descriptor.get("name")
     if name != package.id:
+        rename = not NAME.match(package.id) and isinstance(name, str) and NAME.match(name)
         yield Problem(
             file=rel,
             field="name",
             value="" if name is None else str(name),
             code="nom-paquet",
             message="le nom du paquet doit être le nom de son dossier",
-            fix=f'écrivez "name": "{package.id}"',
+            fix=f"renommez le dossier en « {name} »"
+            if rename
+            else f'écrivez "name": "{package.id}"',
         )
     if not NAME.match(package.id):
         yield Problem(
@@ -241,7 +244,8 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
             value=package.id,
             code="nom-paquet",
             message="nom de dossier invalide",
-            fix="utilisez des minuscules, des chiffres et des tirets (ex. « emploi-chomage »)",
+            fix="renommez le dossier avec des minuscules, des chiffres et des tirets "
+            "(ex. « emploi-chomage »)",
         )
     for key, label in (("title", "titre du paquet absent"), ("description", "description absente")):
         if not isinstance(descriptor.get(key), str) or not descriptor[key].strip():

@@ -120,14 +120,25 @@ def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list
         return None, [
             Problem(
                 file=rel,
+                row=1,
                 code="json-invalide",
-                message="le descripteur doit être un objet JSON ({ … })",
-                fix="placez les métadonnées du paquet dans un objet JSON",
+                message=f"le descripteur est {JSON_KINDS.get(type(data), 'une valeur')} : "
+                "il doit être un objet JSON ({ … })",
+                fix="placez les métadonnées du paquet entre accolades : "
+                '{"name": …, "title": …, "resources": […]}',
             )
         ]
     return data, []
 
 
+JSON_KINDS: dict[type, str] = {
+    list: "une liste [ … ]",
+    str: "un texte",
+    int: "un nombre",
+    float: "un nombre",
+    bool: "un booléen",
+    type(None): "null",
+}
 JSON_ERRORS = {
     "Expecting ',' delimiter": "virgule attendue",
     "Expecting ':' delimiter": "deux-points attendus",

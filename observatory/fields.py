@@ -257,9 +257,11 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
         except re.error:
             out.file_problem(
                 "motif-invalide",
-                f"motif (pattern) invalide dans le schéma : {pattern}",
-                "corrigez l'expression régulière dans datapackage.json",
+                "motif (pattern) invalide dans le schéma : ce n'est pas une expression régulière",
+                f"corrigez « constraints.pattern » du champ « {name} » dans le datapackage.json "
+                "du paquet (crochets et parenthèses fermés, caractères spéciaux précédés de \\)",
                 field=name,
+                value=pattern,
             )
         else:
             bad = flag(uniques, lambda v: regex.fullmatch(v) is not None) & ok

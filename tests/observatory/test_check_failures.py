@@ -833,3 +833,84 @@ datapackages/territoires/territoires.csv › ressource « territoires » › lig
 1 problème trouvé.
 """,
     )
+
+
+def test_descriptor_not_an_object(tmp_path: Path) -> None:
+    """A datapackage.json holding a list instead of an object."""
+    root = make_project(tmp_path)
+    (root / SOUHAITE).write_text("[]\n", encoding="utf-8")
+    assert_report(
+        root,
+        """\
+datapackages/souhaite/datapackage.json › ligne 1 : le descripteur est une liste [ … ] : il doit être un objet JSON ({ … })
+    → placez les métadonnées du paquet entre accolades : {"name": …, "title": …, "resources": […]}
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_invalid_pattern_in_schema(tmp_path: Path) -> None:
+    """A schema pattern that is not a regular expression."""
+    root = make_project(tmp_path)
+    edit_json(
+        root,
+        POPULATION,
+        lambda d: d["resources"][1]["schema"]["fields"][0]["constraints"].update(pattern="[a-"),
+    )
+    assert_report(
+        root,
+        """\
+datapackages/population/sources.csv › ressource « sources » › champ « id » : motif (pattern) invalide dans le schéma : ce n'est pas une expression régulière (valeur : « [a- »)
+    → corrigez « constraints.pattern » du champ « id » dans le datapackage.json du paquet (crochets et parenthèses fermés, caractères spéciaux précédés de \\)
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_duplicate_column_in_header(tmp_path: Path) -> None:
+    """A CSV header naming the same column twice."""
+    root = make_project(tmp_path)
+    replace_text(root, SOURCES, "id,organisme,titre,", "id,organisme,id,")
+    assert_report(
+        root,
+        """\
+datapackages/population/sources.csv › ressource « sources » › ligne 1 › champ « id » : colonne présente plusieurs fois dans l'en-tête
+    → gardez une seule colonne de ce nom
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_territory_reference_missing(tmp_path: Path) -> None:
+    """No territory package: codes cannot be checked, the report says what to add."""
+    root = make_project(tmp_path)
+    shutil.rmtree(root / "datapackages" / "territoires")
+    assert_report(
+        root,
+        """\
+datapackages/territoires/datapackage.json : référentiel territorial introuvable ou illisible
+    → ajoutez le paquet datapackages/territoires (ressource « territoires », territoires.csv) : les codes géographiques sont vérifiés contre lui
+
+1 problème trouvé.
+""",
+    )
+
+
+def test_invalid_folder_name(tmp_path: Path) -> None:
+    """A package folder with capitals and an underscore: rename the folder."""
+    root = make_project(tmp_path)
+    (root / "datapackages" / "souhaite").rename(root / "datapackages" / "Souhaite_2")
+    assert_report(
+        root,
+        """\
+datapackages/Souhaite_2/datapackage.json : nom de dossier invalide (valeur : « Souhaite_2 »)
+    → renommez le dossier avec des minuscules, des chiffres et des tirets (ex. « emploi-chomage »)
+datapackages/Souhaite_2/datapackage.json › champ « name » : le nom du paquet doit être le nom de son dossier (valeur : « souhaite »)
+    → renommez le dossier en « souhaite »
+
+2 problèmes trouvés.
+""",
+    )
