@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from vault_service import accounts, audit, crypto, csrf, passwords, ratelimit, sessions, totp
 from vault_service.db import accounts as accounts_table
+from vault_service.settings import Settings
 from vault_service.web import (
     HOME_BY_ROLE,
     HTTPError,
@@ -73,7 +74,7 @@ def _spend_step(conn: Connection, account_id: str, step: int) -> None:
     )
 
 
-def _logged_in(conn: Connection, account_id: str, key: str, rehashed: str | None, ip: str) -> None:
+def _logged_in(conn: Connection, account_id: str, key: str, rehashed: str | None) -> None:
     ratelimit.succeed(conn, key)
     if rehashed is not None:
         conn.execute(
@@ -81,7 +82,13 @@ def _logged_in(conn: Connection, account_id: str, key: str, rehashed: str | None
             .where(accounts_table.c.id == account_id)
             .values(password_hash=rehashed)
         )
+
+
+def _open_session(conn: Connection, account_id: str, settings: Settings, ip: str) -> str:
+    """A new session, journaled in the same transaction (login, sign-up alike)."""
+    cookie, _ = sessions.open_session(conn, account_id, settings)
     audit.record(conn, "auth.login", actor_id=account_id, subject_id=account_id, detail={"ip": ip})
+    return cookie
 
 
 async def authenticate(request: Request, login: str, password: str, code: str) -> Any:
@@ -116,13 +123,14 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
         if passwords.needs_rehash(account.password_hash, service.argon2)
         else None
     )
-    await db_write(request, _logged_in, account.id, keys[0][0], rehashed, client_ip(request))
+    await db_write(request, _logged_in, account.id, keys[0][0], rehashed)
     return account
 
 
 async def start_session(request: Request, response: Response, account: Any) -> Response:
     service = vault(request)
-    cookie, _ = await db_write(request, sessions.open_session, account.id, service.settings)
+    ip = client_ip(request)
+    cookie = await db_write(request, _open_session, account.id, service.settings, ip)
     response.set_cookie(
         sessions.cookie_name(service.settings),
         cookie,

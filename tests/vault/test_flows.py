@@ -88,6 +88,18 @@ def test_signup_then_duplicate_is_offered_recovery(app, client, world):
     assert 'href="/recuperation"' in again.text
 
 
+def test_signup_session_is_journaled(client, engine):
+    assert signup(client).status_code == 303
+    account_id = client.get("/api/me").json()["id"]
+    with engine.connect() as conn:
+        actions = conn.execute(
+            select(audit_log.c.action)
+            .where(audit_log.c.subject_id == account_id)
+            .order_by(audit_log.c.seq)
+        ).scalars()
+        assert list(actions) == ["account.create", "auth.login"]
+
+
 def test_assisted_creation_activation_and_login(app, client, world):
     login(client, world.actors["pro_x"])
     sheet = create_beneficiary(client, "Fatima", "Ali", "1970-01-15")
