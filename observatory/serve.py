@@ -23,6 +23,13 @@ from observatory.config import Config
 from observatory.problems import Problem, format_text, sort_problems
 
 POLL_SECONDS = 1.0
+ERRORS = {
+    400: "Requête invalide.",
+    403: "Accès refusé.",
+    404: "Aucune page ne correspond à cette adresse.",
+    405: "Méthode non prise en charge : le site se lit seulement (GET).",
+    501: "Méthode non prise en charge : le site se lit seulement (GET).",
+}
 
 Snapshot = tuple[tuple[str, int, int], ...]
 
@@ -76,6 +83,27 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the console shows builds, not every request
+
+    error_content_type = "text/html; charset=utf-8"
+    error_message_format = (
+        '<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
+        "<title>Erreur %(code)d</title></head>\n"
+        "<body><h1>Erreur %(code)d</h1><p>%(message)s</p></body></html>\n"
+    )
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors in French; an unknown page gets the site's own 404 page."""
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, ERRORS.get(code, "Erreur du serveur local"), "")
 
 
 def rebuild(config: Config, build: Callable[[Config], list[Problem]]) -> bool:

@@ -47,6 +47,35 @@ def test_site_is_served_under_the_base_path(served: str) -> None:
     assert err.value.code == 404
 
 
+def test_errors_are_in_french_and_unknown_pages_get_the_site_404(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    handler = functools.partial(serve.SiteHandler, directory=str(dist), prefix="/")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            get(url + "/absent/")
+        assert err.value.code == 404
+        text = err.value.read().decode()
+        assert "<h1>Erreur 404</h1><p>Aucune page ne correspond à cette adresse.</p>" in text
+        assert "Not Found" not in text and "Nothing matches" not in text
+        (dist / "404.html").write_text("<h1>Page introuvable (erreur 404)</h1>", encoding="utf-8")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            get(url + "/absent/")
+        assert err.value.code == 404
+        assert err.value.read().decode() == "<h1>Page introuvable (erreur 404)</h1>"
+        request = urllib.request.Request(url + "/", data=b"x", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(request)
+        assert err.value.code == 501
+        assert "le site se lit seulement (GET)" in err.value.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_base_path_from_config(tmp_path: Path) -> None:
     assert serve.base_path(load_config(root=str(tmp_path), base_url="/obs")) == "/obs/"
     assert serve.base_path(load_config(root=str(tmp_path), base_url="https://cdn.fr/a/")) == "/a/"
