@@ -9,7 +9,7 @@ from sqlalchemy import Connection, update
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, crypto, passwords, totp
+from vault_service import accounts, audit, crypto, passwords, sessions, totp
 from vault_service.auth import totp_view
 from vault_service.db import accounts as accounts_table
 from vault_service.web import (
@@ -30,8 +30,10 @@ def _enrol_serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(vault(request).settings.cookie_key, salt=ENROL_PURPOSE)
 
 
-def _set_password(conn: Connection, account_id: str, password_hash: str) -> None:
+def _set_password(conn: Connection, account_id: str, password_hash: str, session_row: str) -> None:
+    """New password; the other sessions (another device, a thief's) are closed."""
     accounts.set_password(conn, account_id, password_hash)
+    sessions.revoke_others(conn, account_id, session_row)
     audit.record(conn, "account.password", actor_id=account_id, subject_id=account_id)
 
 
@@ -70,8 +72,12 @@ async def change_password(request: Request) -> Response:
     if problem:
         return render(request, "account.html", status=400, error=problem)
     password_hash = await hash_password(request, new)
-    await db_write(request, _set_password, account.id, password_hash)
-    return render(request, "account.html", message="Mot de passe modifié.")
+    await db_write(request, _set_password, account.id, password_hash, request.state.session_row)
+    return render(
+        request,
+        "account.html",
+        message="Mot de passe modifié. Vos sessions sur les autres appareils sont fermées.",
+    )
 
 
 async def totp_page(request: Request) -> Response:

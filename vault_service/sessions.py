@@ -108,6 +108,19 @@ def revoke(conn: Connection, row_id: str) -> None:
     conn.execute(update(sessions).where(sessions.c.id == row_id).values(revoked_at=now()))
 
 
+def revoke_others(conn: Connection, account_id: str, keep_row_id: str) -> None:
+    """Close every open session of the account but this one (after a password change)."""
+    conn.execute(
+        update(sessions)
+        .where(
+            sessions.c.account_id == account_id,
+            sessions.c.id != keep_row_id,
+            sessions.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now())
+    )
+
+
 def revoke_all(conn: Connection, account_id: str) -> None:
     """Log out everywhere: bump the session version and revoke every open session."""
     conn.execute(

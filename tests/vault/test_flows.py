@@ -100,6 +100,30 @@ def test_signup_session_is_journaled(client, engine):
         assert list(actions) == ["account.create", "auth.login"]
 
 
+def test_password_change_closes_the_other_sessions(app, client, world):
+    amina = world.actors["beneficiary_a"]
+    login(client, amina)
+    phone = TestClient(app)
+    login(phone, amina)
+    changed = client.post(
+        "/compte/mot-de-passe",
+        data={
+            "csrf_token": csrf_token(client, "/compte"),
+            "current": PASSWORD,
+            "password": NEW,
+            "password2": NEW,
+        },
+    )
+    assert changed.status_code == 200
+    assert "Mot de passe modifié. Vos sessions sur les autres appareils sont fermées." in (
+        changed.text
+    )
+    assert client.get("/api/me").status_code == 200
+    assert phone.get("/api/me").status_code == 401
+    assert sign_in(phone, amina.login, PASSWORD).status_code == 401
+    assert sign_in(phone, amina.login, NEW).headers["location"] == "/documents"
+
+
 def test_assisted_creation_activation_and_login(app, client, world):
     login(client, world.actors["pro_x"])
     sheet = create_beneficiary(client, "Fatima", "Ali", "1970-01-15")
