@@ -148,19 +148,30 @@ def test_study_files_and_downloads_are_served(open_page: Callable[..., Any], sit
     assert archive.status == 200 and archive.body()[:2] == b"PK"
 
 
-def test_table_links_keep_their_words_whole_on_a_phone(
-    open_page: Callable[..., Any], site_url: str
+PHONE_TABLE_PAGES = (
+    "catalogue/",
+    "catalogue/priorites/",
+    "catalogue/donnees/dispositifs/",
+    "etudes/scenarios-deploiement/",
+)
+
+
+@pytest.mark.parametrize("path", PHONE_TABLE_PAGES)
+def test_table_words_stay_whole_on_a_phone(
+    open_page: Callable[..., Any], site_url: str, path: str
 ) -> None:
     page = open_page(viewport={"width": 400, "height": 900})
-    page.goto(site_url + "catalogue/")
-    # no word of a link in a table is cut across two lines: the table scrolls sideways
+    page.goto(site_url + path)
+    # no word of a table (links, code, headers) is cut across two lines: the table
+    # scrolls sideways instead; a line may break at a space, a hyphen or a slash
     cut = page.evaluate(
         """() => {
           const cut = [];
-          for (const a of document.querySelectorAll('.obs-table table a')) {
-            const node = a.firstChild;
-            if (!node || node.nodeType !== Node.TEXT_NODE) continue;
-            const re = /[^\\s\\-\u2019']+/g;  // a line may break at a hyphen
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode())) {
+            if (!node.parentElement.closest('.obs-table table')) continue;
+            const re = /[^\\s\\-\u2019'/]+/g;
             let m;
             while ((m = re.exec(node.data))) {
               const range = document.createRange();
