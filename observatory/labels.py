@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from observatory.descriptors import REFERENCE_PACKAGES  # listed apart in the catalogues
+from observatory.descriptors import (  # reference packages are listed apart in the catalogues
+    REFERENCE_PACKAGES,
+    TYPES_FR,
+)
 from observatory.model import Level, Package
 
 FREQUENCIES: dict[str, str] = {
@@ -69,10 +72,7 @@ def study_url(slug: str) -> str:
 
 # Table Schema words shown in the catalogue's schema tables.
 FIELD_TYPES: dict[str, str] = {
-    "string": "texte",
-    "number": "nombre",
-    "integer": "nombre entier",
-    "boolean": "booléen (true / false)",
+    **{kind: TYPES_FR[kind] for kind in ("string", "number", "integer", "boolean")},
     "date": "date",
     "time": "heure",
     "datetime": "date et heure",

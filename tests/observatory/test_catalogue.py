@@ -150,9 +150,9 @@ def test_package_schema_reads_in_french(site: Site) -> None:
     for text in (
         "<td>texte</td><td>—</td><td></td><td>motif (expression régulière) : ^976[0-9]{2}$"
         " ; obligatoire</td>",
-        "<td>nombre entier</td><td>—</td><td></td><td>minimum : 1900 ; valeurs uniques : non</td>",
+        "<td>entier</td><td>—</td><td></td><td>minimum : 1900 ; valeurs uniques : non</td>",
         "<td>texte</td><td>—</td><td></td><td>valeurs permises : commune, EPCI</td>",
-        "<td>booléen (true / false)</td><td>—</td><td></td><td>—</td>",
+        "<td>booléen (true ou false)</td><td>—</td><td></td><td>—</td>",
     ):
         assert text in sheet, text
     assert "required" not in sheet and ">string<" not in sheet
