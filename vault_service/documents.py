@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 
 from vault_service import audit, crypto
 from vault_service.db import document_versions, documents, now
-from vault_service.filetypes import ACCEPTED, Sniffer
+from vault_service.filetypes import ACCEPTED, Sniffer, with_fix
 from vault_service.storage import BlobStore
 
 DOC_TYPES = {
@@ -114,7 +114,7 @@ class Incoming:
         verdict = self.sniffer.verdict()
         if verdict.media_type is None:
             self.abort()
-            raise Rejected(verdict.reason)
+            raise Rejected(with_fix(verdict.reason))
         self.writer.close()
         self.published = self.store.publish(self.temp, self.handle, self.storage_name)
         key_id, wrapped = self.keyring.wrap(self.dek, context(self.document_id, self.version))

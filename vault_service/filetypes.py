@@ -41,6 +41,19 @@ class Verdict:
     reason: str  # French, shown to the person when media_type is None
 
 
+UNKNOWN = "Type de fichier non accepté : déposez un PDF, une photo JPEG, PNG, WebP ou HEIC."
+# What to do about any other refusal (damaged, hidden archive, program), said after it.
+RETRY = (
+    "Vérifiez que c'est le bon fichier, enregistrez-le de nouveau depuis l'original (PDF ou "
+    "photo JPEG, PNG, WebP, HEIC) puis déposez-le."
+)
+
+
+def with_fix(reason: str) -> str:
+    """The reason of a refusal followed by what to do, for the person who uploaded."""
+    return reason if reason == UNKNOWN else f"{reason} {RETRY}"
+
+
 def _heif_ok(head: bytes, tail: bytes, size: int, boxes: list[tuple[int, bytes]]) -> bool:
     if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] not in HEIF_BRANDS:
         return False
@@ -75,10 +88,7 @@ def detect(head: bytes, tail: bytes, size: int, boxes: list[tuple[int, bytes]]) 
         return Verdict("image/heic", "")
     if head.startswith((b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
         return Verdict(None, "Ce fichier est un programme exécutable : refusé.")
-    return Verdict(
-        None,
-        "Type de fichier non accepté : déposez un PDF, une photo JPEG, PNG, WebP ou HEIC.",
-    )
+    return Verdict(None, UNKNOWN)
 
 
 class Sniffer:

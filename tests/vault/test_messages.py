@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vault.conftest import csrf_token, login
+from tests.vault.conftest import csrf_token, login, upload
 from vault_service import accounts
 
 
@@ -61,3 +61,20 @@ def test_unknown_structure_is_refused_with_a_fix(engine):
             created_by=None,
         )
     assert caught.value.message == "Structure inconnue : choisissez une structure de la liste."
+
+
+def test_refused_file_says_what_to_do(client, world):
+    login(client, world.actors["beneficiary_a"])
+    damaged = upload(client, b"%PDF-1.7\n1 0 obj << >> endobj\n")  # no %%EOF: cut short
+    assert damaged.status_code == 400
+    assert (
+        "Le PDF est incomplet ou suivi de données étrangères. Vérifiez que c&#39;est le bon "
+        "fichier, enregistrez-le de nouveau depuis l&#39;original (PDF ou photo JPEG, PNG, WebP, "
+        "HEIC) puis déposez-le."
+    ) in damaged.text
+    unknown = upload(client, b"bonjour", filename="note.txt")
+    assert unknown.status_code == 400
+    assert (
+        '<p class="error" role="alert">Type de fichier non accepté : déposez un PDF, une '
+        "photo JPEG, PNG, WebP ou HEIC.</p>"
+    ) in unknown.text
