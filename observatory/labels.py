@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from observatory.descriptors import (  # reference packages are listed apart in the catalogues
+    OPEN_LICENCES,
     REFERENCE_PACKAGES,
     TYPES_FR,
 )
@@ -68,6 +69,21 @@ def indicator_url(indicator_id: str) -> str:
 
 def study_url(slug: str) -> str:
     return f"etudes/{slug}/"
+
+
+# Licences by their identifier: the name a reader knows (the address is the validator's).
+LICENCE_NAMES: dict[str, str] = {
+    "etalab-2.0": "Licence Ouverte 2.0 (Etalab)",
+    "ODbL-1.0": "licence ODbL 1.0",
+    "CC-BY-4.0": "licence CC BY 4.0",
+    "CC-BY-SA-4.0": "licence CC BY-SA 4.0",
+    "CC0-1.0": "CC0 1.0 (domaine public)",
+}
+
+
+def licence_label(identifier: str) -> tuple[str, str]:
+    """(name, official address) of a licence; unknown: the identifier, no address."""
+    return LICENCE_NAMES.get(identifier, identifier), OPEN_LICENCES.get(identifier, "")
 
 
 # Table Schema words shown in the catalogue's schema tables.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from observatory.labels import study_url
+from observatory.labels import licence_label, study_url
 from observatory.model import Study
 from observatory.numbers import fmt_date
 from observatory.opendata import site_root
@@ -105,6 +105,7 @@ def study_page(
                 (packages[p].title, package_path(p)) for p in study.packages if p in packages
             ],
             "files": study_files(study),
+            "licence": licence_label(study.licence),
             "site_url": site_root(site),
         },
         nav=NAV,

@@ -228,6 +228,16 @@ def test_study_page_embeds_the_figure_of_the_data(site: Site) -> None:
     assert "etudes/par-annee/2026.md" in pages
 
 
+def test_study_licence_is_named_and_linked(site: Site) -> None:
+    page = rendered(site, pages_studies.produce)["etudes/etude-fictive.md"]
+    assert (
+        '<dt>Licence</dt><dd><a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">'
+        "Licence Ouverte 2.0 (Etalab)</a></dd>"
+    ) in page
+    assert "etudes/etude-fictive/, Licence Ouverte 2.0 (Etalab)." in page
+    assert "etalab-2.0" not in page
+
+
 def test_study_files_and_atom_feed(site: Site) -> None:
     outputs = {o.path: o for o in pages_studies.produce(site) if isinstance(o, Output)}
     assert outputs["etudes/etude-fictive/annexe.pdf"].content == b"%PDF-1.4\n"
