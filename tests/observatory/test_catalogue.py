@@ -122,6 +122,8 @@ def test_package_sheet_has_schema_governance_downloads_and_jsonld(site: Site) ->
         "validé par <code>build.py check</code> pour la publication 2026-11-15",
         '<a href="../../../donnees/fictif/observations.csv">observations.csv</a>',
         "source secondaire",
+        '<dt>Licence</dt><dd><a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">'
+        "Licence Ouverte 2.0 (Etalab)</a></dd>",
     ):
         assert text in sheet, text
     (jsonld,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', sheet)
