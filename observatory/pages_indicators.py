@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from observatory.labels import LEVEL_NAMES
 from observatory.model import LEVELS, Indicator, Package, Series
-from observatory.numbers import fmt_unit, fmt_value, fmt_years
-from observatory.pages_figures import latest_point
+from observatory.numbers import fmt_unit, fmt_years
+from observatory.pages_figures import key_figure
 from observatory.pages_tables import make_table, to_csv, to_json, to_xlsx
 from observatory.plan import (
     MapOutput,
@@ -118,11 +118,11 @@ def index_page(site: Site) -> Page:
         for ind in site.indicators:
             if ind.theme != theme.id or ind.id not in site.series:
                 continue
-            point = latest_point(site.series[ind.id], DEPARTEMENT)
+            fig = key_figure(site, site.series[ind.id], DEPARTEMENT)
             latest = (
-                f"Mayotte, {point.year} : "
-                + fmt_value(point.value, ind.unit, ind.decimals, point.status)
-                if point
+                f"{fig.territory}, {fig.year} : {fig.value} (source : {fig.source}"
+                + (", source secondaire)" if fig.secondary else ")")
+                if fig
                 else ""
             )
             links.append(IndicatorLink(ind.title, indicator_path(ind.id), latest))

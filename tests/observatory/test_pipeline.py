@@ -177,6 +177,18 @@ def test_home_shows_key_figures_with_year_and_source(site: Path) -> None:
     assert 'href="indicateurs/beneficiaires-fictifs/">Nombre de bénéficiaires fictifs</a>' in home
 
 
+def test_indicator_index_gives_each_figure_its_year_and_source(site: Path) -> None:
+    index = page(site, "indicateurs")
+    assert (
+        '<a href="beneficiaires-fictifs/">Nombre de bénéficiaires fictifs</a> — Mayotte, 2021 : '
+        "2\u202f909\u00a0personnes (source : Organisme fictif, 2022 (calcul de l&#39;observatoire))"
+    ) in index
+    assert (
+        '<a href="taux-fictif/">Taux fictif d&#39;équipement</a> — Mayotte, 2021 : 52,5\u202f% '
+        "(source : Journal fictif, 2022, source secondaire)"
+    ) in index
+
+
 def test_indicator_page_shows_secret_never_zero(site: Path) -> None:
     text = page(site, "indicateurs/beneficiaires-fictifs")
     row = re.search(r"<tr><td>97608</td>.*?</tr>", text)
