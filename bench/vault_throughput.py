@@ -11,6 +11,8 @@ Measures, in the same run:
 2. listing requests per second (`GET /api/documents`, 20 documents) with 50 concurrent
    clients on loopback, bounded by a request count and a duration; the same load on
    `GET /api/openapi.json` without a session cookie (no database at all) as the baseline;
+   the same for one document's details (`GET /api/documents/{id}`: an async endpoint whose
+   queries go through `web.db_read`, so they leave the event loop);
 3. the login cost: Argon2id with the production parameters (m=19456 KiB, t=2, p=1) in
    process, and `POST /api/session` end to end;
 4. the server's peak resident memory (VmHWM) before and after the uploads (flat memory).
@@ -306,6 +308,9 @@ def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[s
         jars.append(response.cookies["vault_session"])
     port = int(base.rsplit(":", 1)[1])
     listing = asyncio.run(hammer(port, "/api/documents", jars, args.max_requests, args.seconds))
+    item = asyncio.run(
+        hammer(port, f"/api/documents/{ids[0]}", jars, args.max_requests, args.seconds)
+    )
     baseline = asyncio.run(
         hammer(port, "/api/openapi.json", [""] * len(jars), args.max_requests, args.seconds)
     )
@@ -326,6 +331,13 @@ def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[s
             "baseline_openapi": baseline,
             "ratio_to_baseline": round(
                 listing["requests_per_second"] / baseline["requests_per_second"], 3
+            ),
+        },
+        "document_item": {
+            "clients": args.clients,
+            **item,
+            "ratio_to_baseline": round(
+                item["requests_per_second"] / baseline["requests_per_second"], 3
             ),
         },
         "login": {
