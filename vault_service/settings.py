@@ -137,8 +137,8 @@ class Settings:
                 if f.metadata["secret"]:
                     raise SettingsError(
                         f"La variable d'environnement {name} est obligatoire et n'a pas de valeur "
-                        f"par défaut ({f.metadata['help']}) / environment variable {name} is "
-                        f"required"
+                        f"par défaut ({f.metadata['help']}) : définissez-la avant de démarrer "
+                        f"(python -m vault_service --help les décrit toutes)."
                     )
                 continue
             values[f.name] = _convert(f.name, name, raw)
@@ -149,13 +149,19 @@ class Settings:
     def validate(self) -> None:
         if len(self.cookie_key) < 32:
             raise SettingsError(
-                "VAULT_COOKIE_KEY doit faire au moins 32 caractères / "
-                "must be at least 32 characters"
+                "VAULT_COOKIE_KEY doit faire au moins 32 caractères : prenez par exemple la "
+                "sortie de python -m vault_service new-key."
             )
         if not self.keyring:
-            raise SettingsError("VAULT_KEYRING est vide / is empty")
+            raise SettingsError(
+                "VAULT_KEYRING est vide : donnez au moins une clé, id:clé_base64 "
+                "(python -m vault_service new-key en crée une)."
+            )
         if self.max_upload_bytes <= 0:
-            raise SettingsError("VAULT_MAX_UPLOAD_BYTES doit être positif / must be positive")
+            raise SettingsError(
+                "VAULT_MAX_UPLOAD_BYTES doit être un nombre d'octets positif "
+                "(par défaut 20971520, soit 20 Mio)."
+            )
 
 
 def _convert(attr: str, name: str, raw: str) -> Any:

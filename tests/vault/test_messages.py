@@ -6,6 +6,7 @@ import pytest
 
 from tests.vault.conftest import csrf_token, login, upload
 from vault_service import accounts
+from vault_service.settings import Settings, SettingsError
 
 
 def test_form_in_the_wrong_format_says_how_to_recover(client, world):
@@ -78,3 +79,44 @@ def test_refused_file_says_what_to_do(client, world):
         '<p class="error" role="alert">Type de fichier non accepté : déposez un PDF, une '
         "photo JPEG, PNG, WebP ou HEIC.</p>"
     ) in unknown.text
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"VAULT_KEYRING": "k1:" + "A" * 43 + "="},
+            "La variable d'environnement VAULT_COOKIE_KEY est obligatoire et n'a pas de valeur "
+            "par défaut (Clé secrète qui signe les cookies de session et les jetons (au moins 32 "
+            "caractères).) : définissez-la avant de démarrer (python -m vault_service --help les "
+            "décrit toutes).",
+        ),
+        (
+            {"VAULT_COOKIE_KEY": "court", "VAULT_KEYRING": "k1:" + "A" * 43 + "="},
+            "VAULT_COOKIE_KEY doit faire au moins 32 caractères : prenez par exemple la sortie "
+            "de python -m vault_service new-key.",
+        ),
+        (
+            {
+                "VAULT_COOKIE_KEY": "k" * 40,
+                "VAULT_KEYRING": "k1:" + "A" * 43 + "=",
+                "VAULT_MAX_UPLOAD_BYTES": "0",
+            },
+            "VAULT_MAX_UPLOAD_BYTES doit être un nombre d'octets positif (par défaut 20971520, "
+            "soit 20 Mio).",
+        ),
+    ],
+)
+def test_configuration_errors_are_french_with_a_fix(environ, message):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(environ)
+    assert str(caught.value) == message
+
+
+def test_empty_keyring_is_refused_with_a_fix():
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({}, cookie_key="k" * 40, keyring={})
+    assert str(caught.value) == (
+        "VAULT_KEYRING est vide : donnez au moins une clé, id:clé_base64 "
+        "(python -m vault_service new-key en crée une)."
+    )
