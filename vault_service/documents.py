@@ -13,6 +13,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -138,67 +139,72 @@ class Incoming:
             BlobStore.discard(self.temp, self.handle)
 
 
-def save_new(
-    engine: Engine, incoming: Incoming, owner_id: str, title: str, doc_type: str, scheme: str
-) -> str:
+@contextmanager
+def _publishing(
+    engine: Engine, incoming: Incoming, owner_id: str
+) -> Iterator[tuple[Connection, dict[str, Any]]]:
+    """Check and publish the received file, then one transaction: the caller writes the
+    document row and the journal, the version row follows. If anything fails, the file
+    (published or temporary) is removed."""
     values = incoming.finish()
     try:
         with engine.begin() as conn:
-            moment = now()
-            conn.execute(
-                insert(documents).values(
-                    id=incoming.document_id,
-                    owner_id=owner_id,
-                    title=clean_title(title) or values["filename"],
-                    doc_type=doc_type,
-                    scheme=scheme,
-                    current_version=1,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
+            yield conn, values
             conn.execute(insert(document_versions).values(created_by=owner_id, **values))
-            audit.record(
-                conn,
-                "document.upload",
-                actor_id=owner_id,
-                subject_id=owner_id,
-                object_id=incoming.document_id,
-                detail={"version": 1, "sha256": values["sha256"], "size": values["size"]},
-            )
     except BaseException:
         incoming.abort()
         raise
+
+
+def save_new(
+    engine: Engine, incoming: Incoming, owner_id: str, title: str, doc_type: str, scheme: str
+) -> str:
+    with _publishing(engine, incoming, owner_id) as (conn, values):
+        moment = now()
+        conn.execute(
+            insert(documents).values(
+                id=incoming.document_id,
+                owner_id=owner_id,
+                title=clean_title(title) or values["filename"],
+                doc_type=doc_type,
+                scheme=scheme,
+                current_version=1,
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+        audit.record(
+            conn,
+            "document.upload",
+            actor_id=owner_id,
+            subject_id=owner_id,
+            object_id=incoming.document_id,
+            detail={"version": 1, "sha256": values["sha256"], "size": values["size"]},
+        )
     return incoming.document_id
 
 
 def save_version(engine: Engine, incoming: Incoming, owner_id: str) -> int:
-    values = incoming.finish()
-    try:
-        with engine.begin() as conn:
-            updated = conn.execute(
-                update(documents)
-                .where(
-                    documents.c.id == incoming.document_id,
-                    documents.c.owner_id == owner_id,
-                    documents.c.current_version == incoming.version - 1,
-                )
-                .values(current_version=incoming.version, updated_at=now())
+    with _publishing(engine, incoming, owner_id) as (conn, values):
+        updated = conn.execute(
+            update(documents)
+            .where(
+                documents.c.id == incoming.document_id,
+                documents.c.owner_id == owner_id,
+                documents.c.current_version == incoming.version - 1,
             )
-            if updated.rowcount != 1:
-                raise Rejected("Le document a changé entre-temps : recommencez le dépôt.")
-            conn.execute(insert(document_versions).values(created_by=owner_id, **values))
-            audit.record(
-                conn,
-                "document.version",
-                actor_id=owner_id,
-                subject_id=owner_id,
-                object_id=incoming.document_id,
-                detail={"version": incoming.version, "sha256": values["sha256"]},
-            )
-    except BaseException:
-        incoming.abort()
-        raise
+            .values(current_version=incoming.version, updated_at=now())
+        )
+        if updated.rowcount != 1:
+            raise Rejected("Le document a changé entre-temps : recommencez le dépôt.")
+        audit.record(
+            conn,
+            "document.version",
+            actor_id=owner_id,
+            subject_id=owner_id,
+            object_id=incoming.document_id,
+            detail={"version": incoming.version, "sha256": values["sha256"]},
+        )
     return incoming.version
 
 

@@ -256,3 +256,24 @@ def test_api_errors_share_one_shape(client, world):
     assert bad_json.json() == {
         "error": {"code": "json", "detail": None, "message": "Le corps n'est pas du JSON valide."}
     }
+
+
+def test_a_version_racing_another_is_refused_and_leaves_no_file(client, world, settings, engine):
+    """Two new versions of the same document at once: the second is refused, its file removed."""
+    from vault_service import documents as docs
+    from vault_service.db import documents
+
+    login(client, world.actors["beneficiary_a"])
+    doc_id = upload(client, pdf_bytes(4000)).headers["location"].rsplit("/", 1)[-1]
+    with engine.begin() as conn:  # another request published version 2 meanwhile
+        conn.execute(update(documents).values(current_version=2))
+    late = docs.Incoming(BlobStore(settings.data_dir), Keyring(settings.keyring), doc_id, 2, 10**6)
+    late.write(pdf_bytes(3000))
+    with pytest.raises(docs.Rejected) as caught:
+        docs.save_version(engine, late, world.actors["beneficiary_a"].id)
+    assert caught.value.message == "Le document a changé entre-temps : recommencez le dépôt."
+    assert len(list((settings.data_dir / "blobs").rglob("*.vlt"))) == 1
+    assert list((settings.data_dir / "tmp").iterdir()) == []
+    with engine.connect() as conn:
+        versions = conn.execute(select(document_versions.c.version)).scalars().all()
+    assert versions == [1]
