@@ -118,6 +118,23 @@ def test_without_javascript_every_chart_and_table_is_there(
     assert page.external == []
 
 
+def test_table_captions_stay_readable_on_a_phone(open_page: OpenPage, site_url: str) -> None:
+    page = open_page(javascript=False, viewport={"width": 400, "height": 900})
+    # population by commune over three censuses: a table wider than a phone
+    goto(page, site_url, "indicateurs/population_municipale/")
+    wrapper = page.locator(".obs-table").filter(has=page.locator("caption")).first
+    caption = wrapper.locator("caption")
+    box, frame = caption.bounding_box(), wrapper.bounding_box()
+    assert box is not None and frame is not None
+    # the table scrolls sideways; its caption fits the screen and stays pinned
+    assert wrapper.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert box["x"] >= frame["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    wrapper.evaluate("el => { el.scrollLeft = 200; }")
+    moved = caption.bounding_box()
+    assert moved is not None and moved["x"] == box["x"]
+    assert page.external == []
+
+
 def test_interactive_versions_load_from_the_site_only_when_asked(
     open_page: OpenPage, site_url: str, pages: dict[str, str]
 ) -> None:
