@@ -118,12 +118,14 @@ def test_fetch_metadata_cross_site_is_refused_same_origin_allowed(client, world)
     token = csrf_token(client, "/compte")
 
     def logout(fetch_site: str) -> int:
-        return client.post(
+        response = client.post(
             "/deconnexion",
             data={"csrf_token": token},
             headers={"Sec-Fetch-Site": fetch_site, "Origin": "null"},
             follow_redirects=False,
-        ).status_code
+        )
+        status: int = response.status_code
+        return status
 
     assert logout("same-site") == 403
     assert logout("same-origin") == 303
