@@ -30,25 +30,28 @@ def parse_keyring(text: str, variable: str = "VAULT_KEYRING") -> dict[str, bytes
             raise SettingsError(
                 f"{variable} : l'élément « {item[:12]}… » doit avoir la forme "
                 f"identifiant:clé_base64 "
-                f"(fix: use id:base64key, comma-separated)"
+                f"→ écrivez id:clé_base64, séparés par des virgules"
             )
         try:
             key = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise SettingsError(
                 f"{variable} : la clé « {kid} » n'est pas du base64 valide "
-                f"(fix: generate one with `python -m vault_service new-key`)"
+                f"→ générez-en une avec `python -m vault_service new-key`"
             ) from None
         if len(key) != 32:
             raise SettingsError(
                 f"{variable} : la clé « {kid} » fait {len(key)} octets au lieu de 32 (AES-256) "
-                f"(fix: generate one with `python -m vault_service new-key`)"
+                f"→ générez-en une avec `python -m vault_service new-key`"
             )
         if kid in keys:
             raise SettingsError(f"{variable} : l'identifiant de clé « {kid} » est en double")
         keys[kid] = key
     if not keys:
-        raise SettingsError(f"{variable} est vide (fix: at least one id:base64key)")
+        raise SettingsError(
+            f"{variable} est vide → indiquez au moins une clé id:clé_base64 "
+            "(`python -m vault_service new-key` en génère une)"
+        )
     return keys
 
 

@@ -58,7 +58,7 @@ def test_bad_keyring_is_named():
     except SettingsError as error:
         assert str(error) == (
             "VAULT_KEYRING : la clé « k1 » fait 3 octets au lieu de 32 (AES-256) "
-            "(fix: generate one with `python -m vault_service new-key`)"
+            "→ générez-en une avec `python -m vault_service new-key`"
         )
     else:
         raise AssertionError("clé trop courte acceptée")
