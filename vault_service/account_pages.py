@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import accounts, audit, crypto, passwords, sessions, totp
-from vault_service.auth import totp_view
-from vault_service.db import accounts as accounts_table
 from vault_service.web import (
     check_password,
     db_write,
@@ -39,9 +37,7 @@ def _set_password(conn: Connection, account_id: str, password_hash: str, session
 
 def _set_totp(conn: Connection, account_id: str, sealed: str | None) -> None:
     """Turn the second factor on (a sealed secret) or off (None), in the journal."""
-    conn.execute(
-        update(accounts_table).where(accounts_table.c.id == account_id).values(totp_secret=sealed)
-    )
+    accounts.set_totp_secret(conn, account_id, sealed)
     action = "account.totp_on" if sealed else "account.totp_off"
     audit.record(conn, action, actor_id=account_id, subject_id=account_id)
 
@@ -87,7 +83,9 @@ async def totp_page(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         secret = totp.new_secret()
         token = _enrol_serializer(request).dumps([account.id, secret.hex()])
-        return render(request, "totp.html", setup=totp_view(secret, account.login), token=token)
+        return render(
+            request, "totp.html", setup=totp.setup_view(secret, account.login), token=token
+        )
     data = await form(request)
     try:
         owner, secret_hex = _enrol_serializer(request).loads(data.get("token", ""), max_age=900)
@@ -104,7 +102,7 @@ async def totp_page(request: Request) -> Response:
             request,
             "totp.html",
             status=400,
-            setup=totp_view(secret, account.login),
+            setup=totp.setup_view(secret, account.login),
             token=data.get("token", ""),
             error="Code incorrect : vérifiez l'heure de votre téléphone et recommencez.",
         )

@@ -298,3 +298,56 @@ def get(conn: Connection, account_id: str) -> Any:
 
 def by_login(conn: Connection, login: str) -> Any:
     return conn.execute(select(accounts).where(accounts.c.login == login)).first()
+
+
+def set_password_hash(conn: Connection, account_id: str, password_hash: str) -> None:
+    """A rehash with new Argon2 parameters (same password, status unchanged)."""
+    conn.execute(
+        update(accounts).where(accounts.c.id == account_id).values(password_hash=password_hash)
+    )
+
+
+def set_totp_secret(conn: Connection, account_id: str, sealed: str | None) -> None:
+    """The sealed TOTP secret (None: second factor off)."""
+    conn.execute(update(accounts).where(accounts.c.id == account_id).values(totp_secret=sealed))
+
+
+def spend_totp_step(conn: Connection, account_id: str, step: int) -> None:
+    """Remember the last TOTP step used, so that a code serves only once."""
+    conn.execute(update(accounts).where(accounts.c.id == account_id).values(totp_last_step=step))
+
+
+def disable(conn: Connection, account_id: str) -> None:
+    conn.execute(update(accounts).where(accounts.c.id == account_id).values(status="disabled"))
+
+
+def structure(conn: Connection, structure_id: str) -> Any:
+    return conn.execute(select(structures).where(structures.c.id == structure_id)).first()
+
+
+def members(conn: Connection, structure_id: str) -> list[Any]:
+    """A structure's accounts, by name."""
+    return list(
+        conn.execute(
+            select(accounts)
+            .where(accounts.c.structure_id == structure_id)
+            .order_by(accounts.c.family_name, accounts.c.given_name)
+        )
+    )
+
+
+def structures_with_use(conn: Connection) -> list[Any]:
+    """Every structure with its count of active staff accounts."""
+    used = (
+        select(accounts.c.structure_id, func.count().label("used"))
+        .where(accounts.c.role.in_(STAFF_ROLES), accounts.c.status != "disabled")
+        .group_by(accounts.c.structure_id)
+        .subquery()
+    )
+    return list(
+        conn.execute(
+            select(structures, func.coalesce(used.c.used, 0).label("used"))
+            .outerjoin(used, used.c.structure_id == structures.c.id)
+            .order_by(structures.c.name)
+        )
+    )

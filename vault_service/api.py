@@ -9,21 +9,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from vault_service import db, sessions
 from vault_service import documents as docs
-from vault_service import sessions
-from vault_service.auth import NEED_TOTP, authenticate, end_sessions, start_session
-from vault_service.document_pages import (
-    NOT_FOUND,
-    classification,
+from vault_service.document_http import (
     file_response,
+    owned_with_version,
     receive_document,
     save_upload,
 )
+from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 
@@ -99,16 +97,8 @@ async def me(request: Request) -> Response:
     return JSONResponse(_me(require(request)))
 
 
-def _find(conn: Connection, doc_id: str, owner_id: str) -> Any:
-    """The owner's document with its current version's file details, or 404."""
-    document = docs.owned_with_version(conn, doc_id, owner_id)
-    if document is None:
-        raise HTTPError(404, "introuvable", NOT_FOUND)
-    return document
-
-
 async def _owned(request: Request, account: Any) -> Any:
-    return await db_read(request, _find, request.path_params["doc_id"], account.id)
+    return await db_read(request, owned_with_version, request.path_params["doc_id"], account.id)
 
 
 async def document_list(request: Request) -> Response:
@@ -122,7 +112,7 @@ async def document_list(request: Request) -> Response:
         await save_upload(request, account, fields, incoming)
     except docs.Rejected as error:
         raise HTTPError(400, "document_refuse", error.message) from None
-    document = await db_read(request, _find, document_id, account.id)
+    document = await db_read(request, owned_with_version, document_id, account.id)
     return JSONResponse(_doc_json(document), status_code=201)
 
 
@@ -151,7 +141,7 @@ async def document_item(request: Request) -> Response:
     data = await _json_body(request)
     merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}
     merged.update({k: _text(data, k) for k in ("title", "doc_type", "scheme") if k in data})
-    doc_type, scheme, problems = classification(merged)
+    doc_type, scheme, problems = docs.classify(merged)
     if not docs.clean_title(merged["title"]):
         problems.append("Le titre est obligatoire.")
     if problems:
@@ -164,7 +154,7 @@ def document_content(request: Request) -> Response:
     """A plain function: Starlette runs it in a worker thread (lookup, decryption, audit)."""
     account = require(request, "beneficiary")
     with vault(request).engine.connect() as conn:
-        document = _find(conn, request.path_params["doc_id"], account.id)
+        document = owned_with_version(conn, request.path_params["doc_id"], account.id)
     return file_response(request, account, document, inline=False)
 
 
@@ -181,12 +171,8 @@ async def document_versions(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     """For the load balancer: 200 when the database answers, 503 otherwise."""
-
-    def ping(conn: Connection) -> None:
-        conn.execute(text("SELECT 1"))
-
     try:
-        await db_read(request, ping)
+        await db_read(request, db.ping)
     except SQLAlchemyError:
         raise HTTPError(503, "base_indisponible", "La base de données ne répond pas.") from None
     return JSONResponse({"status": "ok"})

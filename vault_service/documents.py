@@ -70,6 +70,17 @@ def clean_filename(name: str, media_type: str) -> str:
     return stem + ACCEPTED[media_type]
 
 
+def classify(data: dict[str, str]) -> tuple[str, str, list[str]]:
+    """The document type and scheme of a form or JSON body, with what is wrong (French)."""
+    doc_type, scheme = data.get("doc_type", ""), data.get("scheme", "")
+    problems = []
+    if doc_type not in DOC_TYPES:
+        problems.append("Choisissez un type de document dans la liste.")
+    if scheme not in SCHEMES:
+        problems.append("Choisissez un dispositif dans la liste.")
+    return doc_type, scheme, problems
+
+
 def clean_title(title: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in title if c.isprintable())).strip()[:200]
 

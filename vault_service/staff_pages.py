@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import accounts, audit, sessions
-from vault_service.db import accounts as accounts_table
-from vault_service.db import structures
 from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -126,13 +124,7 @@ async def recovery_for(request: Request) -> Response:
 
 
 def _structure_and_members(conn: Connection, structure_id: str) -> tuple[Any, list[Any]]:
-    structure = conn.execute(select(structures).where(structures.c.id == structure_id)).first()
-    members = conn.execute(
-        select(accounts_table)
-        .where(accounts_table.c.structure_id == structure_id)
-        .order_by(accounts_table.c.family_name, accounts_table.c.given_name)
-    )
-    return structure, list(members)
+    return accounts.structure(conn, structure_id), accounts.members(conn, structure_id)
 
 
 async def structure_home(
@@ -179,9 +171,7 @@ def _disable(conn: Connection, account_id: str, actor: Any) -> None:
     target = accounts.get(conn, account_id)
     if target is None or target.structure_id != actor.structure_id or target.id == actor.id:
         raise HTTPError(404, "introuvable", "Compte introuvable.")
-    conn.execute(
-        update(accounts_table).where(accounts_table.c.id == target.id).values(status="disabled")
-    )
+    accounts.disable(conn, target.id)
     sessions.revoke_all(conn, target.id)
     audit.record(conn, "account.disable", actor_id=actor.id, object_id=target.id)
 
@@ -193,26 +183,9 @@ async def disable_professional(request: Request) -> Response:
     return await structure_home(request)
 
 
-def _structures_with_use(conn: Connection) -> list[Any]:
-    """Every structure with its count of active professional accounts."""
-    used = (
-        select(accounts_table.c.structure_id, func.count().label("used"))
-        .where(accounts_table.c.role.in_(PRO_ROLES), accounts_table.c.status != "disabled")
-        .group_by(accounts_table.c.structure_id)
-        .subquery()
-    )
-    return list(
-        conn.execute(
-            select(structures, func.coalesce(used.c.used, 0).label("used"))
-            .outerjoin(used, used.c.structure_id == structures.c.id)
-            .order_by(structures.c.name)
-        )
-    )
-
-
 async def admin_home(request: Request, error: str | None = None, status: int = 200) -> Response:
     require(request, "platform_admin")
-    rows = await db_read(request, _structures_with_use)
+    rows = await db_read(request, accounts.structures_with_use)
     return render(request, "admin.html", structures=rows, error=error, status=status)
 
 
@@ -234,7 +207,7 @@ async def create_structure(request: Request) -> Response:
 
 
 def _structure(conn: Connection, structure_id: str) -> Any:
-    row = conn.execute(select(structures).where(structures.c.id == structure_id)).first()
+    row = accounts.structure(conn, structure_id)
     if row is None:
         raise HTTPError(404, "introuvable", "Structure introuvable.")
     return row

@@ -6,6 +6,7 @@ import base64
 import os
 import time
 
+import segno
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
@@ -50,3 +51,11 @@ def secret_text(secret: bytes) -> str:
 
 def uri(secret: bytes, login: str) -> str:
     return _totp(secret).get_provisioning_uri(login, ISSUER)
+
+
+def setup_view(secret: bytes, login: str) -> dict[str, str]:
+    """The key to type and the QR code (an SVG data URI, no script) of a TOTP secret."""
+    return {
+        "secret": secret_text(secret),
+        "qr": segno.make(uri(secret, login), error="m").svg_data_uri(scale=4),
+    }

@@ -1,0 +1,148 @@
+"""Documents over HTTP, shared by the beneficiary pages and the JSON API: look one up for its
+owner (404 otherwise), receive an upload into an encrypted temp file, stream a version back.
+
+Endpoint modules import this one; it imports no endpoint module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from vault_service import audit, crypto, csrf
+from vault_service import documents as docs
+from vault_service.upload import BadUpload, receive
+from vault_service.web import HTTPError, check_csrf, human_size, is_api, off_loop, vault
+
+NOT_FOUND = "Document introuvable."
+
+
+def owned(conn: Connection, doc_id: str, owner_id: str) -> Any:
+    """The owner's document, or 404 (another person's id answers like a missing one)."""
+    document = docs.owned(conn, doc_id, owner_id)
+    if document is None:
+        raise HTTPError(404, "introuvable", NOT_FOUND)
+    return document
+
+
+def owned_with_version(conn: Connection, doc_id: str, owner_id: str) -> Any:
+    """Like `owned`, with the current version's file details."""
+    document = docs.owned_with_version(conn, doc_id, owner_id)
+    if document is None:
+        raise HTTPError(404, "introuvable", NOT_FOUND)
+    return document
+
+
+async def receive_document(
+    request: Request, document_id: str, version: int
+) -> tuple[dict[str, str], docs.Incoming]:
+    """Stream the upload into an encrypted temp file; check CSRF and presence of a file.
+
+    Raises HTTPError 400 / 403 / 413 (the temp file is already removed then)."""
+    service = vault(request)
+    limit = service.settings.max_upload_bytes
+
+    def begin(filename: str) -> docs.Incoming:
+        return docs.Incoming(
+            service.store, service.keyring, document_id, version, limit, filename=filename
+        )
+
+    try:
+        fields, incoming = await receive(request, begin, limit)
+    except docs.TooLarge:
+        raise HTTPError(
+            413,
+            "trop_gros",
+            f"Le fichier dépasse la taille maximale de {human_size(limit)}.",
+        ) from None
+    except BadUpload as error:
+        raise HTTPError(400, "formulaire", error.message) from None
+    try:
+        if not is_api(request):
+            check_csrf(request, fields.get(csrf.FIELD))
+        if incoming is None:
+            raise HTTPError(400, "fichier_absent", "Choisissez un fichier à déposer.")
+    except HTTPError:
+        if incoming is not None:
+            incoming.abort()
+        raise
+    return fields, incoming
+
+
+async def save_upload(
+    request: Request, account: Any, fields: dict[str, str], incoming: docs.Incoming
+) -> None:
+    """Classify and save a received first version (pages and API). Raises docs.Rejected, the
+    encrypted temp file already removed then."""
+    doc_type, scheme, problems = docs.classify(fields)
+    try:
+        if problems:
+            raise docs.Rejected(" ".join(problems))
+        await off_loop(
+            docs.save_new,
+            vault(request).engine,
+            incoming,
+            account.id,
+            fields.get("title", ""),
+            doc_type,
+            scheme,
+        )
+    except docs.Rejected:
+        incoming.abort()
+        raise
+
+
+def _version(request: Request, document: Any) -> Any:
+    raw = request.query_params.get("version", str(document.current_version))
+    if not raw.isdigit():
+        raise HTTPError(404, "introuvable", "Version introuvable.")
+    with vault(request).engine.connect() as conn:
+        row = docs.version_row(conn, document.id, int(raw))
+    if row is None:
+        raise HTTPError(404, "introuvable", "Version introuvable.")
+    return row
+
+
+def file_response(request: Request, account: Any, document: Any, inline: bool) -> Response:
+    """Stream the decrypted version; audit the access. Fails closed on a bad key or file."""
+    service = vault(request)
+    row = _version(request, document)
+    try:
+        chunks = docs.open_plaintext(service.store, service.keyring, row)
+    except (crypto.DecryptionError, FileNotFoundError):
+        raise HTTPError(
+            500,
+            "illisible",
+            "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
+            "contactez l'équipe du coffre-fort.",
+        ) from None
+    with service.engine.begin() as conn:
+        audit.record(
+            conn,
+            "document.view" if inline else "document.download",
+            actor_id=account.id,
+            subject_id=document.owner_id,
+            object_id=document.id,
+            detail={"version": row.version},
+        )
+    disposition = "inline" if inline else "attachment"
+    ascii_name = row.filename.encode("ascii", "replace").decode().replace('"', "")
+    headers = {
+        "Content-Disposition": (
+            f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}"
+        ),
+        "Content-Length": str(row.size),
+        "X-Content-Type-Options": "nosniff",
+        # Images are shown sandboxed; Chromium refuses to open a PDF in a sandboxed document,
+        # and its PDF viewer runs in its own origin, so PDFs only get `default-src 'none'`.
+        "Content-Security-Policy": (
+            "default-src 'none'; frame-ancestors 'none'"
+            if row.media_type == "application/pdf"
+            else "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox"
+        ),
+    }
+    return StreamingResponse(chunks, media_type=row.media_type, headers=headers)
