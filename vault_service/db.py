@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Date,
     DateTime,
     Engine,
     ForeignKey,
@@ -62,6 +63,10 @@ accounts = Table(
     Column("totp_last_step", BigInteger, nullable=True),  # refuses a replayed code
     Column("created_by", String(36), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Closure asked by the person: everything is erased at `closes_at` (grace period) by
+    # `python -m vault_service purge`; `closed_at` marks it done (only the journal remains).
+    Column("closes_at", DateTime(timezone=True), nullable=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
 )
 
 one_time_codes = Table(
@@ -111,6 +116,9 @@ documents = Table(
     Column("current_version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("expires_on", Date, nullable=True),  # end of validity (ID card, residence permit)
+    # Deleted by the owner: hidden, kept encrypted until the retention setting erases it.
+    Column("deleted_at", DateTime(timezone=True), nullable=True),
     Index("ix_documents_owner", "owner_id"),
 )
 
@@ -168,6 +176,10 @@ duplicates = Table(
     Column("signing_key_id", String(64), nullable=False),
     Column("signature", LargeBinary, nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("recipient", String(200), nullable=True),
+    Column("purpose", String(200), nullable=True),
+    Column("payload", Text, nullable=True),  # the signed fields, canonical JSON
+    Index("ix_duplicates_document", "document_id"),
 )
 
 # Append-only, hash-chained journal; `audit_head` holds the last hash and is updated in the
