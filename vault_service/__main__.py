@@ -141,33 +141,63 @@ def cmd_create_structure(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate_keys(args: argparse.Namespace) -> int:
-    from vault_service.crypto import DecryptionError, Keyring
+    from vault_service import keys
+    from vault_service.crypto import Keyring
     from vault_service.db import make_engine
-    from vault_service.documents import rotate_keys
 
     settings = load_settings(args)
     keyring = Keyring(settings.keyring)
+    engine = make_engine(settings.database_url)
     try:
-        count = rotate_keys(make_engine(settings.database_url), keyring)
-    except DecryptionError as error:
-        print(f"Rotation impossible, rien n'a changé : {error}", file=sys.stderr)
+        done = keys.rotate(engine, keyring, batch_size=args.batch_size, pause=args.pause)
+    except keys.RotationError as error:
+        print(
+            f"Rotation interrompue : {error.message}. Ce qui a déjà été rechiffré "
+            f"({_rotation_counts(error.done)}) reste lisible ; remettez la clé manquante dans "
+            "VAULT_KEYRING puis relancez rotate-keys, qui reprendra là où il s'est arrêté.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"{count} clés de documents rechiffrées avec la clé « {keyring.current_id} ».")
+    with engine.connect() as conn:
+        usage = keys.key_usage(conn)
+    print(f"Rotation terminée vers la clé « {keyring.current_id} » : {_rotation_counts(done)}.")
+    unused = [kid for kid in keyring.ids()[1:] if not usage.get(kid)]
+    if unused:
+        print(
+            f"Plus rien n'utilise {', '.join(unused)} dans la base : ces clés peuvent quitter "
+            "VAULT_KEYRING (gardez-les avec les sauvegardes faites avant cette rotation, "
+            "qui en ont encore besoin)."
+        )
     return 0
+
+
+def _rotation_counts(done: dict[str, int]) -> str:
+    labels = {"documents": "clé(s) de documents", "totp": "secret(s) de double authentification"}
+    return ", ".join(f"{count} {labels.get(name, name)}" for name, count in done.items())
 
 
 def cmd_check_integrity(args: argparse.Namespace) -> int:
     from vault_service.crypto import Keyring
     from vault_service.db import make_engine
     from vault_service.documents import check_integrity
+    from vault_service.keys import key_usage
     from vault_service.storage import BlobStore
 
     settings = load_settings(args)
-    problems = check_integrity(
-        make_engine(settings.database_url), BlobStore(settings.data_dir), Keyring(settings.keyring)
-    )
+    engine = make_engine(settings.database_url)
+    keyring = Keyring(settings.keyring)
+    problems = check_integrity(engine, BlobStore(settings.data_dir), keyring)
     for problem in problems:
         print(problem)
+    with engine.connect() as conn:
+        usage = key_usage(conn)
+    if usage:
+        print(
+            "Clés utilisées : "
+            + ", ".join(f"{kid} ({count})" for kid, count in sorted(usage.items()))
+        )
+    if any(kid != keyring.current_id for kid in usage):
+        print("Des valeurs restent sous une ancienne clé : relancez rotate-keys.")
     print(
         "Intégrité vérifiée : aucun problème." if not problems else f"{len(problems)} problème(s)."
     )
@@ -273,9 +303,21 @@ def parser() -> argparse.ArgumentParser:
         "--cap", type=int, required=True, help="nombre maximal de comptes professionnels"
     )
     structure.set_defaults(run=cmd_create_structure)
-    verbs.add_parser(
-        "rotate-keys", help="rechiffrer les clés de documents avec la clé courante"
-    ).set_defaults(run=cmd_rotate_keys)
+    rotate = verbs.add_parser(
+        "rotate-keys",
+        help="rechiffrer avec la clé courante tout ce qui dépend du trousseau (reprend là où "
+        "une rotation interrompue s'est arrêtée)",
+    )
+    rotate.add_argument(
+        "--batch-size", type=int, default=200, help="valeurs par transaction (défaut : 200)"
+    )
+    rotate.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="secondes de pause entre deux lots, pour ménager une base en service",
+    )
+    rotate.set_defaults(run=cmd_rotate_keys)
     verbs.add_parser(
         "check-integrity", help="vérifier fichiers, empreintes et journal"
     ).set_defaults(run=cmd_check_integrity)

@@ -62,7 +62,7 @@ class Keyring:
             return AESGCM(key).decrypt(wrapped[:12], wrapped[12:], aad)
         except InvalidTag:
             raise DecryptionError(
-                "clé de document illisible (mauvaise clé ou donnée altérée)"
+                "valeur chiffrée illisible (mauvaise clé ou donnée altérée)"
             ) from None
 
     def rewrap(self, kid: str, wrapped: bytes, context: str) -> tuple[str, bytes]:

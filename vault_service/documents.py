@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
-from vault_service import audit, crypto
+from vault_service import audit, crypto, keys
 from vault_service.db import document_versions, documents, now
 from vault_service.filetypes import ACCEPTED, Sniffer, with_fix
 from vault_service.storage import BlobStore
@@ -339,37 +339,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def rotate_keys(engine: Engine, keyring: crypto.Keyring) -> int:
-    """Re-wrap every data key not under the current KEK; files are untouched."""
-    count = 0
-    with engine.begin() as conn:
-        rows = conn.execute(
-            select(document_versions).where(document_versions.c.key_id != keyring.current_id)
-        ).all()
-        for row in rows:
-            kid, wrapped = keyring.rewrap(
-                row.key_id, row.wrapped_key, context(row.document_id, row.version)
-            )
-            conn.execute(
-                update(document_versions)
-                .where(
-                    document_versions.c.document_id == row.document_id,
-                    document_versions.c.version == row.version,
-                )
-                .values(key_id=kid, wrapped_key=wrapped)
-            )
-            count += 1
-        audit.record(
-            conn,
-            "keys.rotate",
-            actor_id=None,
-            detail={"rewrapped": count, "key_id": keyring.current_id},
-        )
-    return count
-
-
 def check_integrity(engine: Engine, store: BlobStore, keyring: crypto.Keyring) -> list[str]:
-    """Decrypt every version and compare its SHA-256; report orphans and the audit chain."""
+    """Unwrap every data key, decrypt every version and compare its SHA-256; unseal every
+    sealed secret (TOTP…); report orphans and breaks in the audit chain."""
     problems: list[str] = []
     with engine.connect() as conn:
         rows = conn.execute(
@@ -378,6 +350,7 @@ def check_integrity(engine: Engine, store: BlobStore, keyring: crypto.Keyring) -
             )
         ).all()
         problems.extend(audit.verify(conn))
+        problems.extend(keys.check_sealed(conn, keyring))
     known = set()
     for row in rows:
         known.add(row.storage_name)

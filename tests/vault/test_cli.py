@@ -106,9 +106,15 @@ def test_demo_secrets_admin_and_integrity(tmp_path):
     )
     assert structure.stdout.startswith("Structure créée : CCAS de Mamoudzou (3 comptes au plus)")
     check = run(["--demo", "check-integrity"], tmp_path)
-    assert (check.returncode, check.stdout.strip()) == (0, "Intégrité vérifiée : aucun problème.")
+    assert (check.returncode, check.stdout.splitlines()) == (
+        0,
+        ["Clés utilisées : dev1 (1)", "Intégrité vérifiée : aucun problème."],
+    )
     rotate = run(["--demo", "rotate-keys"], tmp_path)
-    assert rotate.stdout.strip() == "0 clés de documents rechiffrées avec la clé « dev1 »."
+    assert rotate.stdout.strip() == (
+        "Rotation terminée vers la clé « dev1 » : 0 clé(s) de documents, "
+        "0 secret(s) de double authentification."
+    )
     assert totp.ISSUER in created.stdout.replace("%20", " ")
 
 

@@ -11,7 +11,8 @@ from tests.vault.conftest import KEY1, KEY2, add_account, login, pdf_bytes, uplo
 from vault_service import accounts, audit, ratelimit
 from vault_service.crypto import Keyring
 from vault_service.db import audit_log, document_versions, now, one_time_codes, rate_limits
-from vault_service.documents import check_integrity, rotate_keys
+from vault_service.documents import check_integrity
+from vault_service.keys import rotate
 from vault_service.storage import BlobStore
 
 PERSON = accounts.Person("Amina", "Saïd", "1990-04-21")
@@ -123,7 +124,7 @@ def test_rotation_rewraps_without_touching_files(client, world, settings, engine
     doc = upload(client, pdf_bytes(200_000)).headers["location"]
     files = {p: p.read_bytes() for p in (settings.data_dir / "blobs").rglob("*.vlt")}
     ring = Keyring({"k2": KEY2, "k1": KEY1})
-    assert rotate_keys(engine, ring) == 1
+    assert rotate(engine, ring)["documents"] == 1
     with engine.connect() as conn:
         assert conn.execute(select(document_versions.c.key_id)).scalar_one() == "k2"
     assert {p: p.read_bytes() for p in files} == files
