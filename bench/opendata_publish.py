@@ -21,10 +21,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from observatory.model import Observation, Study
-from observatory.opendata import compare, make_manifest, produce
-from observatory.plan import Site
-from observatory.shortcodes import Context, expand, values_from_project
+from observatory.core.model import Observation, Study
+from observatory.core.site import Site
+from observatory.publish.opendata import compare, make_manifest, produce
+from observatory.studies.shortcodes import Context, expand, values_from_project
 from tests.observatory.opendata_fixture import fixture_site, write_packages
 from tests.observatory.test_pipeline_project import COMMUNES
 

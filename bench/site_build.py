@@ -28,9 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from observatory import buildcache
-from observatory.config import Config, load_config
-from observatory.model import (
+from observatory.compute import buildcache
+from observatory.core.config import Config, load_config
+from observatory.core.model import (
     Indicator,
     Level,
     Observation,

@@ -10,8 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from observatory.config import SETTINGS, Config, load_config
-from observatory.problems import Problem, format_github, format_json, format_text, sort_problems
+from observatory.core.config import SETTINGS, Config, load_config
+from observatory.core.problems import (
+    Problem,
+    format_github,
+    format_json,
+    format_text,
+    sort_problems,
+)
 
 FORMATS: dict[str, Callable[[Sequence[Problem]], str]] = {
     "text": format_text,
@@ -29,7 +35,7 @@ def report(problems: Sequence[Problem], fmt: str) -> int:
 
 
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
-    from observatory.validate import check
+    from observatory.check.validate import check
 
     return report(check(config), args.format)
 

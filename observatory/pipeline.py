@@ -19,24 +19,22 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from observatory import (
-    buildcache,
-    opendata,
-    pages_about,
-    pages_catalogue,
-    pages_home,
-    pages_indicators,
-    pages_studies,
-    pages_territories,
-    pages_themes,
-)
-from observatory.config import Config
-from observatory.indicators import compute_series
-from observatory.model import Level, Project, Series
-from observatory.plan import Chart, MapOutput, Producer, Site, indicator_path, make_plan
-from observatory.problems import Problem
-from observatory.render import make_environment, nav_tree, render_plan
-from observatory.write import write_site
+from observatory.compute import buildcache
+from observatory.compute.indicators import compute_series
+from observatory.core.config import Config
+from observatory.core.model import Level, Project, Series
+from observatory.core.problems import Problem
+from observatory.core.site import Chart, MapOutput, Producer, Site, indicator_path, make_plan
+from observatory.pages import about as pages_about
+from observatory.pages import catalogue as pages_catalogue
+from observatory.pages import home as pages_home
+from observatory.pages import indicators as pages_indicators
+from observatory.pages import studies as pages_studies
+from observatory.pages import territories as pages_territories
+from observatory.pages import themes as pages_themes
+from observatory.publish import opendata
+from observatory.publish.render import make_environment, nav_tree, render_plan
+from observatory.publish.write import write_site
 
 DEPARTEMENT = "976"
 
@@ -72,7 +70,7 @@ class CachedMap:
 
 @dataclass(frozen=True)
 class Renderers:
-    """The chart, map and summary stages (``observatory.charts``, ``maps``, ``narratives``)."""
+    """The chart, map and summary stages (``compute.charts``, ``maps``, ``narratives``)."""
 
     charts: Callable[[Sequence[Any]], Sequence[Chart]]
     chart_job: Callable[..., Any]
@@ -84,9 +82,9 @@ class Renderers:
 
 
 def default_renderers() -> Renderers:
-    charts = importlib.import_module("observatory.charts")
-    maps = importlib.import_module("observatory.maps")
-    narratives = importlib.import_module("observatory.narratives")
+    charts = importlib.import_module("observatory.compute.charts")
+    maps = importlib.import_module("observatory.compute.maps")
+    narratives = importlib.import_module("observatory.compute.narratives")
     return Renderers(
         charts=lambda jobs: charts.render_charts(jobs, workers=2),
         chart_job=charts.ChartJob,
@@ -249,13 +247,13 @@ def build_project(
 
 
 def load(config: Config) -> Project:
-    module = importlib.import_module("observatory.load")
+    module = importlib.import_module("observatory.source.load")
     project: Project = module.load_project(config)
     return project
 
 
 def gate(config: Config) -> list[Problem]:
-    from observatory.validate import check
+    from observatory.check.validate import check
 
     return check(config)
 

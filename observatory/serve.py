@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from observatory.buildcache import CODE_DIRS, CODE_ROOT, SKIP_DIRS
-from observatory.config import Config
-from observatory.problems import Problem, format_text, sort_problems
+from observatory.compute.buildcache import CODE_DIRS, CODE_ROOT, SKIP_DIRS
+from observatory.core.config import Config
+from observatory.core.problems import Problem, format_text, sort_problems
 
 POLL_SECONDS = 1.0
 ERRORS = {

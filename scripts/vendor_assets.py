@@ -4,7 +4,7 @@
 
 DESTINATION defaults to ``site_src/`` (files land in ``site_src/assets/vendor/``, which
 git ignores). The build does the same copy into the site by itself
-(``observatory.assets.copy_vendor``); this script is for working on the theme or the
+(``observatory.publish.assets.copy_vendor``); this script is for working on the theme or the
 interactive script without a build. Exit code 1 with a French message when
 ``node_modules`` is incomplete (run ``npm ci``).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from observatory.assets import ROOT, VendorMissing, copy_vendor
+from observatory.publish.assets import ROOT, VendorMissing, copy_vendor
 
 
 def main(argv: list[str]) -> int:

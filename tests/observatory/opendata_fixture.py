@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from observatory.model import Project
-from observatory.plan import Site
+from observatory.core.model import Project
+from observatory.core.site import Site
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
 FIELDS: list[dict[str, Any]] = [

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from observatory.assets import VENDOR, VendorMissing, copy_vendor, vendor_files, vendor_problems
+from observatory.publish.assets import (
+    VENDOR,
+    VendorMissing,
+    copy_vendor,
+    vendor_files,
+    vendor_problems,
+)
 
 
 def fake_modules(root: Path, skip: str = "") -> None:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from observatory import pages_catalogue, pages_studies
-from observatory.indicators import compute_series
-from observatory.model import DesiredData, Package, Priority, Resource, SchemaField
-from observatory.plan import Output, Page, Site
-from observatory.render import make_environment, render_page
+from observatory.compute.indicators import compute_series
+from observatory.core.model import DesiredData, Package, Priority, Resource, SchemaField
+from observatory.core.site import Output, Page, Site
+from observatory.pages import catalogue as pages_catalogue
+from observatory.pages import studies as pages_studies
+from observatory.publish.render import make_environment, render_page
 from tests.observatory.opendata_fixture import fixture_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -177,7 +178,7 @@ def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
 
 
 def test_aggregation_rule_reads_the_same_in_catalogue_and_methodology(site: Site) -> None:
-    from observatory import pages_about
+    from observatory.pages import about as pages_about
 
     catalogue = rendered(site, pages_catalogue.produce)["catalogue/indicateurs.md"]
     methodology = rendered(site, pages_about.produce)["methodologie.md"]

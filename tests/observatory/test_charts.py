@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from observatory.charts import Chart, ChartJob, build_spec, chart_kind, render_charts
-from observatory.model import Indicator, Point, Series
+from observatory.compute.charts import Chart, ChartJob, build_spec, chart_kind, render_charts
+from observatory.core.model import Indicator, Point, Series
 
 N = "\u202f"
 B = "\u00a0"
@@ -151,7 +151,7 @@ def test_spec_json_is_interactive_safe_and_without_urls(charts: tuple[Chart, ...
 def test_rendering_is_deterministic_and_pool_keeps_order(
     charts: tuple[Chart, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("observatory.charts.POOL_MIN_JOBS", 4)
+    monkeypatch.setattr("observatory.compute.charts.POOL_MIN_JOBS", 4)
     jobs = [
         ChartJob(f"g{i}", series("bar" if i % 2 else "line"), ("97601", "97602"), "P", NAMES)
         for i in range(4)
@@ -263,7 +263,7 @@ def test_one_territory_over_years_declared_as_bars_gets_columns() -> None:
 
 
 def test_cache_token_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    from observatory import charts
+    from observatory.compute import charts
 
     token = charts.cache_token()
     assert re.fullmatch(r"[0-9a-f]{16}", token)

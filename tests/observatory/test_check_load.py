@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from observatory.config import load_config
-from observatory.load import NotCheckedError, load_project
-from observatory.model import Observation, Scheme, Territory
-from observatory.validate import check
+from observatory.check.validate import check
+from observatory.core.config import load_config
+from observatory.core.model import Observation, Scheme, Territory
+from observatory.source.load import NotCheckedError, load_project
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     add_schemes,

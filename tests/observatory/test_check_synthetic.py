@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.synthetic import write_project
-from observatory.config import load_config
-from observatory.validate import check
+from observatory.check.validate import check
+from observatory.core.config import load_config
 
 OBSERVATIONS = "datapackages/synthetique/observations.csv"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from observatory.fields import check_table
-from observatory.tables import CAP, FAST_UNIQUES, Reporter, read_table
+from observatory.check.fields import check_table
+from observatory.check.tables import CAP, FAST_UNIQUES, Reporter, read_table
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     SOURCES,

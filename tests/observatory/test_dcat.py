@@ -10,9 +10,9 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from observatory.dcat import SPDX, typed_date
-from observatory.opendata import produce
-from observatory.plan import Output
+from observatory.core.site import Output
+from observatory.publish.dcat import SPDX, typed_date
+from observatory.publish.opendata import produce
 from tests.observatory.opendata_fixture import fixture_site
 
 SITE = "http://localhost:8000/"
@@ -176,9 +176,9 @@ DISTRIBUTION = (
 
 
 def test_every_shipped_dataset_carries_the_required_properties(tmp_path: Path) -> None:
-    from observatory.config import load_config
-    from observatory.load import load_project
-    from observatory.plan import Site
+    from observatory.core.config import load_config
+    from observatory.core.site import Site
+    from observatory.source.load import load_project
 
     root = Path(__file__).resolve().parents[2]
     config = load_config(root=str(root), dist=str(tmp_path), release="2026-11-29")

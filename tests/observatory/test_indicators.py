@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from observatory.indicators import apply_secrecy, indicator_series, relations
-from observatory.model import Observation, Point, Series
+from observatory.compute.indicators import apply_secrecy, indicator_series, relations
+from observatory.core.model import Observation, Point, Series
 from tests.observatory.test_pipeline_project import (
     COMMUNES,
     PETITE_TERRE,

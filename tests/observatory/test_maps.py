@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from observatory.maps import MapOutput, choropleth, classify, jenks_groups, quantile_groups
-from observatory.model import Indicator, Point, Series
+from observatory.compute.maps import MapOutput, choropleth, classify, jenks_groups, quantile_groups
+from observatory.core.model import Indicator, Point, Series
 
 N = "\u202f"
 B = "\u00a0"
@@ -187,12 +187,12 @@ def test_a_name_cannot_close_the_script() -> None:
 
 
 def test_cache_token_follows_the_map_code_and_folium(monkeypatch: pytest.MonkeyPatch) -> None:
-    from observatory import buildcache, charts, maps
+    from observatory.compute import buildcache, charts, maps
 
     token = maps.cache_token()
     assert re.fullmatch(r"[0-9a-f]{16}", token)
     assert token != charts.cache_token()
-    assert token == buildcache.code_token(("maps.py", "numbers.py"), ("folium",))
+    assert token == buildcache.code_token(("compute/maps.py", "core/numbers.py"), ("folium",))
     versions = {"folium": "0.0-autre"}
     monkeypatch.setattr("importlib.metadata.version", lambda dist: versions.get(dist, "1"))
     assert maps.cache_token() != token

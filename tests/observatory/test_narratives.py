@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from observatory.model import Indicator, Point, Series
-from observatory.narratives import summarize
+from observatory.compute.narratives import summarize
+from observatory.core.model import Indicator, Point, Series
 
 N = "\u202f"
 B = "\u00a0"

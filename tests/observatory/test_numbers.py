@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from observatory.numbers import (
+from observatory.core.numbers import (
     D3_FORMAT_LOCALE,
     fmt_date,
     fmt_number,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from observatory.opendata import (
+from observatory.core.site import Output, Page
+from observatory.publish.opendata import (
     MANIFEST_PATH,
     PREVIOUS_ENV,
     ZIP_PATH,
@@ -19,7 +20,6 @@ from observatory.opendata import (
     read_previous,
     sitemap,
 )
-from observatory.plan import Output, Page
 from tests.conftest import require_tool
 from tests.observatory.opendata_fixture import fixture_site
 
@@ -150,10 +150,10 @@ def test_shipped_packages_copied_into_dist_pass_plain_frictionless_validate(
 ) -> None:
     import frictionless
 
-    from observatory.config import load_config
-    from observatory.load import load_project
-    from observatory.opendata import published_packages
-    from observatory.plan import Site
+    from observatory.core.config import load_config
+    from observatory.core.site import Site
+    from observatory.publish.opendata import published_packages
+    from observatory.source.load import load_project
 
     root = Path(__file__).resolve().parents[2]
     config = load_config(root=str(root), dist=str(tmp_path / "dist"), release="2026-11-29")
@@ -186,7 +186,7 @@ def test_notes_list_the_files_that_changed(tmp_path: Path) -> None:
 def test_release_notes_page_renders_the_comparison(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from observatory.render import make_environment, render_page
+    from observatory.publish.render import make_environment, render_page
 
     site = fixture_site(tmp_path)
     previous = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])

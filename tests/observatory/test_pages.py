@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from observatory import (
-    pages_about,
-    pages_home,
-    pages_indicators,
-    pages_territories,
-    pages_themes,
-)
-from observatory.indicators import compute_series
-from observatory.plan import Output, Page, Plan, Site, make_plan, relative_url, url_of
-from observatory.render import front_matter, make_environment, nav_tree, render_plan
+from observatory.compute.indicators import compute_series
+from observatory.core.site import Output, Page, Plan, Site, make_plan, relative_url, url_of
+from observatory.pages import about as pages_about
+from observatory.pages import home as pages_home
+from observatory.pages import indicators as pages_indicators
+from observatory.pages import territories as pages_territories
+from observatory.pages import themes as pages_themes
+from observatory.publish.render import front_matter, make_environment, nav_tree, render_plan
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
 # The producers of this part of the site (the pipeline lists more: catalogue, studies...)
@@ -171,9 +169,9 @@ def test_hand_written_pages_exist() -> None:
 
 
 def test_table_and_downloads_with_a_dimension() -> None:
-    from observatory.indicators import indicator_series
-    from observatory.model import Observation
-    from observatory.pages_tables import make_table, to_csv
+    from observatory.compute.indicators import indicator_series
+    from observatory.core.model import Observation
+    from observatory.pages.tables import make_table, to_csv
     from tests.observatory.test_pipeline_project import indicator, territories
 
     ind = indicator("x", dimensions=("sexe",), levels=("commune",), aggregation="none")

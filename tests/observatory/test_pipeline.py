@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from observatory import buildcache, write
-from observatory.config import Config
-from observatory.model import Indicator, Level, Point, Project, Series
+from observatory.compute import buildcache
+from observatory.core.config import Config
+from observatory.core.model import Indicator, Level, Point, Project, Series
+from observatory.core.problems import Problem
+from observatory.core.site import Page, Site
 from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project, chart_codes
-from observatory.plan import Page, Site
-from observatory.problems import Problem
+from observatory.publish import write
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
 
@@ -158,7 +159,7 @@ def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
 
 
 def test_release_dated_by_day_reads_as_a_french_date(tmp_path: Path) -> None:
-    from observatory.config import load_config
+    from observatory.core.config import load_config
 
     config = load_config(root=str(tmp_path), release="2026-11-01")
     assert build_project(fixture_project(tmp_path), config, renderers=STUBS) == []
@@ -306,7 +307,7 @@ def test_broken_link_in_a_page_stops_the_build(tmp_path: Path) -> None:
 
 
 def test_base_url_changes_only_absolute_addresses(tmp_path: Path) -> None:
-    from observatory.config import load_config
+    from observatory.core.config import load_config
 
     config = load_config(
         root=str(tmp_path),
@@ -448,7 +449,7 @@ def test_chart_draws_epci_alone_for_summed_counts() -> None:
 def test_broken_link_names_its_page_template_and_target(tmp_path: Path) -> None:
     import shutil
 
-    from observatory.render import Rendered
+    from observatory.publish.render import Rendered
 
     site_src = tmp_path / "site_src"
     shutil.copytree(write.SITE_SRC, site_src)

@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from observatory.config import Config, load_config
-from observatory.model import (
+from observatory.core.config import Config, load_config
+from observatory.core.model import (
     LEVELS,
     Governance,
     Indicator,

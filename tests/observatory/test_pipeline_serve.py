@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from observatory import serve
-from observatory.config import Config, load_config
-from observatory.problems import Problem
+from observatory.core.config import Config, load_config
+from observatory.core.problems import Problem
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from observatory.model import (
+from observatory.check.studies import check_studies
+from observatory.core.model import (
     Governance,
     Indicator,
     Observation,
@@ -17,9 +18,8 @@ from observatory.model import (
     Territory,
     Theme,
 )
-from observatory.problems import Problem, sort_problems
-from observatory.studies import StudyRefs, read_studies, read_study
-from observatory.study_check import check_studies
+from observatory.core.problems import Problem, sort_problems
+from observatory.studies.frontmatter import StudyRefs, read_studies, read_study
 
 GOOD = """---
 title: Une étude
@@ -271,7 +271,7 @@ def test_cost_parameters_are_checked_cell_by_cell(project: Project) -> None:
 
 
 def test_cost_totals_follow_the_formula() -> None:
-    from observatory.scenarios import read_cost_model
+    from observatory.studies.scenarios import read_cost_model
 
     root = Path(__file__).resolve().parents[2]
     model, problems = read_cost_model(root / "studies" / "scenarios-deploiement", root)

@@ -1,0 +1,374 @@
+"""Table Schema rules on a read ``Table``: header, types, constraints, keys.
+
+Rules work on the distinct values of each column (see ``Table.factor``); the rows are
+found back with one vectorised lookup. Messages say what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from observatory.check.tables import (
+    CAP,
+    DECIMAL_COMMA,
+    FAST_UNIQUES,
+    INTEGER,
+    INTEGER_CHARS,
+    ISO_DATE,
+    NUMBER,
+    NUMBER_CHARS,
+    TYPE_EXPECTED,
+    TYPE_FR,
+    YEAR,
+    Reporter,
+    Table,
+    fast_ok,
+    report_cells,
+)
+from observatory.core.problems import Problem
+
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+
+def schema_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = schema.get("fields")
+    if not isinstance(fields, list):
+        return []
+    return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+def as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def check_header(table: Table, schema: dict[str, Any], out: Reporter) -> None:
+    expected = [f["name"] for f in schema_fields(schema)]
+    found = table.header
+    listing = ",".join(expected)
+    for name in expected:
+        if name not in found:
+            out.file_problem(
+                "colonne-absente",
+                "colonne absente de l'en-tête",
+                f"ajoutez la colonne « {name} » (en-tête attendu : {listing})",
+                row=1,
+                field=name,
+            )
+    for name in found:
+        if name not in expected:
+            out.file_problem(
+                "colonne-en-trop",
+                "colonne non déclarée dans le schéma de la ressource",
+                "supprimez la colonne ou déclarez-la dans le schéma de la ressource "
+                f"(datapackage.json) ; en-tête attendu : {listing}",
+                row=1,
+                field=name,
+            )
+    common = [n for n in found if n in expected]
+    if common != [n for n in expected if n in found]:
+        out.file_problem(
+            "ordre-colonnes",
+            f"colonnes dans le désordre : {','.join(found)}",
+            f"remettez les colonnes dans l'ordre du schéma : {listing}",
+            row=1,
+        )
+
+
+def flag(uniques: np.ndarray, test: Callable[[str], bool]) -> np.ndarray:
+    return np.fromiter((not test(v) for v in uniques), dtype=bool, count=len(uniques))
+
+
+def iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(ISO_DATE.match(text))
+
+
+def iso_datetime(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def type_errors(spec: dict[str, Any], uniques: np.ndarray) -> np.ndarray:
+    """Flags of the distinct non-empty values that are not of the field's type."""
+    kind = spec.get("type", "string")
+    size = len(uniques)
+    filled = uniques[uniques != ""]
+    if kind == "integer":
+        if len(filled) > FAST_UNIQUES and fast_ok(filled, INTEGER_CHARS, np.int64):
+            return np.zeros(size, dtype=bool)
+        return flag(uniques, lambda v: bool(INTEGER.match(v)))
+    if kind == "number":
+        if len(filled) > FAST_UNIQUES and fast_ok(filled, NUMBER_CHARS, np.float64):
+            return np.zeros(size, dtype=bool)
+        return flag(uniques, lambda v: bool(NUMBER.match(v)))
+    if kind == "boolean":
+        allowed = set(as_list(spec.get("trueValues")) or TRUE_VALUES) | set(
+            as_list(spec.get("falseValues")) or FALSE_VALUES
+        )
+        return flag(uniques, lambda v: v in allowed)
+    if kind == "year":
+        return flag(uniques, lambda v: bool(YEAR.match(v)))
+    if kind == "date" and spec.get("format", "default") == "default":
+        return flag(uniques, iso_date)
+    if kind == "datetime" and spec.get("format", "default") == "default":
+        return flag(uniques, iso_datetime)
+    return np.zeros(size, dtype=bool)
+
+
+def type_fix(kind: str, name: str) -> Callable[[str], str]:
+    def fix(value: str) -> str:
+        if kind == "number" and DECIMAL_COMMA.match(value):
+            return f"virgule décimale : écrivez {value.replace(',', '.')} (point décimal)"
+        if kind == "boolean":
+            return "écrivez true ou false"
+        return f"écrivez {TYPE_FR.get(kind, kind)} dans « {name} », ou laissez la cellule vide"
+
+    return fix
+
+
+def typed_uniques(kind: str, uniques: np.ndarray) -> list[Any]:
+    """Distinct values converted for comparisons (None when empty or invalid)."""
+
+    def convert(text: str) -> Any:
+        if text == "":
+            return None
+        if kind in NUMERIC_KINDS:
+            try:
+                return float(text) if NUMBER.match(text) else None
+            except ValueError:
+                return None
+        return text
+
+    return [convert(v) for v in uniques.tolist()]
+
+
+NUMERIC_KINDS = ("integer", "number", "year")
+
+
+def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
+    name = spec["name"]
+    kind = str(spec.get("type", "string"))
+    _codes, uniques = table.factor(name)
+    empty = uniques == ""
+    constraints = spec.get("constraints")
+    constraints = constraints if isinstance(constraints, dict) else {}
+    if constraints.get("required") and empty.any():
+        report_cells(
+            table,
+            out,
+            name,
+            empty,
+            "valeur-manquante",
+            "valeur obligatoire manquante",
+            f"renseignez « {name} » (champ obligatoire)",
+        )
+    bad_type = type_errors(spec, uniques) & ~empty
+    report_cells(
+        table,
+        out,
+        name,
+        bad_type,
+        "type",
+        f"valeur invalide : {TYPE_EXPECTED.get(kind, kind)}",
+        type_fix(kind, name),
+    )
+    ok = ~empty & ~bad_type
+    enum = constraints.get("enum")
+    if isinstance(enum, list) and enum:
+        allowed = {str(v) for v in enum}
+        if kind in NUMERIC_KINDS:
+            numbers = {float(v) for v in enum if isinstance(v, int | float)}
+            values = typed_uniques(kind, uniques)
+            bad = np.array([v not in numbers for v in values], dtype=bool) & ok
+        else:
+            bad = np.array([v not in allowed for v in uniques.tolist()], dtype=bool) & ok
+        choices = ", ".join(str(v) for v in enum)
+        report_cells(
+            table,
+            out,
+            name,
+            bad,
+            "enum",
+            "valeur non autorisée",
+            f"choisissez parmi : {choices}",
+        )
+    for bound in ("minimum", "maximum"):
+        limit = constraints.get(bound)
+        if limit is None:
+            continue
+        if kind in NUMERIC_KINDS and isinstance(limit, int | float):
+            floats = np.array(
+                [np.nan if v is None else v for v in typed_uniques(kind, uniques)], dtype=float
+            )
+            with np.errstate(invalid="ignore"):
+                bad = (floats < limit) if bound == "minimum" else (floats > limit)
+        elif kind in ("date", "datetime", "string"):
+            text = uniques.astype(str)
+            bad = (text < str(limit)) if bound == "minimum" else (text > str(limit))
+        else:
+            continue
+        bad = np.asarray(bad, dtype=bool) & ok
+        word = "inférieure au minimum" if bound == "minimum" else "supérieure au maximum"
+        report_cells(
+            table,
+            out,
+            name,
+            bad,
+            bound,
+            f"valeur {word} autorisé ({limit})",
+            f"corrigez la valeur (limite : {limit})",
+        )
+    for bound in ("minLength", "maxLength"):
+        limit = constraints.get(bound)
+        if isinstance(limit, int):
+            lengths = np.fromiter((len(v) for v in uniques), dtype=np.int64, count=len(uniques))
+            bad = ((lengths < limit) if bound == "minLength" else (lengths > limit)) & ok
+            word = "trop courte" if bound == "minLength" else "trop longue"
+            report_cells(
+                table,
+                out,
+                name,
+                bad,
+                bound,
+                f"valeur {word} (limite : {limit} caractères)",
+                "corrigez la longueur de la valeur",
+            )
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            regex = re.compile(pattern)
+        except re.error:
+            out.file_problem(
+                "motif-invalide",
+                "motif (pattern) invalide dans le schéma : ce n'est pas une expression régulière",
+                f"corrigez « constraints.pattern » du champ « {name} » dans le datapackage.json "
+                "du paquet (crochets et parenthèses fermés, caractères spéciaux précédés de \\)",
+                field=name,
+                value=pattern,
+            )
+        else:
+            bad = flag(uniques, lambda v: regex.fullmatch(v) is not None) & ok
+            report_cells(
+                table,
+                out,
+                name,
+                bad,
+                "pattern",
+                f"format incorrect (motif attendu : {pattern})",
+                "corrigez la valeur pour qu'elle respecte le motif",
+            )
+
+
+def check_unique(table: Table, names: list[str], out: Reporter, *, code: str) -> None:
+    """Report every row whose key repeats an earlier row (naming that row)."""
+    if not len(table):
+        return
+    dense, first = table.key(names)
+    duplicated = pd.Series(dense).duplicated(keep="first").to_numpy().copy()
+    if code == "unique":
+        codes, uniques = table.factor(names[0])
+        duplicated &= uniques[codes] != ""
+    if not duplicated.any():
+        return
+    rows = np.flatnonzero(duplicated)
+    lines = table.lines[rows]
+    shown = rows[: CAP + 1]
+    first_line = dict(
+        zip(lines[: CAP + 1].tolist(), table.lines[first[dense[shown]]].tolist(), strict=True)
+    )
+    key_text = {
+        line: ", ".join(str(table.columns[n][r]) for n in names)
+        for line, r in zip(lines[: CAP + 1].tolist(), shown.tolist(), strict=True)
+    }
+    label = ", ".join(names)
+    what = "clé primaire" if code == "cle-primaire" else "valeur unique"
+    out.rows(
+        lines,
+        field=label if code == "cle-primaire" else names[0],
+        code=code,
+        message=lambda line: f"{what} en double ({label}) : déjà présente ligne {first_line[line]}",
+        fix=lambda line: (
+            f"supprimez l'une des lignes {first_line[line]} et {line}, ou corrigez la valeur"
+        ),
+        values=lambda line: key_text[line],
+    )
+
+
+def check_table(table: Table, schema: dict[str, Any]) -> list[Problem]:
+    """Header, types, constraints and primary key of one table against its schema."""
+    out = Reporter(table.file, table.resource)
+    check_header(table, schema, out)
+    for spec in schema_fields(schema):
+        if spec["name"] in table.columns:
+            check_field(table, spec, out)
+    key = as_list(schema.get("primaryKey"))
+    for spec in schema_fields(schema):
+        constraints = spec.get("constraints")
+        unique = isinstance(constraints, dict) and constraints.get("unique")
+        if unique and key != [spec["name"]] and spec["name"] in table.columns:
+            check_unique(table, [spec["name"]], out, code="unique")
+    if key and all(name in table.columns for name in key):
+        check_unique(table, key, out, code="cle-primaire")
+    return out.problems
+
+
+def check_foreign_keys(
+    table: Table, schema: dict[str, Any], resolve: Callable[[str], Table | None]
+) -> list[Problem]:
+    """Foreign keys to resources of the same package (``resolve`` finds them by name)."""
+    out = Reporter(table.file, table.resource)
+    keys = schema.get("foreignKeys")
+    for fk in keys if isinstance(keys, list) else []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        local = as_list(fk.get("fields"))
+        target_name = str(fk["reference"].get("resource", "")) or table.resource
+        remote = as_list(fk["reference"].get("fields"))
+        if not local or len(local) != len(remote) or not all(n in table.columns for n in local):
+            continue
+        target = table if target_name == table.resource else resolve(target_name)
+        if target is None or not all(n in target.columns for n in remote):
+            continue
+        known = set(zip(*(target.columns[n].tolist() for n in remote), strict=True))
+        dense, first = table.key(local)
+        firsts = first.tolist()
+        tuples = [tuple(str(table.columns[n][r]) for n in local) for r in firsts]
+        bad_code = np.array([t not in known and any(t) for t in tuples], dtype=bool)
+        if not bad_code.any():
+            continue
+        rows = np.flatnonzero(bad_code[dense])
+        lines = table.lines[rows]
+        shown = {
+            line: ", ".join(tuples[c])
+            for line, c in zip(lines[: CAP + 1].tolist(), dense[rows[: CAP + 1]], strict=True)
+        }
+        label = ", ".join(remote)
+        out.rows(
+            lines,
+            field=", ".join(local),
+            code="cle-etrangere",
+            message=f"valeur absente de la ressource « {target_name} » (champ « {label} »)",
+            fix={
+                line: f"ajoutez « {key} » dans la ressource « {target_name} » ou corrigez la valeur"
+                for line, key in shown.items()
+            },
+            values=shown,
+        )
+    return out.problems

@@ -1,0 +1,155 @@
+"""French number formatting for pages, charts, maps and summaries.
+
+Decisions (French typography, Imprimerie nationale; the same in every part of the site):
+
+- thousands separator: the narrow no-break space U+202F (``1 234 567``), which never
+  breaks a number across lines; years are never grouped (``2019``);
+- decimal separator: the comma (``1 234,5``); values are rounded half away from zero
+  on their decimal representation (``2,5`` -> ``3``), never with banker's rounding;
+- minus sign: U+2212 (``−3,2``), as d3-format (charts) prints it; a value that rounds
+  to zero is printed without sign;
+- symbol units (``%``, ``‰``, ``€``) follow the number after a narrow no-break space
+  (``12,3 %``); word units after a no-break space U+00A0 (``1 234 habitants``);
+- no value: ``secret statistique`` when the value is suppressed, ``non disponible``
+  when no figure exists — never ``0``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+NNBSP = "\u202f"  # narrow no-break space: thousands separator, before % ‰ €
+NBSP = "\u00a0"  # no-break space: before word units
+MINUS = "\u2212"
+SUPPRESSED_TEXT = "secret statistique"
+MISSING_TEXT = "non disponible"
+
+SYMBOL_UNITS = frozenset({"%", "‰", "€", "k€", "M€", "‱"})
+# Units that describe the kind of figure rather than a unit to print after it.
+SILENT_UNITS = frozenset({"", "nombre", "indice", "ratio", "effectif"})
+
+# d3-format locale for Vega (charts) so that charts print numbers exactly as the pages do.
+D3_FORMAT_LOCALE: dict[str, object] = {
+    "decimal": ",",
+    "thousands": NNBSP,
+    "grouping": [3],
+    "currency": ["", f"{NNBSP}€"],
+    "minus": MINUS,
+    "percent": f"{NNBSP}%",
+    "nan": MISSING_TEXT,
+}
+
+
+def _rounded(value: float, decimals: int) -> Decimal:
+    try:
+        number = Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError) as exc:  # pragma: no cover - floats are finite here
+        raise ValueError(f"nombre invalide : {value!r}") from exc
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value: float | None, decimals: int = 0) -> str:
+    """``fmt_number(1234.5, 1) == "1 234,5"`` (U+202F); ``None`` -> ``non disponible``."""
+    if value is None:
+        return MISSING_TEXT
+    if value != value or value in (float("inf"), float("-inf")):
+        return MISSING_TEXT
+    decimals = max(0, int(decimals))
+    number = _rounded(value, decimals)
+    negative = number < 0 and number != 0
+    text = f"{abs(number):.{decimals}f}"
+    whole, _, fraction = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = NNBSP.join(groups)
+    if fraction:
+        result += "," + fraction
+    return (MINUS if negative else "") + result
+
+
+def fmt_signed(value: float, decimals: int = 0) -> str:
+    """A change with its sign: ``+1 234``, ``−3,2``, ``0``."""
+    text = fmt_number(value, decimals)
+    if text.strip("0,") and not text.startswith(MINUS):
+        return "+" + text
+    return text
+
+
+def fmt_percent(value: float | None, decimals: int = 1) -> str:
+    """A value already in percent: ``fmt_percent(12.34) == "12,3 %"`` (U+202F before %)."""
+    if value is None:
+        return MISSING_TEXT
+    return f"{fmt_number(value, decimals)}{NNBSP}%"
+
+
+def fmt_unit(unit: str) -> str:
+    """The separator and unit printed after a number (empty for silent units)."""
+    unit = unit.strip()
+    if unit.lower() in SILENT_UNITS:
+        return ""
+    if unit in SYMBOL_UNITS or unit.startswith(("% ", "‰ ", "€ ")):
+        return NNBSP + unit
+    return NBSP + unit
+
+
+def fmt_value(value: float | None, unit: str = "", decimals: int = 0, status: str = "ok") -> str:
+    """A figure with its unit: ``fmt_value(12.34, "%", 1) == "12,3 %"``.
+
+    ``status`` is the point status of ``observatory.core.model.Point``: a ``secret`` value
+    reads ``secret statistique``, a missing one ``non disponible``.
+    """
+    if status == "secret":
+        return SUPPRESSED_TEXT
+    if value is None or status == "missing":
+        return MISSING_TEXT
+    return fmt_number(value, decimals) + fmt_unit(unit)
+
+
+def fmt_year(year: int | str) -> str:
+    """A year, never grouped: ``fmt_year(2019) == "2019"``."""
+    return str(int(year))
+
+
+def fmt_years(first: int, last: int) -> str:
+    """A period: ``de 2012 à 2022``, or ``en 2022`` for a single year."""
+    if first == last:
+        return f"en {fmt_year(first)}"
+    return f"de {fmt_year(first)} à {fmt_year(last)}"
+
+
+def fmt_ordinal(rank: int, feminine: bool = False) -> str:
+    """``1re``/``1er``, ``2e``, ``3e``... (abbreviations of the Imprimerie nationale)."""
+    if rank == 1:
+        return "1re" if feminine else "1er"
+    return f"{rank}e"
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def fmt_date(iso: str) -> str:
+    """An ISO date in words: ``fmt_date("2026-11-01") == "1er novembre 2026"``; any other
+    text (a release named ``2026-11``, say) is returned as it is."""
+    year, _, rest = iso.partition("-")
+    month, _, day = rest.partition("-")
+    if not (len(year) == 4 and len(month) == len(day) == 2 and f"{year}{month}{day}".isdigit()):
+        return iso
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return iso
+    return f"{int(day)}{'er' if day == '01' else ''} {MONTHS[int(month) - 1]} {year}"

@@ -1,0 +1,201 @@
+"""The plan of the site: which pages and files it has, decided from frozen values.
+
+A *page producer* is a function ``(site: Site) -> Iterable[Page | Output]``. The
+plan stage calls every producer of ``observatory.pipeline.PAGE_PRODUCERS`` (wiring as
+data: another stage adds pages by adding a producer to the tuple, e.g. catalogues,
+studies, open data) and returns one sorted, duplicate-free ``Plan``. Nothing here
+reads or writes files.
+
+- A ``Page`` becomes a Markdown file of the mkdocs ``docs`` folder: ``render`` renders
+  its jinja2 ``template`` (under ``templates/``) with ``context`` and adds the front
+  matter; mkdocs-material turns it into ``<path without .md>/index.html``.
+- An ``Output`` is an extra file copied verbatim into the built site at ``path``
+  (downloads CSV/JSON/XLSX, feeds, DCAT, ...). Its bytes must be deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from observatory.core.config import Config
+from observatory.core.model import Indicator, Project, Series, Territory, Theme
+from observatory.core.problems import Problem
+
+
+class Chart(Protocol):
+    """A chart precomputed to SVG: ``compute.charts.Chart`` has these fields."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def svg(self) -> str: ...
+    @property
+    def spec_json(self) -> str: ...
+    @property
+    def alt(self) -> str: ...
+
+
+class MapOutput(Protocol):
+    """A choropleth: ``compute.maps.MapOutput`` has these fields."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def svg(self) -> str: ...
+    @property
+    def legend(self) -> str: ...
+    @property
+    def alt(self) -> str: ...
+    @property
+    def leaflet_html(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the page producers may use, computed by the earlier stages.
+
+    Mappings are keyed by indicator id (``series``, ``charts``, ``narratives``) or by
+    map id (``maps``: ``"<indicator>-<level>"``). ``release`` is the data release date
+    shown on pages (the only date printed in the site).
+    """
+
+    project: Project
+    config: Config
+    release: str
+    series: Mapping[str, Series] = field(default_factory=dict)
+    charts: Mapping[str, Chart] = field(default_factory=dict)
+    maps: Mapping[str, MapOutput] = field(default_factory=dict)
+    narratives: Mapping[str, str] = field(default_factory=dict)
+
+    # Lookups used by many producers -------------------------------------------------
+    def territory(self, code: str) -> Territory:
+        for territory in self.project.territories:
+            if territory.code == code:
+                return territory
+        raise KeyError(code)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {t.code: t.name for t in self.project.territories}
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        found = [i for p in self.project.packages for i in p.indicators]
+        return tuple(sorted(found, key=lambda i: i.id))
+
+    def theme(self, theme_id: str) -> Theme | None:
+        for theme in self.project.themes:
+            if theme.id == theme_id:
+                return theme
+        return None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page.
+
+    ``path``: POSIX path of the Markdown file inside the docs folder, ending in ``.md``
+    (e.g. ``indicateurs/taux-chomage.md``, published at ``indicateurs/taux-chomage/``:
+    a stable URL). ``template``: file name under ``templates/`` (``""`` for a hand-written page of
+    ``site_src/docs/``, listed only for the navigation). ``context``: the
+    template variables (plain values; ``site`` is always added by ``render``).
+    ``nav``: the navigation section titles leading to the page, ``()`` to keep the
+    page out of the navigation (it is still linked from other pages and searchable).
+    ``order`` sorts pages inside one navigation section. ``search`` = False keeps the
+    page out of the search index. ``description`` becomes the HTML meta description.
+    """
+
+    path: str
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    nav: tuple[str, ...] = ()
+    order: int = 0
+    description: str = ""
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class Output:
+    """An extra file of the site: ``path`` relative to the site root (POSIX), ``content``."""
+
+    path: str
+    content: bytes
+    media_type: str = "application/octet-stream"
+
+
+Producer = Callable[[Site], Iterable[Page | Output]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[Page, ...]
+    outputs: tuple[Output, ...]
+
+
+def make_plan(site: Site, producers: Iterable[Producer]) -> tuple[Plan, list[Problem]]:
+    """Call every producer; two items at the same path are a problem, not a silent overwrite."""
+    pages: dict[str, Page] = {}
+    outputs: dict[str, Output] = {}
+    problems: list[Problem] = []
+    for produce in producers:
+        for item in produce(site):
+            table: dict[str, Any] = pages if isinstance(item, Page) else outputs
+            if item.path in pages or item.path in outputs:
+                problems.append(
+                    Problem(
+                        file=item.path,
+                        code="chemin-en-double",
+                        message="deux éléments du site veulent le même chemin",
+                        value=item.path,
+                        fix="donner un identifiant unique à l'indicateur, au paquet ou à la page",
+                    )
+                )
+                continue
+            table[item.path] = item
+    plan = Plan(
+        pages=tuple(pages[k] for k in sorted(pages)),
+        outputs=tuple(outputs[k] for k in sorted(outputs)),
+    )
+    return plan, problems
+
+
+# Stable paths of the site (docs-relative Markdown paths; URLs drop ``.md``) -------------
+def indicator_path(indicator_id: str) -> str:
+    return f"indicateurs/{indicator_id}.md"
+
+
+def theme_path(theme_id: str) -> str:
+    return f"themes/{theme_id}.md"
+
+
+def territory_path(code: str) -> str:
+    return f"territoires/{code}.md"
+
+
+def download_path(indicator_id: str, ext: str) -> str:
+    """Site-relative path of an indicator's download (``csv``, ``json`` or ``xlsx``)."""
+    return f"telechargements/{indicator_id}.{ext}"
+
+
+def url_of(path: str) -> str:
+    """Site-relative URL of a docs path: ``a/b.md`` -> ``a/b/``, ``index.md`` -> ``""``."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """Relative link from the page at docs path ``from_path`` to a page or file, so that
+    the site works under any base URL (CDN sub-path)."""
+    here = url_of(from_path)
+    depth = here.count("/")
+    target = url_of(to_path)
+    return "../" * depth + target if ("../" * depth + target) else "./"

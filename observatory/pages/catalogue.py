@@ -1,0 +1,353 @@
+"""Catalogue pages: data catalogue (one sheet per package), indicator catalogue with its
+coverage matrix, schemes inventory, prioritisation matrix and partners network.
+
+Everything is drawn from the packages' metadata, so the catalogues are true at every
+release. Filters by theme and by producer are plain pages (readable without JavaScript).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from observatory.core.labels import (
+    AGGREGATION,
+    FIELD_TYPES,
+    FREQUENCIES,
+    GDPR,
+    LEVEL_NAMES,
+    LICENCE_NAMES,
+    SENSITIVITY,
+    STATUS,
+    constraint_label,
+    is_reference,
+    theme_packages,
+)
+from observatory.core.model import LEVELS, Indicator, Package
+from observatory.core.site import Output, Page, Site, indicator_path
+from observatory.publish.opendata import (
+    Published,
+    current_manifest,
+    published,
+    schema_org,
+    site_root,
+)
+from observatory.studies.tables import coverage_years
+
+NAV = ("Catalogues",)
+PRIORITY_CLASSES: tuple[tuple[int, str], ...] = (
+    (8, "1 — à intégrer en premier"),
+    (6, "2 — à préparer"),
+    (0, "3 — à instruire"),
+)
+
+
+def slug(text: str) -> str:
+    ascii_text = text.lower()
+    for accented, plain in (("éèêë", "e"), ("àâä", "a"), ("îï", "i"), ("ôö", "o"), ("ùûü", "u")):
+        ascii_text = re.sub(f"[{accented}]", plain, ascii_text)
+    ascii_text = ascii_text.replace("ç", "c")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "autre"
+
+
+def institutions(producer: str) -> tuple[str, ...]:
+    """The institutions named in a producer text, for the filter pages:
+    ``"INSEE (enquête Emploi) ; France Travail"`` -> ``("INSEE", "France Travail")``.
+    Parts after a comma that start in lower case are descriptions, not institutions."""
+    names: list[str] = []
+    for part in re.split(r"[;,]", re.sub(r"\s*\([^)]*\)", "", producer)):
+        name = part.strip()
+        if name and not name[0].islower() and name not in names:
+            names.append(name)
+    return tuple(names) or (producer,)
+
+
+def package_path(package_id: str) -> str:
+    return f"catalogue/donnees/{package_id}.md"
+
+
+def priority_class(total: int) -> str:
+    return next(label for floor, label in PRIORITY_CLASSES if total >= floor)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One package in the catalogue lists."""
+
+    id: str
+    title: str
+    path: str
+    status: str
+    themes: tuple[tuple[str, str], ...]  # (title, filter page path)
+    producer: str
+    producers: tuple[tuple[str, str], ...]  # (institution, filter page path)
+    frequency: str
+    sensitivity: str
+    total: int
+
+
+def rows(site: Site, packages: list[Package]) -> list[Row]:
+    titles = {t.id: t.title for t in site.project.themes}
+    return [
+        Row(
+            id=p.id,
+            title=p.title,
+            path=package_path(p.id),
+            status=STATUS[p.status],
+            themes=tuple((titles.get(t, t), f"catalogue/themes/{t}.md") for t in p.themes),
+            producer=p.governance.producer,
+            producers=tuple(
+                (name, f"catalogue/producteurs/{slug(name)}.md")
+                for name in institutions(p.governance.producer)
+            ),
+            frequency=FREQUENCIES.get(p.governance.update_frequency, ""),
+            sensitivity=SENSITIVITY[p.governance.sensitivity],
+            total=p.priority.total,
+        )
+        for p in packages
+    ]
+
+
+def data_catalogue(site: Site) -> Iterator[Page]:
+    packages = theme_packages(site.project.packages)
+    reference = sorted((p for p in site.project.packages if is_reference(p)), key=lambda p: p.id)
+    all_rows = rows(site, packages)
+    themes = sorted({t for r in all_rows for t in r.themes})
+    producers = sorted({pair for r in all_rows for pair in r.producers})
+    yield Page(
+        path="catalogue/index.md",
+        title="Catalogue des données",
+        template="catalogue/data_index.md.j2",
+        context={
+            "rows": all_rows,
+            "reference": rows(site, reference),
+            "themes": themes,
+            "producers": producers,
+            "heading": "Catalogue des données",
+            "available": sum(1 for p in packages if p.status == "available"),
+            "desired": sum(1 for p in packages if p.status == "desired"),
+        },
+        nav=NAV,
+        order=0,
+        description="Toutes les données de l'observatoire, disponibles et souhaitées.",
+    )
+    for title, path in themes:
+        selected = [r for r in all_rows if (title, path) in r.themes]
+        yield _filtered(f"Données du thème « {title} »", path, selected, themes, producers)
+    for producer, path in producers:
+        selected = [r for r in all_rows if (producer, path) in r.producers]
+        yield _filtered(f"Données produites par {producer}", path, selected, themes, producers)
+
+
+def _filtered(
+    title: str,
+    path: str,
+    selected: list[Row],
+    themes: list[tuple[str, str]],
+    producers: list[tuple[str, str]],
+) -> Page:
+    return Page(
+        path=path,
+        title=title,
+        template="catalogue/data_index.md.j2",
+        context={
+            "rows": selected,
+            "reference": [],
+            "themes": themes,
+            "producers": producers,
+            "heading": title,
+            "available": sum(1 for r in selected if r.status == STATUS["available"]),
+            "desired": sum(1 for r in selected if r.status == STATUS["desired"]),
+        },
+        description=title,
+    )
+
+
+def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
+    by_id = {item.package.id: item for item in items}
+    titles = {t.id: t.title for t in site.project.themes}
+    for package in sorted(site.project.packages, key=lambda p: p.id):
+        item = by_id.get(package.id)
+        jsonld = schema_org(item.info, site_root(site)) if item else ""
+        yield Page(
+            path=package_path(package.id),
+            title=package.title,
+            template="catalogue/package.md.j2",
+            context={
+                "p": package,
+                "item": item,
+                "jsonld": jsonld,
+                "themes": [(titles.get(t, t), f"catalogue/themes/{t}.md") for t in package.themes],
+                "status": STATUS[package.status],
+                "frequency": FREQUENCIES.get(package.governance.update_frequency, ""),
+                "gdpr": GDPR.get(package.governance.gdpr, package.governance.gdpr),
+                "sensitivity": SENSITIVITY[package.governance.sensitivity],
+                "levels": LEVEL_NAMES,
+                "field_types": FIELD_TYPES,
+                "licence_names": LICENCE_NAMES,
+                "constraint": constraint_label,
+                "priority": priority_class(package.priority.total),
+                "indicator_path": indicator_path,
+                "published": set(site.series),
+                "release": site.release,
+            },
+            description=package.description[:300],
+        )
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    indicator: Indicator
+    level: str
+    cells: tuple[bool, ...]
+    first: bool  # first row of its indicator
+
+
+def indicator_catalogue(site: Site) -> Page:
+    years_by = coverage_years(site.project)
+    packages = {p.id: p for p in site.project.packages}
+    indicators = sorted(
+        (i for p in theme_packages(site.project.packages) for i in p.indicators),
+        key=lambda i: (i.theme, i.title),
+    )
+    all_years = sorted({y for ys in years_by.values() for y in ys})
+    matrix: list[CoverageRow] = []
+    for indicator in indicators:
+        levels = [lv for lv in LEVELS if lv in indicator.levels or (indicator.id, lv) in years_by]
+        for n, level in enumerate(levels):
+            got = set(years_by.get((indicator.id, level), []))
+            matrix.append(
+                CoverageRow(
+                    indicator, LEVEL_NAMES[level], tuple(y in got for y in all_years), n == 0
+                )
+            )
+    return Page(
+        path="catalogue/indicateurs.md",
+        title="Catalogue des indicateurs",
+        template="catalogue/indicators.md.j2",
+        context={
+            "indicators": indicators,
+            "packages": packages,
+            "years": all_years,
+            "matrix": matrix,
+            "levels": LEVEL_NAMES,
+            "aggregation": AGGREGATION,
+            "status": STATUS,
+            "frequencies": FREQUENCIES,
+            "sensitivity": SENSITIVITY,
+            "indicator_path": indicator_path,
+            "package_path": package_path,
+            "themes": {t.id: t.title for t in site.project.themes},
+        },
+        nav=NAV,
+        order=1,
+        description="Tous les indicateurs, existants et souhaités, et leur couverture.",
+    )
+
+
+def read_reference_csv(site: Site, package_id: str, name: str) -> list[dict[str, str]]:
+    """Rows of a reference package's CSV (schemes, partners); [] when absent."""
+    for package in site.project.packages:
+        if package.id == package_id:
+            path = package.path / name
+            if path.is_file():
+                text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+                return list(csv.DictReader(io.StringIO(text)))
+    return []
+
+
+def schemes_page(site: Site) -> Page:
+    schemes = sorted(
+        read_reference_csv(site, "dispositifs", "dispositifs.csv"), key=lambda r: r["nom"]
+    )
+    indicators = {i.id: i for p in site.project.packages for i in p.indicators}
+    packages = {p.id: p for p in site.project.packages}
+    return Page(
+        path="catalogue/dispositifs.md",
+        title="Inventaire des dispositifs sociaux",
+        template="catalogue/schemes.md.j2",
+        context={
+            "schemes": schemes,
+            "indicators": indicators,
+            "packages": packages,
+            "themes": {t.id: t.title for t in site.project.themes},
+            "indicator_path": indicator_path,
+            "package_path": package_path,
+        },
+        nav=NAV,
+        order=2,
+        description="Les dispositifs sociaux de Mayotte et les données qui les documentent.",
+    )
+
+
+def priorities_page(site: Site) -> Page:
+    packages = sorted(
+        theme_packages(site.project.packages),
+        key=lambda p: (-p.priority.total, -p.priority.technical_feasibility, p.title),
+    )
+    return Page(
+        path="catalogue/priorites.md",
+        title="Matrice de priorisation",
+        template="catalogue/priorities.md.j2",
+        context={
+            "packages": packages,
+            "classes": {p.id: priority_class(p.priority.total) for p in packages},
+            "status": STATUS,
+            "package_path": package_path,
+            "rules": PRIORITY_CLASSES,
+        },
+        nav=NAV,
+        order=3,
+        description="L'ordre d'intégration des données, calculé à partir de leurs scores.",
+    )
+
+
+@dataclass(frozen=True)
+class Partner:
+    row: dict[str, str]
+    packages: tuple[Package, ...]
+    schemes: tuple[str, ...]
+
+
+def partners(site: Site) -> list[Partner]:
+    schemes = read_reference_csv(site, "dispositifs", "dispositifs.csv")
+    result = []
+    for row in read_reference_csv(site, "partenaires", "partenaires.csv"):
+        marks = [m.strip() for m in row.get("reperes", "").split("|") if m.strip()]
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, marks)) + r")\b") if marks else None
+
+        def names(text: str, pattern: re.Pattern[str] | None = pattern) -> bool:
+            return bool(pattern and pattern.search(text))
+
+        cited = tuple(
+            p
+            for p in theme_packages(site.project.packages)
+            if any(names(s.organisation) for s in p.sources)
+        )
+        operated = tuple(sorted(s["nom"] for s in schemes if names(s.get("operateur", ""))))
+        result.append(Partner(row, cited, operated))
+    return sorted(result, key=lambda p: p.row["nom"])
+
+
+def partners_page(site: Site) -> Page:
+    return Page(
+        path="catalogue/partenaires.md",
+        title="Réseau des partenaires",
+        template="catalogue/partners.md.j2",
+        context={"partners": partners(site), "package_path": package_path},
+        nav=NAV,
+        order=4,
+        description="Les institutions du champ social de Mayotte et leur rôle.",
+    )
+
+
+def produce(site: Site) -> Iterator[Page | Output]:
+    yield from data_catalogue(site)
+    yield from package_sheets(site, published(site, current_manifest(site)))
+    yield indicator_catalogue(site)
+    yield schemes_page(site)
+    yield priorities_page(site)
+    yield partners_page(site)

@@ -1,0 +1,143 @@
+"""One page per indicator (chart, map, data table, summary, definition, sources,
+comparability, how to cite, downloads) at a stable URL, and the list of indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from observatory.core.labels import LEVEL_NAMES
+from observatory.core.model import LEVELS, Indicator, Package, Series
+from observatory.core.numbers import fmt_unit, fmt_years
+from observatory.core.site import (
+    MapOutput,
+    Output,
+    Page,
+    Site,
+    download_path,
+    indicator_path,
+    theme_path,
+    url_of,
+)
+from observatory.pages.figures import key_figure
+from observatory.pages.tables import make_table, to_csv, to_json, to_xlsx
+
+DEPARTEMENT = "976"
+LEVEL_PLURALS = {"commune": "communes", "epci": "EPCI", "departement": "département"}
+
+
+@dataclass(frozen=True)
+class IndicatorLink:
+    title: str
+    path: str
+    latest: str
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    title: str
+    indicators: tuple[IndicatorLink, ...]
+
+
+def map_for(site: Site, series: Series) -> MapOutput | None:
+    """The map of the finest mapped level (communes, then EPCI), if the build made one."""
+    for level in ("commune", "epci"):
+        found = site.maps.get(f"{series.indicator.id}-{level}")
+        if found is not None:
+            return found
+    return None
+
+
+def unit_label(ind: Indicator) -> str:
+    return fmt_unit(ind.unit).strip() or ind.unit or "nombre"
+
+
+def citation(site: Site, ind: Indicator, organisations: list[str]) -> str:
+    url = site.config.site_url.rstrip("/") + site.config.base_url + url_of(indicator_path(ind.id))
+    origin = ", ".join(organisations) if organisations else "sources citées"
+    return (
+        f"Observatoire social et médico-social de Mayotte, « {ind.title} », "
+        f"d'après {origin}, données publiées le {site.release}, {url}"
+    )
+
+
+def package_of(site: Site, ind: Indicator) -> Package:
+    for package in site.project.packages:
+        if any(i.id == ind.id for i in package.indicators):
+            return package
+    raise KeyError(ind.id)
+
+
+def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
+    ind = series.indicator
+    package = package_of(site, ind)
+    table = make_table(series, site.names, package.sources)
+    downloads = {ext: download_path(ind.id, ext) for ext in ("csv", "json", "xlsx")}
+    yield Output(downloads["csv"], to_csv(table), "text/csv")
+    yield Output(downloads["json"], to_json(table), "application/json")
+    yield Output(
+        downloads["xlsx"],
+        to_xlsx(table, site.release),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    chart = site.charts.get(ind.id)
+    years = table.years
+    theme = site.theme(ind.theme)
+    path = indicator_path(ind.id)
+    yield Page(
+        path=path,
+        title=ind.title,
+        template="indicator.md.j2",
+        context={
+            "ind": ind,
+            "package": package,
+            "table": table,
+            "level_labels": LEVEL_NAMES,
+            "summary": site.narratives.get(ind.id, ""),
+            "chart": chart,
+            "map": map_for(site, series),
+            "downloads": downloads,
+            "unit_label": unit_label(ind),
+            "levels": ", ".join(LEVEL_PLURALS[lv] for lv in LEVELS if lv in ind.levels),
+            "period": fmt_years(years[0], years[-1]) if years else "aucune donnée",
+            "theme_path": theme_path(ind.theme),
+            "theme_title": theme.title if theme else ind.theme,
+            "secret": any(p.status == "secret" for p in series.points),
+            "computed": any(p.computed for p in series.points),
+            "citation": citation(site, ind, sorted({s.organisation for s in table.sources})),
+            "permalink": site.config.site_url.rstrip("/") + site.config.base_url + url_of(path),
+        },
+        description=ind.definition[:200],
+    )
+
+
+def index_page(site: Site) -> Page:
+    groups = []
+    for theme in sorted(site.project.themes, key=lambda t: t.order):
+        links = []
+        for ind in site.indicators:
+            if ind.theme != theme.id or ind.id not in site.series:
+                continue
+            fig = key_figure(site, site.series[ind.id], DEPARTEMENT)
+            latest = (
+                f"{fig.territory}, {fig.year} : {fig.value} (source : {fig.source}"
+                + (", source secondaire)" if fig.secondary else ")")
+                if fig
+                else ""
+            )
+            links.append(IndicatorLink(ind.title, indicator_path(ind.id), latest))
+        if links:
+            groups.append(ThemeGroup(theme.title, tuple(links)))
+    return Page(
+        path="indicateurs/index.md",
+        title="Tous les indicateurs",
+        template="indicators_index.md.j2",
+        context={"groups": tuple(groups)},
+        nav=("Indicateurs",),
+    )
+
+
+def produce(site: Site) -> Iterator[Page | Output]:
+    yield index_page(site)
+    for indicator_id in sorted(site.series):
+        yield from indicator_page(site, site.series[indicator_id])

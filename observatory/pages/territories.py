@@ -1,0 +1,136 @@
+"""One printable portrait per territory (communes, EPCI, département), each indicator
+compared with the territory's EPCI and the département, and the list of territories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from observatory.core.model import Series, Territory
+from observatory.core.numbers import fmt_value
+from observatory.core.site import Output, Page, Site, indicator_path, territory_path
+from observatory.pages.figures import latest_point, point_at, source_label, sources_by_id
+
+DEPARTEMENT = "976"
+KINDS = {
+    "commune": "Commune de Mayotte",
+    "epci": "Intercommunalité (EPCI) de Mayotte",
+    "departement": "Département de Mayotte",
+}
+
+
+@dataclass(frozen=True)
+class TerritoryLink:
+    name: str
+    path: str
+    communes: tuple[TerritoryLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class PortraitRow:
+    title: str
+    path: str
+    year: int
+    here: str
+    epci: str
+    dept: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PortraitGroup:
+    title: str
+    rows: tuple[PortraitRow, ...]
+
+
+def link_to(t: Territory) -> TerritoryLink:
+    return TerritoryLink(t.name, territory_path(t.code))
+
+
+def _show(series: Series, code: str | None, year: int) -> str:
+    other = point_at(series, code, year) if code else None
+    if other is None:
+        return "–"
+    ind = series.indicator
+    return fmt_value(other.value, ind.unit, ind.decimals, other.status)
+
+
+def portrait_groups(site: Site, territory: Territory) -> tuple[PortraitGroup, ...]:
+    sources = sources_by_id(site)
+    groups = []
+    for theme in sorted(site.project.themes, key=lambda t: t.order):
+        rows = []
+        for ind in site.indicators:
+            if ind.theme != theme.id or ind.id not in site.series:
+                continue
+            series = site.series[ind.id]
+            point = latest_point(series, territory.code)
+            if point is None:
+                continue
+
+            rows.append(
+                PortraitRow(
+                    title=ind.title,
+                    path=indicator_path(ind.id),
+                    year=point.year,
+                    here=fmt_value(point.value, ind.unit, ind.decimals, point.status),
+                    epci=_show(series, territory.epci, point.year),
+                    dept=_show(series, DEPARTEMENT, point.year),
+                    source=source_label(point, sources)[0],
+                )
+            )
+        if rows:
+            groups.append(PortraitGroup(theme.title, tuple(rows)))
+    return tuple(groups)
+
+
+def members(site: Site, territory: Territory) -> tuple[TerritoryLink, ...]:
+    if territory.level != "epci":
+        return ()
+    codes = set(territory.communes) or {
+        t.code for t in site.project.territories if t.epci == territory.code
+    }
+    return tuple(link_to(t) for t in site.project.territories if t.code in codes)
+
+
+def produce(site: Site) -> Iterator[Page | Output]:
+    terr = site.project.territories
+    by_code = {t.code: t for t in terr}
+    epcis = tuple(
+        TerritoryLink(
+            e.name,
+            territory_path(e.code),
+            tuple(link_to(c) for c in terr if c.level == "commune" and c.epci == e.code),
+        )
+        for e in terr
+        if e.level == "epci"
+    )
+    yield Page(
+        path="territoires/index.md",
+        title="Tous les territoires",
+        template="territories_index.md.j2",
+        context={
+            "departements": tuple(link_to(t) for t in terr if t.level == "departement"),
+            "epcis": epcis,
+        },
+        nav=("Territoires",),
+        order=-1,
+    )
+    for t in terr:
+        epci = by_code.get(t.epci) if t.epci else None
+        yield Page(
+            path=territory_path(t.code),
+            title=t.name,
+            template="territory.md.j2",
+            context={
+                "territory": t,
+                "kind": KINDS[t.level],
+                "epci": link_to(epci) if epci else None,
+                "members": members(site, t),
+                "groups": portrait_groups(site, t),
+            },
+            description=f"Portrait social et médico-social : {t.name} ({KINDS[t.level]}).",
+            # the département and the 5 EPCI in the navigation; communes from the list
+            nav=("Territoires",) if t.level != "commune" else (),
+            order=0 if t.level == "departement" else 1,
+        )

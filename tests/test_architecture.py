@@ -1,0 +1,227 @@
+"""The observatory's folders and the way its imports flow, enforced.
+
+Every module of ``observatory/`` is read (never imported): its ``import`` and
+``from ... import`` statements, relative imports, and every string that names an
+observatory module (``importlib.import_module("observatory.source.load")``, the lazy
+checks of ``check.validate``) count as imports. An import that the table below does not
+allow fails the test naming the file, the line and the rule; so does a module over
+``MAX_LINES`` lines. The planted fixture trees at the end show that it can fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "observatory"
+MAX_LINES = 400
+
+# package -> the packages of the project it may import (its own is always allowed).
+ALLOWED: Mapping[str, frozenset[str]] = {
+    "core": frozenset(),
+    "source": frozenset({"core"}),
+    "compute": frozenset({"core"}),
+    "publish": frozenset({"core"}),
+    "studies": frozenset({"core", "compute"}),
+    "check": frozenset({"core", "source", "compute", "studies"}),
+    "pages": frozenset({"core", "studies"}),
+}
+# The entry modules wire the stages: they may import anything, and only they import them.
+ENTRIES = frozenset({"cli", "pipeline", "serve"})
+
+# Known exceptions, each to be removed by the commit that fixes it: (module, imported).
+KNOWN_IMPORTS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("observatory.pages.catalogue", "observatory.publish.opendata"),
+        ("observatory.pages.studies", "observatory.publish.opendata"),
+    }
+)
+KNOWN_LONG: frozenset[str] = frozenset(
+    {
+        "observatory/compute/charts.py",
+        "observatory/compute/maps.py",
+        "observatory/publish/opendata.py",
+    }
+)
+
+MODULE_NAME = re.compile(rf"^{PACKAGE}(?:\.\w+)+$")
+
+
+@dataclass(frozen=True)
+class Violation:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def module_name(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(root: Path, path: Path) -> Iterator[tuple[int, str]]:
+    """(line, imported observatory module or name) for every import of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    here = module_name(root, path).split(".")
+    if path.name != "__init__.py":
+        here.pop()  # the package the module is in
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from .x import y, from .. import z
+                base = here[: len(here) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                yield node.lineno, f"{target}.{alias.name}"
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and MODULE_NAME.match(node.value)  # importlib / lazy imports by name
+        ):
+            yield node.lineno, node.value
+
+
+def room(name: str) -> str | None:
+    """The package (``core``, ``pages``...) or entry module of an observatory name."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE or len(parts) < 2:
+        return None
+    return parts[1]
+
+
+def violations(root: Path) -> list[Violation]:
+    found: list[Violation] = []
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        file = path.relative_to(root).as_posix()
+        me = module_name(root, path)
+        mine = room(me)
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES and file not in KNOWN_LONG:
+            found.append(
+                Violation(file, lines, f"{lines} lignes : un module en a {MAX_LINES} au plus")
+            )
+        seen: set[tuple[int, str]] = set()
+        for line, full in imports(root, path):
+            target = room(full)
+            name = ".".join(full.split(".")[: 2 if target in ENTRIES else 3])  # the module
+            if (line, name) in seen:
+                continue
+            seen.add((line, name))
+            if mine is None or target is None or target == mine or mine in ENTRIES:
+                continue
+            if (me, name) in KNOWN_IMPORTS:
+                continue
+            if target in ENTRIES:
+                rule = f"rien n'importe {PACKAGE}.{target} (module d'entrée)"
+            elif mine in ALLOWED and target not in ALLOWED[mine]:
+                allowed = ", ".join(sorted(ALLOWED[mine])) or "rien du projet"
+                rule = f"{PACKAGE}.{mine} importe seulement : {allowed}"
+            elif mine not in ALLOWED:
+                rule = f"{file} n'est dans aucun paquet de la table des imports"
+            else:
+                continue
+            found.append(Violation(file, line, f"importe {name} ; règle : {rule}"))
+    return found
+
+
+def test_observatory_imports_flow_one_way_and_modules_stay_small() -> None:
+    assert [str(v) for v in violations(ROOT)] == []
+
+
+def test_every_package_of_the_table_exists_with_its_docstring() -> None:
+    for name in ALLOWED:
+        init = ROOT / PACKAGE / name / "__init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and "import" in doc.lower(), f"{init}: docstring saying what it owns and imports"
+    folders = {p.parent.name for p in (ROOT / PACKAGE).glob("*/__init__.py")}
+    assert folders == set(ALLOWED)
+    modules = {p.stem for p in (ROOT / PACKAGE).glob("*.py")} - {"__init__"}
+    assert modules == ENTRIES
+
+
+def test_known_exceptions_are_still_needed() -> None:
+    """An exception that no longer matches anything must be deleted from the lists."""
+    for module, imported in KNOWN_IMPORTS:
+        path = ROOT / (module.replace(".", "/") + ".py")
+        assert any(n.startswith(imported) for _, n in imports(ROOT, path)), (module, imported)
+    for file in KNOWN_LONG:
+        assert len((ROOT / file).read_text(encoding="utf-8").splitlines()) > MAX_LINES, file
+
+
+# Planted fixture trees: the rule fails where it must -----------------------------------
+def plant(root: Path, files: dict[str, str]) -> Path:
+    for name, text in {"observatory/__init__.py": "", **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for parent in path.parents:
+            if parent == root:
+                break
+            (parent / "__init__.py").touch()
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"observatory/core/model.py": "import os\nfrom observatory.pages.home import x\n"},
+            "observatory/core/model.py:2: importe observatory.pages.home ; "
+            "règle : observatory.core importe seulement : rien du projet",
+        ),
+        (
+            {"observatory/compute/charts.py": 'm = import_module("observatory.check.rules")\n'},
+            "observatory/compute/charts.py:1: importe observatory.check.rules ; "
+            "règle : observatory.compute importe seulement : core",
+        ),
+        (
+            {"observatory/pages/home.py": "\n\nfrom ..publish import write\n"},
+            "observatory/pages/home.py:3: importe observatory.publish.write ; "
+            "règle : observatory.pages importe seulement : core, studies",
+        ),
+        (
+            {"observatory/studies/tables.py": "from observatory import pipeline\n"},
+            "observatory/studies/tables.py:1: importe observatory.pipeline ; "
+            "règle : rien n'importe observatory.pipeline (module d'entrée)",
+        ),
+        (
+            {"observatory/extras/more.py": "from observatory.core import model\n"},
+            "observatory/extras/more.py:1: importe observatory.core.model ; "
+            "règle : observatory/extras/more.py n'est dans aucun paquet de la table des imports",
+        ),
+        (
+            {"observatory/source/load.py": "x = 1\n" * 401},
+            "observatory/source/load.py:401: 401 lignes : un module en a 400 au plus",
+        ),
+    ],
+)
+def test_a_planted_wrong_way_import_fails(
+    tmp_path: Path, files: dict[str, str], expected: str
+) -> None:
+    assert [str(v) for v in violations(plant(tmp_path, files))] == [expected]
+
+
+def test_a_planted_tree_that_follows_the_table_passes(tmp_path: Path) -> None:
+    files = {
+        "observatory/core/model.py": "import json\n",
+        "observatory/source/load.py": "from observatory.core.model import x\n",
+        "observatory/check/rules.py": 'from ..source import a\nN = "observatory.studies.b"\n',
+        "observatory/pages/home.py": "from . import figures\nfrom ..core import model\n",
+        "observatory/pipeline.py": "from observatory.check import rules\n",
+    }
+    assert violations(plant(tmp_path, files)) == []
