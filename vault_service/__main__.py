@@ -1,9 +1,10 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
 Verbs: demo, serve, init-db, create-admin, create-structure, rotate-keys, check-integrity,
-new-key. Secrets come from environment variables; with `--demo` (and in `demo`), from the
-development secrets generated under ./vault-data (never in the repository).
-Exit codes: 0 done, 1 problems found (check-integrity), 2 usage or configuration error.
+verify-duplicate, new-key. Secrets come from environment variables; with `--demo` (and in
+`demo`), from the development secrets generated under ./vault-data (never in the repository).
+Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
+configuration error.
 """
 
 from __future__ import annotations
@@ -267,6 +268,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(settings, "127.0.0.1", args.port)
 
 
+def cmd_verify_duplicate(args: argparse.Namespace) -> int:
+    """Offline: only the file and the public key, no database, no secret."""
+    from vault_service import duplicates, signing
+
+    key_text = args.public_key
+    key_path = Path(key_text)
+    try:
+        if key_path.is_file():
+            key_text = key_path.read_text(encoding="utf-8")
+        public = signing.parse_public_key(key_text)
+    except (OSError, UnicodeDecodeError, signing.KeyFormatError) as error:
+        print(
+            f"Clé publique « {args.public_key[:60]} » : {error} → donnez le fichier .pem "
+            "téléchargé sur /cles-publiques du coffre-fort, ou la clé en base64.",
+            file=sys.stderr,
+        )
+        return 2
+    verifier = duplicates.Verifier([public])
+    try:
+        with open(args.file, "rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                verifier.feed(chunk)
+    except OSError as error:
+        print(f"{args.file} : fichier illisible ({error.strerror}).", file=sys.stderr)
+        return 2
+    verdict = verifier.verdict()
+    print(("AUTHENTIQUE : " if verdict.authentic else "NON VALABLE : ") + verdict.message)
+    if verdict.authentic:
+        fields = verdict.fields
+        for label, value in (
+            ("Document", fields["title"]),
+            ("Titulaire", fields["holder"]),
+            ("Remis à", fields["recipient"]),
+            ("Objet", fields["purpose"]),
+            ("Code", duplicates.show_code(str(fields["code"]))),
+            ("Empreinte SHA-256 du document", fields["document_sha256"]),
+        ):
+            print(f"  {label} : {value}")
+    return 0 if verdict.authentic else 1
+
+
 def cmd_new_key(args: argparse.Namespace) -> int:
     print(new_key())
     return 0
@@ -328,6 +370,18 @@ def parser() -> argparse.ArgumentParser:
     demo = verbs.add_parser("demo", help="démo locale : SQLite, clés de développement")
     demo.add_argument("--port", type=int, default=8001)
     demo.set_defaults(run=cmd_demo)
+    check = verbs.add_parser(
+        "verify-duplicate",
+        help="vérifier un duplicata PDF hors ligne, avec la clé publique (sans base de données)",
+    )
+    check.add_argument("file", metavar="FICHIER", help="le duplicata (PDF)")
+    check.add_argument(
+        "--public-key",
+        required=True,
+        metavar="CLÉ",
+        help="fichier .pem de /cles-publiques, ou la clé Ed25519 en base64",
+    )
+    check.set_defaults(run=cmd_verify_duplicate)
     verbs.add_parser("new-key", help="afficher une nouvelle clé AES-256 en base64").set_defaults(
         run=cmd_new_key
     )

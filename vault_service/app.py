@@ -18,7 +18,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vault_service import account_pages, api, auth, csrf, document_pages, staff_pages
+from vault_service import (
+    account_pages,
+    api,
+    auth,
+    csrf,
+    document_pages,
+    duplicate_pages,
+    staff_pages,
+)
 from vault_service.crypto import Keyring
 from vault_service.db import make_engine
 from vault_service.settings import Settings
@@ -55,6 +63,11 @@ ROUTES: list[BaseRoute] = [
     Route("/documents/{doc_id}/modifier", document_pages.edit, methods=POST),
     Route("/documents/{doc_id}/version", document_pages.new_version, methods=POST),
     Route("/documents/{doc_id}/supprimer", document_pages.delete_page, methods=GET_POST),
+    Route("/documents/{doc_id}/duplicata", duplicate_pages.issue_page, methods=GET_POST),
+    Route("/documents/{doc_id}/duplicatas/{code}", duplicate_pages.download, methods=GET),
+    Route("/verification", duplicate_pages.verify_page, methods=GET_POST),
+    Route("/cles-publiques", duplicate_pages.public_keys, methods=GET),
+    Route("/cles-publiques/{kid}.pem", duplicate_pages.public_key_pem, methods=GET),
     Route("/compte", account_pages.settings_page, methods=GET),
     Route("/compte/mot-de-passe", account_pages.change_password, methods=POST),
     Route("/compte/double-authentification", account_pages.totp_page, methods=GET_POST),

@@ -22,6 +22,7 @@ from vault_service.crypto import Keyring
 from vault_service.db import as_utc
 from vault_service.documents import DOC_TYPES, SCHEMES
 from vault_service.settings import Settings
+from vault_service.signing import SigningKeys
 from vault_service.storage import BlobStore
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,6 +53,11 @@ class Vault:
     keyring: Keyring
     store: BlobStore
     jinja: Environment
+
+    @cached_property
+    def signing(self) -> SigningKeys:
+        """Ed25519 keys derived from the keyring (duplicates, deposits)."""
+        return SigningKeys(self.settings.keyring)
 
     @cached_property
     def dummy_hash(self) -> str:

@@ -66,6 +66,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/documents/{doc_id}/version"): OWNER_POST,
     ("GET", "/documents/{doc_id}/supprimer"): OWNER,
     ("POST", "/documents/{doc_id}/supprimer"): OWNER_POST,
+    ("GET", "/documents/{doc_id}/duplicata"): OWNER,
+    ("POST", "/documents/{doc_id}/duplicata"): OWNER_POST,
+    ("GET", "/documents/{doc_id}/duplicatas/{code}"): OWNER,
+    ("GET", "/verification"): ALL(200),
+    ("POST", "/verification"): ALL(400),
+    ("GET", "/cles-publiques"): ALL(200),
+    ("GET", "/cles-publiques/{kid}.pem"): ALL(200),
     ("GET", "/compte"): SIGNED_IN,
     ("POST", "/compte/mot-de-passe"): SIGNED_IN_POST,
     ("GET", "/compte/double-authentification"): BENEF,
@@ -152,9 +159,18 @@ def test_access_matrix(app, world, engine, settings):
     assert response.status_code == 303
     doc_id = response.headers["location"].rsplit("/", 1)[-1]
     sacrificial = add_account(engine, settings, "pro.x2", "professional", world.structure_x)
+    token = csrf_token(clients["beneficiary_a"], f"/documents/{doc_id}/duplicata")
+    issued = clients["beneficiary_a"].post(
+        f"/documents/{doc_id}/duplicata",
+        data={"csrf_token": token, "recipient": "CCAS", "purpose": "RSA"},
+        follow_redirects=False,
+    )
+    assert issued.status_code == 303
     values = {
         "{doc_id}": doc_id,
         "{structure_id}": world.structure_y,
+        "{code}": issued.headers["location"].rsplit("/", 1)[-1],
+        "{kid}": "k1",
     }
     failures = []
     for (method, template), expected in EXPECTED.items():

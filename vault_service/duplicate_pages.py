@@ -1,0 +1,216 @@
+"""Duplicates over HTTP: the owner issues and downloads them; anyone verifies them.
+
+- `/documents/{doc_id}/duplicata`: form (recipient, purpose, scheme), then issue (owner only);
+- `/documents/{doc_id}/duplicatas/{code}`: the signed PDF (owner only, journaled);
+- `/verification`: public page: type the code, follow the QR code, or upload the PDF;
+- `/cles-publiques` and `/cles-publiques/{kid}.pem`: the public keys, for offline checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from vault_service import audit, crypto, signing
+from vault_service import documents as docs
+from vault_service import duplicates as dups
+from vault_service.document_http import owned
+from vault_service.upload import BadUpload, receive
+from vault_service.web import (
+    HTTPError,
+    db_read,
+    db_write,
+    form,
+    redirect,
+    render,
+    require,
+    vault,
+)
+
+
+def _trusted(request: Request) -> list[bytes]:
+    return list(vault(request).signing.published(signing.PLATFORM).values())
+
+
+def _document_and_version(conn: Connection, doc_id: str, owner_id: str) -> tuple[Any, Any]:
+    document = owned(conn, doc_id, owner_id)
+    return document, docs.version_row(conn, document.id, document.current_version)
+
+
+def _page_data(conn: Connection, doc_id: str, owner_id: str) -> tuple[Any, list[Any]]:
+    document = owned(conn, doc_id, owner_id)
+    return document, dups.for_document(conn, document.id, owner_id)
+
+
+async def issue_page(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    doc_id = request.path_params["doc_id"]
+    if request.method in ("GET", "HEAD"):
+        document, issued = await db_read(request, _page_data, doc_id, account.id)
+        return render(
+            request, "duplicate.html", document=document, issued=issued, values={}, show=dups
+        )
+    data = await form(request)
+    document, version = await db_read(request, _document_and_version, doc_id, account.id)
+    scheme = data.get("scheme", document.scheme)
+    if scheme not in docs.SCHEMES:
+        scheme = document.scheme
+
+    def work(conn: Connection) -> dict[str, Any]:
+        return dups.issue(
+            conn,
+            vault(request).signing,
+            owner=account,
+            document=document,
+            version=version,
+            recipient=data.get("recipient", ""),
+            purpose=data.get("purpose", ""),
+            scheme=scheme,
+        )
+
+    try:
+        fields = await db_write(request, work)
+    except dups.DuplicateError as error:
+        _, issued = await db_read(request, _page_data, doc_id, account.id)
+        return render(
+            request,
+            "duplicate.html",
+            status=400,
+            error=error.message,
+            document=document,
+            issued=issued,
+            values=data,
+            show=dups,
+        )
+    return redirect(request, f"/documents/{document.id}/duplicatas/{fields['code']}")
+
+
+def _pdf(request: Request, account: Any) -> bytes:
+    """Decrypt the original version and build the signed duplicate (worker thread)."""
+    service = vault(request)
+    code = dups.normalise_code(request.path_params["code"])
+    with service.engine.connect() as conn:
+        document = owned(conn, request.path_params["doc_id"], account.id)
+        record = dups.find(conn, code)
+        if record is None or record.document_id != document.id or not record.payload:
+            raise HTTPError(404, "introuvable", "Duplicata introuvable.")
+        version = docs.version_row(conn, document.id, record.version)
+    if version is None:
+        raise HTTPError(404, "introuvable", "La version de ce duplicata a été supprimée.")
+    try:
+        original = b"".join(docs.open_plaintext(service.store, service.keyring, version))
+    except (crypto.DecryptionError, FileNotFoundError):
+        raise HTTPError(
+            500,
+            "illisible",
+            "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
+            "contactez l'équipe du coffre-fort.",
+        ) from None
+    fields = dups.json_fields(record.payload)
+    pdf = dups.build_pdf(
+        service.signing,
+        fields,
+        original,
+        version.media_type,
+        service.public_url(request),
+        docs.SCHEMES.get(record.scheme, record.scheme),
+    )
+    with service.engine.begin() as conn:
+        audit.record(
+            conn,
+            "duplicate.download",
+            actor_id=account.id,
+            subject_id=account.id,
+            object_id=document.id,
+            detail={"code": code, "version": version.version},
+        )
+    return pdf
+
+
+def download(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    pdf = _pdf(request, account)
+    code = dups.normalise_code(request.path_params["code"])
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="duplicata-{code}.pdf"',
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        },
+    )
+
+
+class _Checking:
+    """The uploaded file goes straight into the verifier (no copy on disk or in memory)."""
+
+    def __init__(self, trusted: list[bytes]) -> None:
+        self.verifier = dups.Verifier(trusted)
+
+    def write(self, data: bytes) -> None:
+        self.verifier.feed(data)
+
+    def abort(self) -> None:
+        pass
+
+
+def _with_register(conn: Connection, verdict: dups.Verdict) -> dups.Verdict:
+    if verdict.status not in (dups.AUTHENTIC,):
+        return verdict
+    return dups.against_register(verdict, dups.find(conn, str(verdict.fields.get("code", ""))))
+
+
+async def verify_page(request: Request) -> Response:
+    """Public: no account needed, nothing written."""
+    verdict = None
+    code = request.query_params.get("code", "")
+    if request.method == "POST":
+        limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
+        trusted = _trusted(request)
+        try:
+            _, sink = await receive(request, lambda _name: _Checking(trusted), limit)
+        except docs.TooLarge:
+            raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
+        except BadUpload as error:
+            raise HTTPError(400, "formulaire", error.message) from None
+        if sink is None:
+            raise HTTPError(400, "fichier_absent", "Choisissez le fichier PDF du duplicata.")
+        verdict = await db_read(request, _with_register, sink.verifier.verdict())
+    elif request.query_params.get("d"):
+        verdict = dups.verify_qr(_trusted(request), request.query_params["d"])
+        verdict = await db_read(request, _with_register, verdict)
+    elif code:
+        verdict = await db_read(request, dups.lookup, code)
+    return render(
+        request,
+        "verify.html",
+        verdict=verdict,
+        code=code,
+        show=dups,
+        scheme_label=docs.SCHEMES,
+    )
+
+
+def public_keys(request: Request) -> Response:
+    keys = vault(request).signing.published(signing.PLATFORM)
+    rows = [
+        {
+            "id": kid,
+            "base64": signing.b64(public),
+            "fingerprint": signing.fingerprint(public),
+            "pem": signing.pem(public),
+        }
+        for kid, public in keys.items()
+    ]
+    return render(request, "keys.html", keys=rows)
+
+
+def public_key_pem(request: Request) -> Response:
+    kid = request.path_params["kid"]
+    keys = vault(request).signing.published(signing.PLATFORM)
+    if kid not in keys:
+        raise HTTPError(404, "introuvable", "Clé publique introuvable.")
+    return PlainTextResponse(signing.pem(keys[kid]), media_type="application/x-pem-file")

@@ -1,0 +1,439 @@
+"""Duplicates: a stamped PDF copy of a document, signed with the vault's Ed25519 key.
+
+Two signatures, both by the platform key (`signing.PLATFORM`, derived from the keyring):
+
+- over the **fields** (code, SHA-256 of the original, title, holder, recipient, purpose,
+  scheme, issue date, public key): carried by the QR code, checkable from a scan or a typed
+  code;
+- over the **file**: SHA-256 of every byte of the PDF before the trailer, plus the fields
+  signature. One byte changed anywhere in the PDF breaks it.
+
+The signature is one PDF comment line, inserted just before the final `startxref` (readers
+skip comments; offsets before it do not move)::
+
+    <PDF up to startxref> %VAULT-DUPLICATA <base64url(JSON {fields, sig, file_sig})>\\n
+    startxref\\n<offset>\\n%%EOF\\n
+
+The file signature covers the PDF without that line: every byte before and after it.
+
+`Verifier` checks a file as a stream (constant memory), with only the public keys: offline
+(`python -m vault_service verify-duplicate FILE --public-key KEY`) and on the public page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from vault_service import audit, signing
+from vault_service.db import as_utc, duplicates, now
+
+MARKER = b"\n%VAULT-DUPLICATA "
+MAX_TRAILER = 8192
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+FIELD_NAMES = (
+    "code",
+    "document_sha256",
+    "title",
+    "holder",
+    "recipient",
+    "purpose",
+    "scheme",
+    "issued_at",
+    "key",
+)
+LABELS = {
+    "title": "le titre du document",
+    "holder": "le titulaire",
+    "recipient": "le destinataire",
+    "purpose": "l'objet",
+    "scheme": "le dispositif",
+    "issued_at": "la date de délivrance",
+    "document_sha256": "l'empreinte du document",
+}
+
+# Verdicts: (status, French message). Tests assert these texts.
+AUTHENTIC = "authentique"
+MESSAGES = {
+    "sans_signature": (
+        "Ce fichier ne porte pas la signature d'un duplicata du coffre-fort numérique : ce "
+        "n'est pas un duplicata qu'il a délivré (ou la signature a été retirée). Ne l'acceptez "
+        "pas comme duplicata ; demandez-en un nouveau à la personne."
+    ),
+    "illisible": (
+        "La signature de ce duplicata est abîmée et ne peut pas être lue : le fichier a été "
+        "modifié. Ne l'acceptez pas ; demandez un nouveau duplicata à la personne."
+    ),
+    "cle_etrangere": (
+        "Ce duplicata est signé avec une clé qui n'est pas celle du coffre-fort numérique "
+        "(empreinte {fingerprint}) : c'est un faux. Ne l'acceptez pas."
+    ),
+    "mentions_modifiees": (
+        "Les mentions de ce duplicata (titulaire, destinataire, objet, date ou empreinte) ne "
+        "correspondent pas à la signature : elles ont été modifiées. Ne l'acceptez pas."
+    ),
+    "fichier_modifie": (
+        "Le fichier PDF a été modifié après sa délivrance (au moins un octet diffère de "
+        "l'original signé). Ne l'acceptez pas ; demandez un nouveau duplicata à la personne."
+    ),
+    "inconnu": (
+        "Aucun duplicata ne porte ce code : vérifiez la saisie (16 caractères, chiffres et "
+        "lettres) ; si elle est juste, ce n'est pas un duplicata du coffre-fort numérique."
+    ),
+    "annule": "Ce duplicata a été annulé le {date} : il ne vaut plus.",
+    "ne_correspond_pas": (
+        "Ce duplicata ne correspond pas au registre du coffre-fort ({field} diffère) : "
+        "ne l'acceptez pas."
+    ),
+}
+
+
+class DuplicateError(Exception):
+    """Something a person can fix (French), e.g. a missing recipient."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Verdict:
+    status: str
+    message: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def authentic(self) -> bool:
+        return self.status == AUTHENTIC
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))  # 80 bits
+
+
+def normalise_code(text: str) -> str:
+    """What people type: spaces, dashes, lower case, O for 0, I or L for 1 are accepted."""
+    cleaned = "".join(c for c in text.upper() if c.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def show_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def issued_text(iso: str) -> str:
+    """The issue date as people in Mayotte read it (UTC+3)."""
+    from vault_service.web import local_time
+
+    return local_time(datetime.fromisoformat(iso))
+
+
+def message(status: str, **values: str) -> str:
+    return MESSAGES[status].format(**values)
+
+
+# --- the trailer -----------------------------------------------------------------------------
+
+
+def file_message(pdf_sha256: bytes, fields_sig: bytes) -> bytes:
+    return b"vault-duplicata-file-v1|" + pdf_sha256 + b"|" + fields_sig
+
+
+def seal(keys: signing.SigningKeys, fields: dict[str, Any], pdf: bytes) -> bytes:
+    """The PDF with its signature line (before the final startxref)."""
+    fields_sig = keys.sign_fields(signing.PLATFORM, fields).value
+    file_sig = keys.sign(signing.PLATFORM, file_message(hashlib.sha256(pdf).digest(), fields_sig))
+    trailer = {
+        "fields": fields,
+        "sig": signing.b64(fields_sig),
+        "file_sig": signing.b64(file_sig.value),
+    }
+    at = pdf.rindex(b"startxref")
+    if pdf[at - 1 : at] != b"\n":
+        raise ValueError("PDF without a line break before startxref")
+    line = MARKER[1:] + signing.b64(signing.canonical(trailer)).encode() + b"\n"
+    return pdf[:at] + line + pdf[at:]
+
+
+def qr_payload(keys: signing.SigningKeys, fields: dict[str, Any]) -> str:
+    """What the QR code carries after the verification address: the fields and their
+    signature, base64url of the canonical JSON."""
+    sig = keys.sign_fields(signing.PLATFORM, fields).value
+    return signing.b64(signing.canonical({"fields": fields, "sig": signing.b64(sig)}))
+
+
+def check_fields(trusted: list[bytes], fields: Any, sig_text: Any) -> tuple[Verdict | None, bytes]:
+    """Verdict if the fields fail (None when their signature holds) and the signature bytes."""
+    if not isinstance(fields, dict) or not isinstance(sig_text, str):
+        return Verdict("illisible", message("illisible")), b""
+    try:
+        public = signing.unb64(str(fields.get("key", "")))
+        sig = signing.unb64(sig_text)
+    except ValueError:
+        return Verdict("illisible", message("illisible")), b""
+    if public not in trusted:
+        return (
+            Verdict(
+                "cle_etrangere",
+                message("cle_etrangere", fingerprint=signing.fingerprint(public)),
+                fields,
+            ),
+            sig,
+        )
+    if not signing.verify(public, sig, signing.canonical(fields)):
+        return Verdict("mentions_modifiees", message("mentions_modifiees"), fields), sig
+    return None, sig
+
+
+def authentic(fields: dict[str, Any]) -> Verdict:
+    return Verdict(
+        AUTHENTIC,
+        f"Duplicata authentique : délivré le {issued_text(str(fields['issued_at']))} à "
+        f"« {fields['recipient']} » pour « {fields['purpose']} ». Comparez ces mentions avec "
+        "celles du papier.",
+        fields,
+    )
+
+
+def verify_qr(trusted: list[bytes], payload: str) -> Verdict:
+    try:
+        data = json.loads(signing.unb64(payload.strip()))
+    except (ValueError, UnicodeDecodeError):
+        return Verdict("illisible", message("illisible"))
+    if not isinstance(data, dict):
+        return Verdict("illisible", message("illisible"))
+    failed, _ = check_fields(trusted, data.get("fields"), data.get("sig"))
+    return failed or authentic(data["fields"])
+
+
+class Verifier:
+    """Feed a file chunk by chunk; `verdict()` checks it with the trusted public keys only.
+    Memory stays at one tail buffer, whatever the file size."""
+
+    def __init__(self, trusted: list[bytes]) -> None:
+        self.trusted = trusted
+        self.digest = hashlib.sha256()
+        self.tail = b""
+        self.size = 0
+
+    def feed(self, data: bytes) -> None:
+        self.size += len(data)
+        self.tail += data
+        keep = MAX_TRAILER + 64
+        if len(self.tail) > 2 * keep:
+            self.digest.update(self.tail[:-keep])
+            self.tail = self.tail[-keep:]
+
+    def verdict(self) -> Verdict:
+        at = self.tail.rfind(MARKER)
+        line_end = self.tail.find(b"\n", at + 1)
+        if at < 0 or line_end < 0:
+            return Verdict("sans_signature", message("sans_signature"))
+        encoded = self.tail[at + len(MARKER) : line_end].rstrip(b"\r")
+        try:
+            trailer = json.loads(signing.unb64(encoded.decode("ascii")))
+        except (ValueError, UnicodeDecodeError):
+            return Verdict("illisible", message("illisible"))
+        if not isinstance(trailer, dict) or not isinstance(trailer.get("file_sig"), str):
+            return Verdict("illisible", message("illisible"))
+        fields = trailer.get("fields")
+        failed, fields_sig = check_fields(self.trusted, fields, trailer.get("sig"))
+        if failed is not None:
+            return failed
+        assert isinstance(fields, dict)
+        self.digest.update(self.tail[: at + 1])
+        self.digest.update(self.tail[line_end + 1 :])
+        public = signing.unb64(str(fields["key"]))
+        try:
+            file_sig = signing.unb64(trailer["file_sig"])
+        except ValueError:
+            return Verdict("illisible", message("illisible"))
+        if not signing.verify(public, file_sig, file_message(self.digest.digest(), fields_sig)):
+            return Verdict("fichier_modifie", message("fichier_modifie"), fields)
+        return authentic(fields)
+
+
+# --- the register (table `duplicates`) -------------------------------------------------------
+
+
+def make_fields(
+    keys: signing.SigningKeys,
+    *,
+    code: str,
+    version: Any,
+    document: Any,
+    holder: str,
+    recipient: str,
+    purpose: str,
+    scheme: str,
+) -> dict[str, Any]:
+    from vault_service.duplicate_pdf import printable
+
+    values = {
+        "code": code,
+        "document_sha256": version.sha256,
+        "title": printable(document.title)[:200],
+        "holder": printable(holder)[:250],
+        "recipient": printable(recipient)[:200],
+        "purpose": printable(purpose)[:200],
+        "scheme": scheme,
+        "issued_at": as_utc(now()).replace(microsecond=0).isoformat(),
+        "key": signing.b64(keys.public_key(signing.PLATFORM)),
+    }
+    return {name: values[name] for name in FIELD_NAMES}
+
+
+def issue(
+    conn: Connection,
+    keys: signing.SigningKeys,
+    *,
+    owner: Any,
+    document: Any,
+    version: Any,
+    recipient: str,
+    purpose: str,
+    scheme: str,
+) -> dict[str, Any]:
+    """Record a new duplicate (and journal it) in the caller's transaction; return its fields."""
+    from vault_service.duplicate_pdf import printable
+
+    recipient, purpose = printable(recipient), printable(purpose)
+    problems = []
+    if not recipient:
+        problems.append("Indiquez à qui vous remettez ce duplicata (ex. CCAS de Mamoudzou).")
+    if not purpose:
+        problems.append("Indiquez pour quoi (ex. demande de logement social).")
+    if len(recipient) > 120 or len(purpose) > 160:
+        problems.append("Destinataire : 120 caractères au plus ; objet : 160 au plus.")
+    if problems:
+        raise DuplicateError(" ".join(problems))
+    code = new_code()
+    fields = make_fields(
+        keys,
+        code=code,
+        version=version,
+        document=document,
+        holder=f"{owner.given_name} {owner.family_name}",
+        recipient=recipient,
+        purpose=purpose,
+        scheme=scheme,
+    )
+    signature = keys.sign_fields(signing.PLATFORM, fields)
+    conn.execute(
+        insert(duplicates).values(
+            id=code,
+            document_id=document.id,
+            version=version.version,
+            sha256=version.sha256,
+            issued_by=owner.id,
+            issued_to_structure_id=None,
+            scheme=scheme,
+            issued_at=datetime.fromisoformat(fields["issued_at"]),
+            signing_key_id=signature.key_id,
+            signature=signature.value,
+            recipient=recipient,
+            purpose=purpose,
+            payload=signing.canonical(fields).decode(),
+        )
+    )
+    audit.record(
+        conn,
+        "duplicate.issue",
+        actor_id=owner.id,
+        subject_id=owner.id,
+        object_id=document.id,
+        detail={"code": code, "version": version.version, "scheme": scheme},
+    )
+    return fields
+
+
+def json_fields(payload: str) -> dict[str, Any]:
+    fields: dict[str, Any] = json.loads(payload)
+    return fields
+
+
+def find(conn: Connection, code: str) -> Any:
+    return conn.execute(select(duplicates).where(duplicates.c.id == code)).first()
+
+
+def for_document(conn: Connection, document_id: str, owner_id: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(duplicates)
+            .where(duplicates.c.document_id == document_id, duplicates.c.issued_by == owner_id)
+            .order_by(duplicates.c.issued_at.desc())
+        )
+    )
+
+
+def against_register(verdict: Verdict, record: Any) -> Verdict:
+    """A signature that holds, checked against the register: unknown, cancelled, different."""
+    if not verdict.authentic:
+        return verdict
+    if record is None:
+        return Verdict("inconnu", message("inconnu"), verdict.fields)
+    if record.revoked_at is not None:
+        from vault_service.web import local_time
+
+        return Verdict(
+            "annule", message("annule", date=local_time(record.revoked_at)), verdict.fields
+        )
+    stored = json.loads(record.payload) if record.payload else {}
+    for name in FIELD_NAMES:
+        if stored.get(name) != verdict.fields.get(name):
+            return Verdict(
+                "ne_correspond_pas",
+                message("ne_correspond_pas", field=LABELS.get(name, name)),
+                verdict.fields,
+            )
+    return verdict
+
+
+def lookup(conn: Connection, code: str) -> Verdict:
+    """A typed code: the register's fields, to compare with the paper."""
+    record = find(conn, normalise_code(code))
+    if record is None or not record.payload:
+        return Verdict("inconnu", message("inconnu"))
+    fields = json.loads(record.payload)
+    return against_register(authentic(fields), record)
+
+
+def build_pdf(
+    keys: signing.SigningKeys,
+    fields: dict[str, Any],
+    original: bytes,
+    media_type: str,
+    public_url: str,
+    scheme_label: str,
+) -> bytes:
+    """The signed duplicate: stamp page, stamped original, signature trailer."""
+    from vault_service.duplicate_pdf import render
+
+    code = show_code(str(fields["code"]))
+    issued = issued_text(str(fields["issued_at"]))
+    lines = [
+        ("Document", str(fields["title"])),
+        ("Titulaire", str(fields["holder"])),
+        ("Remis à", str(fields["recipient"])),
+        ("Objet", str(fields["purpose"])),
+        ("Dispositif", scheme_label),
+        ("Délivré le", f"{issued} (heure de Mayotte)"),
+        ("Code", code),
+        ("Empreinte SHA-256", str(fields["document_sha256"])),
+        ("Clé de signature", signing.fingerprint(signing.unb64(str(fields["key"])))),
+    ]
+    how = (
+        f"Pour vérifier ce duplicata : scannez le code QR, ou allez sur {public_url}verification "
+        f"et tapez le code {code}, ou déposez-y ce fichier PDF. Hors ligne : "
+        "python -m vault_service verify-duplicate FICHIER --public-key CLÉ (clé publique sur "
+        f"{public_url}cles-publiques)."
+    )
+    band = f"DUPLICATA - délivré le {issued} à {fields['recipient']} - {fields['purpose']} - {code}"
+    qr = f"{public_url}verification?d={qr_payload(keys, fields)}"
+    return seal(keys, fields, render(lines, qr, how, band, original, media_type))
