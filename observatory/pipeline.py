@@ -22,7 +22,7 @@ from typing import Any
 from observatory.compute import buildcache
 from observatory.compute.indicators import compute_series
 from observatory.core.config import Config
-from observatory.core.model import Level, Project, Series
+from observatory.core.model import DEPARTEMENT, Level, Project, Series
 from observatory.core.problems import Problem
 from observatory.core.site import Chart, MapOutput, Producer, Site, indicator_path, make_plan
 from observatory.pages import about as pages_about
@@ -35,8 +35,6 @@ from observatory.pages import themes as pages_themes
 from observatory.publish import opendata
 from observatory.publish.render import make_environment, nav_tree, render_plan
 from observatory.publish.write import write_site
-
-DEPARTEMENT = "976"
 
 PAGE_PRODUCERS: tuple[Producer, ...] = (
     pages_home.produce,

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from observatory.check.rules import (
-    LEVEL_FR,
     Territories,
     declared_indicators,
     get_table,
@@ -19,6 +18,7 @@ from observatory.check.rules import (
     theme_packages,
 )
 from observatory.check.tables import CAP, Reporter, Table
+from observatory.core.labels import LEVEL_NAMES
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery
 
@@ -122,7 +122,7 @@ def sums(
             line: (fmt(actual[p]), fmt(expected[p]), fmt(actual[p] - expected[p]))
             for line, p in zip(lines[: CAP + 1].tolist(), picked[: CAP + 1].tolist(), strict=True)
         }
-        label = LEVEL_FR[kind]
+        label = LEVEL_NAMES[kind]
         out.rows(
             lines,
             field="valeur",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from observatory.check.fields import as_list, check_foreign_keys, check_table
 from observatory.check.tables import CAP, Reporter, Table, read_table, report_cells
-from observatory.core.model import REFERENCE_PACKAGES
+from observatory.core.model import LEVELS, REFERENCE_PACKAGES
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder
 
@@ -27,7 +27,6 @@ CODE_FORMATS = {
     "epci": re.compile(r"^\d{9}$"),
     "departement": re.compile(r"^(?:\d{2,3}|2[AB])$"),
 }
-LEVEL_FR = {"commune": "commune", "epci": "EPCI", "departement": "département"}
 
 
 def schema_of(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -217,14 +216,14 @@ def code_problems(
     )
     if "niveau" not in table.columns:
         return
-    kinds = {name: i for i, name in enumerate(LEVEL_FR)}
+    kinds: dict[str, int] = {name: i for i, name in enumerate(LEVELS)}
     code_level = np.array([kinds.get(reference.level.get(c, ""), -1) for c in uniques])
     level_codes, level_uniques = table.factor("niveau")
     written = np.array([kinds.get(v, -1) for v in level_uniques], dtype=np.int64)
     actual, stated = code_level[codes], written[level_codes]
     rows = np.flatnonzero((actual >= 0) & (stated >= 0) & (actual != stated))
     shown = rows[: CAP + 1]
-    level_names = list(LEVEL_FR)
+    level_names = list(LEVELS)
     found = {
         line: (level_names[actual[r]], level_names[stated[r]])
         for line, r in zip(table.lines[shown].tolist(), shown.tolist(), strict=True)
@@ -250,7 +249,7 @@ def code_problems(
     pairs = pd.DataFrame({"i": ind_codes, "l": lvl_codes}).drop_duplicates()
     for i, lv in zip(pairs["i"].tolist(), pairs["l"].tolist(), strict=True):
         name, level = str(names[i]), str(lvl_uniques[lv])
-        if name in indicators and levels[name] and level in LEVEL_FR and level not in levels[name]:
+        if name in indicators and levels[name] and level in LEVELS and level not in levels[name]:
             rows = np.flatnonzero((ind_codes == i) & (lvl_codes == lv))
             out.rows(
                 table.lines[rows],

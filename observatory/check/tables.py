@@ -47,7 +47,6 @@ TYPE_FR = {
     "year": "une année sur 4 chiffres",
     "datetime": "une date et heure ISO 8601 (ex. 2021-01-31T12:00:00)",
 }
-NUMERIC = ("integer", "number", "year")
 
 
 @dataclass
@@ -192,11 +191,6 @@ class Reporter:
                 **where,
             )
         )
-
-
-def cell_rows(table: Table, bad: np.ndarray) -> np.ndarray:
-    """Line numbers of the rows where ``bad`` is true."""
-    return table.lines[np.flatnonzero(bad)]
 
 
 def report_cells(

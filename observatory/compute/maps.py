@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from observatory.compute.buildcache import code_token
+from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import Level, Point, Series
 from observatory.core.numbers import fmt_number, fmt_unit, fmt_value, fmt_year
 
@@ -48,11 +49,6 @@ PALETTES: Mapping[int, tuple[str, ...]] = {
     2: ("#a1dab4", "#225ea8"),
     3: ("#c7e9b4", "#41b6c4", "#225ea8"),
     4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-}
-LEVEL_WORDS: Mapping[str, str] = {
-    "commune": "des communes",
-    "epci": "des intercommunalités (EPCI)",
-    "departement": "du département",
 }
 
 
@@ -278,7 +274,7 @@ def choropleth(
             f' fill="{fill}"><title>{html.escape(name)} : {html.escape(label)}</title></path>'
         )
 
-    title = f"Carte {LEVEL_WORDS.get(level, '')} de Mayotte : {indicator.title} en {fmt_year(year)}"
+    title = f"Carte {LEVEL_WORDS[level].of_the} de Mayotte : {indicator.title} en {fmt_year(year)}"
     alt = _alt_text(series, level, year, features, points, classes)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{map_id}-svg" class="obs-map-svg"'
@@ -310,7 +306,7 @@ def _alt_text(
     indicator = series.indicator
     names = {str(f["properties"]["code"]): str(f["properties"].get("nom", "")) for f in features}
     text = (
-        f"Carte {LEVEL_WORDS.get(level, '')} de Mayotte : {indicator.title} "
+        f"Carte {LEVEL_WORDS[level].of_the} de Mayotte : {indicator.title} "
         f"en {fmt_year(year)}. {classes.method}."
     )
     known = sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from observatory.core.model import REFERENCE_PACKAGES, Level, Package
 
@@ -52,11 +53,28 @@ SENSITIVITY: dict[str, str] = {
     "personal": "personnelle (jamais publiée)",
 }
 STATUS: dict[str, str] = {"available": "disponible", "desired": "souhaitée"}
-LEVEL_NAMES: dict[Level, str] = {
-    "commune": "commune",
-    "epci": "EPCI",
-    "departement": "département",
+
+
+@dataclass(frozen=True)
+class LevelWords:
+    """The French words of a geographic level, in every form the site uses."""
+
+    name: str  # "commune" (tables, filters)
+    plural: str  # "communes" (levels of an indicator)
+    of_the: str  # "des communes" (map titles)
+    kind: str  # "Commune de Mayotte" (portraits)
+
+
+LEVEL_WORDS: dict[Level, LevelWords] = {
+    "commune": LevelWords("commune", "communes", "des communes", "Commune de Mayotte"),
+    "epci": LevelWords(
+        "EPCI", "EPCI", "des intercommunalités (EPCI)", "Intercommunalité (EPCI) de Mayotte"
+    ),
+    "departement": LevelWords(
+        "département", "département", "du département", "Département de Mayotte"
+    ),
 }
+LEVEL_NAMES: dict[Level, str] = {level: words.name for level, words in LEVEL_WORDS.items()}
 AGGREGATION: dict[str, str] = {
     "sum": "somme des communes",
     "ratio_of_sums": "rapport des sommes",

@@ -14,6 +14,7 @@ from typing import Literal
 Level = Literal["commune", "epci", "departement"]
 LEVELS: tuple[Level, ...] = ("commune", "epci", "departement")
 LEVEL_ORDER: dict[Level, int] = {"departement": 0, "epci": 1, "commune": 2}  # display order
+DEPARTEMENT = "976"  # the INSEE code of Mayotte, the one département of the observatory
 # Packages with their own resources instead of observations + sources.
 REFERENCE_PACKAGES = ("territoires", "dispositifs", "partenaires")
 Status = Literal["available", "desired"]
@@ -29,7 +30,7 @@ class Territory:
     name: str
     level: Level
     epci: str | None = None  # for communes: the EPCI SIREN
-    departement: str = "976"
+    departement: str = DEPARTEMENT
     communes: tuple[str, ...] = ()  # for EPCI and département: member commune codes
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from observatory.core.model import DEPARTEMENT
 from observatory.core.site import Output, Page, Site
 from observatory.pages.figures import KeyFigure, key_figure
 from observatory.pages.themes import theme_cards
 
-DEPARTEMENT = "976"
 MAX_FIGURES = 8
 
 

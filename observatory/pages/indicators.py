@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from observatory.core.labels import LEVEL_NAMES
-from observatory.core.model import LEVELS, Indicator, Package, Series
+from observatory.core.labels import LEVEL_NAMES, LEVEL_WORDS
+from observatory.core.model import DEPARTEMENT, LEVELS, Indicator, Package, Series
 from observatory.core.numbers import fmt_unit, fmt_years
 from observatory.core.site import (
     MapOutput,
@@ -21,9 +21,6 @@ from observatory.core.site import (
 )
 from observatory.pages.figures import key_figure
 from observatory.pages.tables import make_table, to_csv, to_json, to_xlsx
-
-DEPARTEMENT = "976"
-LEVEL_PLURALS = {"commune": "communes", "epci": "EPCI", "departement": "département"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "map": map_for(site, series),
             "downloads": downloads,
             "unit_label": unit_label(ind),
-            "levels": ", ".join(LEVEL_PLURALS[lv] for lv in LEVELS if lv in ind.levels),
+            "levels": ", ".join(LEVEL_WORDS[lv].plural for lv in LEVELS if lv in ind.levels),
             "period": fmt_years(years[0], years[-1]) if years else "aucune donnée",
             "theme_path": theme_path(ind.theme),
             "theme_title": theme.title if theme else ind.theme,

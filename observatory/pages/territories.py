@@ -6,17 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from observatory.core.model import Series, Territory
+from observatory.core.labels import LEVEL_WORDS
+from observatory.core.model import DEPARTEMENT, Series, Territory
 from observatory.core.numbers import fmt_value
 from observatory.core.site import Output, Page, Site, indicator_path, territory_path
 from observatory.pages.figures import latest_point, point_at, source_label, sources_by_id
-
-DEPARTEMENT = "976"
-KINDS = {
-    "commune": "Commune de Mayotte",
-    "epci": "Intercommunalité (EPCI) de Mayotte",
-    "departement": "Département de Mayotte",
-}
 
 
 @dataclass(frozen=True)
@@ -118,18 +112,19 @@ def produce(site: Site) -> Iterator[Page | Output]:
     )
     for t in terr:
         epci = by_code.get(t.epci) if t.epci else None
+        kind = LEVEL_WORDS[t.level].kind
         yield Page(
             path=territory_path(t.code),
             title=t.name,
             template="territory.md.j2",
             context={
                 "territory": t,
-                "kind": KINDS[t.level],
+                "kind": kind,
                 "epci": link_to(epci) if epci else None,
                 "members": members(site, t),
                 "groups": portrait_groups(site, t),
             },
-            description=f"Portrait social et médico-social : {t.name} ({KINDS[t.level]}).",
+            description=f"Portrait social et médico-social : {t.name} ({kind}).",
             # the département and the 5 EPCI in the navigation; communes from the list
             nav=("Territoires",) if t.level != "commune" else (),
             order=0 if t.level == "departement" else 1,

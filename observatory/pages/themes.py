@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from observatory.core.model import Indicator, Theme
+from observatory.core.model import DEPARTEMENT, Indicator, Theme
 from observatory.core.site import Chart, Output, Page, Site, indicator_path, theme_path
 from observatory.pages.figures import KeyFigure, key_figure
-
-DEPARTEMENT = "976"
 
 
 @dataclass(frozen=True)
