@@ -36,6 +36,10 @@ SECONDARY_MARKERS = (
     "reprise par",
     "rapporté par",
     "rapportée par",
+    "repris intégralement par",
+    "d’après",
+    "d'après",
+    "copie",
     "afp",
 )
 
@@ -58,6 +62,7 @@ class IndicatorSpec:
     denominator: str = ""
     secrecy_threshold: int | None = None
     status: str = "available"
+    dimensions: tuple[str, ...] = ()
 
     def declaration(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -79,7 +84,7 @@ class IndicatorSpec:
                 "chart": self.chart,
                 "decimals": self.decimals,
                 "status": self.status,
-                "dimensions": [],
+                "dimensions": list(self.dimensions),
             }
         )
         return out
@@ -146,9 +151,10 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "taux_variation_annuel_moyen_population", DEMO,
         "Taux de variation annuel moyen de la population", "% par an",
         "Croissance annuelle moyenne de la population entre deux recensements.",
-        chart="bar", decimals=1,
+        levels=ALL_LEVELS, chart="bar", decimals=1,
         comparability="Chaque valeur porte sur une période entre deux recensements ; l'année est "
-        "celle de la fin de la période.",
+        "celle de la fin de la période. Les valeurs des communes et des EPCI sont celles que "
+        "citent l'Insee, l'IEDOM ou la presse ; seules quelques communes sont citées.",
     ),
     IndicatorSpec(
         "naissances_meres_domiciliees", DEMO, "Naissances de mères domiciliées à Mayotte",
@@ -630,12 +636,13 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     ),
     IndicatorSpec(
         "part_logements_en_tole", LOG, "Part des logements en tôle", "% des logements",
-        "Part des logements en tôle parmi l'ensemble des logements (recensement de 2012).",
-        levels=("commune", "departement"), chart="bar", decimals=1,
+        "Part des logements en tôle parmi l'ensemble des logements (recensement).",
+        levels=ALL_LEVELS, chart="bar", decimals=1,
         numerator="Logements en tôle", denominator="Ensemble des logements",
         comparability="Dénominateur différent (ensemble des logements) de la "
         "part des résidences principales en tôle : ne pas comparer. Seules deux communes sont "
-        "citées par la source.",
+        "citées par la source pour 2012 ; la valeur de Petite-Terre (2017) est écrite en toutes "
+        "lettres par l'Insee.",
     ),
     IndicatorSpec(
         "logements_en_tole", LOG, "Logements en tôle", "logements",
@@ -680,8 +687,10 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     ),
     IndicatorSpec(
         "part_logements_relies_electricite", LOG, "Part des logements reliés à l'électricité",
-        "% des logements", "Part des logements reliés à l'électricité en 2012.",
-        chart="figure",
+        "% des logements", "Part des logements reliés à l'électricité (recensement).",
+        levels=("epci", "departement"), chart="figure",
+        comparability="Département : recensement de 2012 ; Petite-Terre : recensement de 2017 "
+        "(Insee Dossier Mayotte n° 2, cité par la presse).",
     ),
     IndicatorSpec(
         "part_logements_point_eau_interieur", LOG,
@@ -694,7 +703,8 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "Part des logements sans confort sanitaire de base", "% des résidences principales",
         "Part des résidences principales dépourvues du confort sanitaire de base (eau courante, "
         "toilettes ou douche).",
-        chart="figure", comparability="Valeur écrite en toutes lettres (« six sur dix »).",
+        levels=("epci", "departement"), chart="figure",
+        comparability="Valeurs écrites en toutes lettres (« six sur dix »).",
     ),
     IndicatorSpec(
         "part_logements_surpeuples", LOG, "Part des logements surpeuplés",
@@ -738,7 +748,31 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
 # --- Table Schemas ----------------------------------------------------------------------------
 
 
-def observations_schema(indicator_ids: list[str]) -> dict[str, object]:
+DIMENSION_FIELDS: dict[str, dict[str, object]] = {
+    "village": {
+        "name": "village",
+        "type": "string",
+        "title": "Village",
+        "description": "Village au sens de l'Insee, rangé dans la commune de code_geo ; vide pour la commune entière. Un village n'est jamais additionné dans la commune.",
+    },
+    "quartier": {
+        "name": "quartier",
+        "type": "string",
+        "title": "Quartier",
+        "description": "Quartier prioritaire ou périmètre de la politique de la ville, rangé dans la commune (ou l'EPCI quand il s'étend sur deux communes) de code_geo ; vide pour le territoire entier.",
+    },
+}
+
+
+def observations_schema(indicator_ids: list[str], dims: tuple[str, ...] = ()) -> dict[str, object]:
+    schema = _observations_schema(indicator_ids)
+    if dims:
+        schema["fields"] = [*schema["fields"], *(DIMENSION_FIELDS[d] for d in dims)]  # type: ignore[misc]
+        schema["primaryKey"] = ["indicateur", "code_geo", "annee", *dims]
+    return schema
+
+
+def _observations_schema(indicator_ids: list[str]) -> dict[str, object]:
     return {
         "fields": [
             {
@@ -931,7 +965,8 @@ PACKAGES: tuple[dict[str, object], ...] = (
         "Indicateurs démographiques de Mayotte",
         "Estimations de population, naissances, décès, fécondité, structure par âge, nationalité "
         "et projections à l'horizon 2050, tels que publiés par l'Insee ou cités par la presse "
-        "(sources secondaires signalées).",
+        "(sources secondaires signalées) ; pour quelques communes et EPCI, la croissance de la "
+        "population entre 2012 et 2017 et leur part dans la population de Mayotte.",
         ["demographie"],
         ["population", "naissances", "fécondité", "nationalité", "projections"],
         "INSEE",
@@ -943,7 +978,8 @@ PACKAGES: tuple[dict[str, object], ...] = (
         AGE,
         "Personnes âgées à Mayotte",
         "Part et nombre des 60 ans ou plus, perte d'autonomie et handicap des seniors (enquête "
-        "Autonomie 2021 de l'Insee).",
+        "Autonomie 2021 de l'Insee) ; non-recours aux droits des 60 ans ou plus à Mamoudzou "
+        "(CCAS, 2025).",
         ["personnes_agees", "demographie"],
         ["seniors", "perte d'autonomie", "vieillissement"],
         "INSEE",
@@ -968,7 +1004,8 @@ PACKAGES: tuple[dict[str, object], ...] = (
         LOG,
         "Conditions de logement à Mayotte",
         "Résidences principales, habitat en tôle, accès à l'eau et à l'électricité, surpeuplement, "
-        "statut d'occupation (recensements et enquête Logement 2013 de l'Insee).",
+        "statut d'occupation (recensements et enquête Logement 2013 de l'Insee) ; quelques "
+        "communes (2012) et la CC de Petite-Terre (2017).",
         ["logement"],
         ["logement", "habitat précaire", "tôle", "eau courante", "électricité", "surpeuplement"],
         "INSEE",
@@ -1005,7 +1042,8 @@ PACKAGES: tuple[dict[str, object], ...] = (
     package(
         CTX,
         "Repères socio-économiques de Mayotte",
-        "Densité de population et niveau de vie médian.",
+        "Densité de population (département, îlots les plus denses de Dzaoudzi) et niveau de "
+        "vie médian.",
         ["contexte"],
         ["densité", "niveau de vie"],
         "INSEE",
@@ -1214,6 +1252,546 @@ SOURCE_SLUGS: dict[str, tuple[str, str]] = {
 # fmt: on
 
 
+# --- Figures below the département (mayotte_facts_communes_2.csv) -------------------------
+# Villages and quartiers prioritaires (QPV) are not territories of the reference: a village
+# figure is stored on its commune with a « village » dimension, a QPV figure on the commune
+# (or the EPCI, for a quartier across two communes) with a « quartier » dimension, and their
+# indicators never aggregate — a village row is never added into a commune total.
+
+VIL = "demographie-villages"
+VCV = "conditions-de-vie-villages"
+EMR = "emploi-recensement"
+SAN = "sante-offre-de-soins"
+ECO = "jeunesse-ecoles-communes"
+QPV = "politique-ville-quartiers-prioritaires"
+
+NAVETTES = (
+    "Recensement de 2012 (Insee Flash Mayotte n° 17, août 2015) ; effectifs arrondis par "
+    "l'Insee. Seules les communes citées par la publication ont une valeur."
+)
+VILLAGES_2012 = (
+    "Recensement de 2012 : l'Insee ne cite que le village le moins et le plus concerné des 72 "
+    "villages de Mayotte ; les autres villages n'ont pas de valeur publiée."
+)
+VILLAGE_ZONING = (
+    "Village au sens de l'Insee (Mayotte compte 72 villages), rangé dans sa commune : la "
+    "population d'un village n'est jamais additionnée dans celle de la commune."
+)
+KOUNGOU_SCHOOLS = (
+    "Chiffres de la commune de Koungou rapportés par la presse (source secondaire) ; aucune "
+    "autre commune n'est citée."
+)
+IEDOM_DOCTORS = (
+    "Rapport annuel 2022 de l'IEDOM : l'année d'observation n'est pas précisée dans le passage "
+    "cité (rangée en 2022). La source nomme « CC du Nord » l'actuelle CA du Grand Nord de "
+    "Mayotte et « CA de Mamoudzou » la CA de Dembeni-Mamoudzou."
+)
+
+# fmt: off
+LOCAL_INDICATORS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec(
+        "part_population_de_mayotte", DEMO, "Part de la population de Mayotte",
+        "% de la population de Mayotte",
+        "Part des habitants de Mayotte qui résident dans le territoire, telle que publiée.",
+        numerator="Population du territoire", denominator="Population de Mayotte",
+        levels=("commune", "epci"), chart="bar", decimals=1,
+        comparability="Parts publiées par l'Insee, l'IEDOM ou la presse pour Mamoudzou et "
+        "Petite-Terre seulement ; arrondies par les sources.",
+    ),
+    IndicatorSpec(
+        "variation_population", DEMO, "Variation de la population entre deux recensements",
+        "habitants", "Différence entre la population de fin et celle de début de période.",
+        levels=("epci",), chart="figure",
+        comparability="Effectif arrondi par l'Insee (cité par la presse).",
+    ),
+    IndicatorSpec(
+        "densite_population_ilots_les_plus_denses", CTX,
+        "Densité de population des îlots de logements les plus denses", "habitants par km²",
+        "Densité de population de certains îlots de logements du centre-ville (recensement).",
+        levels=("commune",), chart="figure",
+        comparability="Valeur plancher (« plus de ») sur quelques îlots du centre-ville, pas "
+        "sur la commune entière : ne pas comparer à la densité de la commune.",
+    ),
+    IndicatorSpec(
+        "population_municipale_village", VIL, "Population municipale des villages", "habitants",
+        "Population municipale d'un village au recensement (Insee), reprise par sa commune.",
+        levels=("commune",), chart="bar", dimensions=("village",),
+        comparability=VILLAGE_ZONING + " Seuls les six villages de Koungou sont publiés "
+        "(tableau de la commune d'après l'Insee, 2012 et 2017).",
+    ),
+    IndicatorSpec(
+        "taux_variation_annuel_moyen_population_village", VIL,
+        "Taux de variation annuel moyen de la population des villages", "% par an",
+        "Croissance annuelle moyenne de la population d'un village entre deux recensements.",
+        levels=("commune",), chart="bar", decimals=1, dimensions=("village",),
+        comparability=VILLAGE_ZONING,
+    ),
+    IndicatorSpec(
+        "population_village_arrondie", VIL, "Population des villages (valeurs arrondies)",
+        "habitants (arrondi)",
+        "Population d'un village arrondie par l'atlas Trésor des régions d'après l'Insee.",
+        levels=("commune",), chart="bar", dimensions=("village",),
+        comparability=VILLAGE_ZONING + " Valeurs arrondies de seconde main : pour "
+        "Majicavo-Lamir en 2017, l'atlas donne 1 780 habitants quand le tableau de la commune, "
+        "d'après l'Insee, en donne 2 081 ; préférer la population municipale des villages.",
+    ),
+    IndicatorSpec(
+        "part_maisons_en_tole_village", VCV, "Part des maisons en tôle dans les villages",
+        "% des logements", "Part des logements qui sont des maisons en tôle, par village.",
+        levels=("commune",), chart="figure", dimensions=("village",),
+        comparability=VILLAGES_2012,
+    ),
+    IndicatorSpec(
+        "part_logements_eau_potable_interieur_village", VCV,
+        "Part des logements avec l'eau potable à l'intérieur dans les villages",
+        "% des logements",
+        "Part des logements disposant de l'eau potable à l'intérieur, par village.",
+        levels=("commune",), chart="figure", dimensions=("village",),
+        comparability=VILLAGES_2012,
+    ),
+    IndicatorSpec(
+        "part_population_en_emploi_village", VCV,
+        "Part de la population en emploi dans les villages", "% de la population",
+        "Part de la population en emploi, par village (formulation de l'Insee ; ce n'est pas le "
+        "taux d'emploi des 15-64 ans).",
+        levels=("commune",), chart="figure", dimensions=("village",),
+        comparability=VILLAGES_2012,
+    ),
+    IndicatorSpec(
+        "emplois_au_lieu_de_travail", EMR, "Emplois offerts dans la commune", "emplois",
+        "Nombre d'emplois situés dans la commune, quel que soit le lieu de résidence de ceux qui "
+        "les occupent.", levels=("commune",), chart="figure", comparability=NAVETTES,
+    ),
+    IndicatorSpec(
+        "part_emplois_de_mayotte", EMR, "Part des emplois de Mayotte situés dans la commune",
+        "% des emplois de Mayotte", "Part des emplois de Mayotte situés dans la commune.",
+        levels=("commune",), chart="figure", comparability=NAVETTES,
+    ),
+    IndicatorSpec(
+        "emplois_occupes_par_des_residents", EMR,
+        "Emplois de la commune occupés par ses habitants", "emplois",
+        "Emplois situés dans la commune et occupés par des personnes qui y résident.",
+        levels=("commune",), chart="figure", comparability=NAVETTES,
+    ),
+    IndicatorSpec(
+        "actifs_occupes_venant_d_une_autre_commune", EMR,
+        "Actifs en emploi venant d'une autre commune pour travailler", "personnes",
+        "Personnes en emploi qui résident dans une autre commune et viennent travailler dans "
+        "la commune.", levels=("commune",), chart="figure", comparability=NAVETTES,
+    ),
+    IndicatorSpec(
+        "actifs_occupes_travaillant_a_mamoudzou", EMR,
+        "Actifs en emploi qui travaillent à Mamoudzou", "personnes",
+        "Personnes en emploi résidant dans le territoire et travaillant à Mamoudzou.",
+        levels=("commune", "epci"), chart="figure", comparability=NAVETTES,
+    ),
+    IndicatorSpec(
+        "part_actifs_occupes_travaillant_a_mamoudzou", EMR,
+        "Part des actifs en emploi qui travaillent à Mamoudzou",
+        "% des actifs en emploi résidant dans le territoire",
+        "Part des personnes en emploi résidant dans le territoire qui travaillent à Mamoudzou.",
+        numerator="Actifs en emploi travaillant à Mamoudzou",
+        denominator="Actifs en emploi résidant dans le territoire",
+        levels=("commune",), chart="figure",
+        comparability=NAVETTES + " Publication de l'Insee reprise intégralement par Zinfos974.",
+    ),
+    IndicatorSpec(
+        "taux_emploi_15_64_recensement", EMR, "Taux d'emploi des 15-64 ans (recensement)",
+        "% des 15-64 ans",
+        "Part des personnes de 15 à 64 ans qui déclarent un emploi au recensement.",
+        numerator="Personnes de 15 à 64 ans en emploi", denominator="Personnes de 15 à 64 ans",
+        levels=("epci",), chart="figure", dimensions=("quartier",),
+        comparability="Recensement de 2017 (Insee Dossier Mayotte n° 2) : différent du taux "
+        "d'emploi de l'enquête Emploi publié pour le département (taux_emploi_15_64). La ligne "
+        "d'un quartier porte sur des périmètres d'intervention de la politique de la ville.",
+    ),
+    IndicatorSpec(
+        "part_menages_sans_actif_occupe_ni_retraite", EMR,
+        "Part des ménages sans personne en emploi ni retraitée", "% des ménages",
+        "Part des ménages dont aucun membre n'a d'emploi ni n'est retraité (recensement).",
+        levels=("epci", "departement"), chart="figure",
+        comparability="Recensement de 2017 (Insee Dossier Mayotte n° 2, lu dans une copie en "
+        "ligne) ; la valeur du département est donnée par la même phrase.",
+    ),
+    IndicatorSpec(
+        "medecins_liberaux", SAN, "Médecins libéraux", "médecins",
+        "Nombre de médecins exerçant en libéral dans le territoire.",
+        levels=("epci",), chart="bar", comparability=IEDOM_DOCTORS,
+    ),
+    IndicatorSpec(
+        "medecins_specialistes_liberaux", SAN, "Médecins spécialistes libéraux", "médecins",
+        "Nombre de médecins spécialistes exerçant en libéral dans le territoire.",
+        levels=("commune", "departement"), chart="figure",
+        comparability="Rapport annuel 2022 de l'IEDOM ; année d'observation non précisée "
+        "(rangée en 2022).",
+    ),
+    IndicatorSpec(
+        "ecoles_premier_degre", ECO, "Écoles du premier degré", "écoles",
+        "Nombre d'écoles maternelles et élémentaires de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "ecoles_maternelles", ECO, "Écoles maternelles", "écoles",
+        "Nombre d'écoles maternelles de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "ecoles_elementaires", ECO, "Écoles élémentaires", "écoles",
+        "Nombre d'écoles élémentaires de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "eleves_premier_degre", ECO, "Élèves du premier degré", "élèves",
+        "Nombre d'élèves scolarisés dans les écoles maternelles et élémentaires de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "salles_de_classe_maternelle", ECO, "Salles de classe de maternelle", "salles de classe",
+        "Nombre de salles de classe des écoles maternelles de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "salles_de_classe_primaire", ECO, "Salles de classe de primaire", "salles de classe",
+        "Nombre de salles de classe des écoles primaires (élémentaires) de la commune.",
+        levels=("commune",), chart="figure", comparability=KOUNGOU_SCHOOLS,
+    ),
+    IndicatorSpec(
+        "besoin_salles_de_classe_supplementaires", ECO,
+        "Salles de classe supplémentaires nécessaires", "salles de classe",
+        "Salles de classe à construire sur la période selon les prévisions de la commune.",
+        levels=("commune",), chart="figure",
+        comparability=KOUNGOU_SCHOOLS + " Besoin estimé par la commune, pas une observation.",
+    ),
+    IndicatorSpec(
+        "projection_eleves_maternelle", ECO, "Élèves de maternelle projetés", "élèves",
+        "Nombre d'élèves de maternelle projeté par le schéma directeur des écoles de la commune.",
+        levels=("commune",), chart="figure",
+        comparability=KOUNGOU_SCHOOLS + " Projection, pas une observation.",
+    ),
+    IndicatorSpec(
+        "projection_eleves_elementaire", ECO, "Élèves d'élémentaire projetés", "élèves",
+        "Nombre d'élèves d'élémentaire projeté par le schéma directeur des écoles de la commune.",
+        levels=("commune",), chart="figure",
+        comparability=KOUNGOU_SCHOOLS + " Projection, pas une observation.",
+    ),
+    IndicatorSpec(
+        "part_population_en_qpv", QPV, "Part des habitants vivant dans un quartier prioritaire",
+        "% de la population communale",
+        "Part des habitants de la commune qui vivent dans un quartier prioritaire de la "
+        "politique de la ville (QPV).",
+        numerator="Habitants des quartiers prioritaires de la commune",
+        denominator="Habitants de la commune", levels=("commune",), chart="bar",
+        comparability="2012 : Insee Analyses Mayotte n° 14 (recensement de 2012) ; 2018 : "
+        "populations des quartiers prioritaires au 1er janvier 2018, citées par la presse, en "
+        "valeurs plancher (« dépasse 90 % »). Bases de population différentes : ne pas "
+        "comparer les deux dates.",
+    ),
+    IndicatorSpec(
+        "population_quartier_prioritaire", QPV, "Habitants d'un quartier prioritaire",
+        "habitants",
+        "Population d'un quartier prioritaire de la politique de la ville, dans ses limites.",
+        levels=("commune",), chart="figure", dimensions=("quartier",),
+        comparability="Population au 1er janvier 2018 (Insee), citée par Wikipédia (source "
+        "secondaire) ; jamais additionnée dans la population de la commune.",
+    ),
+    IndicatorSpec(
+        "taux_variation_annuel_moyen_population_quartier", QPV,
+        "Taux de variation annuel moyen de la population d'un quartier", "% par an",
+        "Croissance annuelle moyenne de la population d'un quartier entre deux recensements.",
+        levels=("epci",), chart="figure", decimals=1, dimensions=("quartier",),
+        comparability="Quartier à cheval sur deux communes, rangé dans leur EPCI ; chiffre de "
+        "l'Insee cité par la presse.",
+    ),
+    IndicatorSpec(
+        "part_de_la_croissance_demographique_de_l_epci", QPV,
+        "Part d'un quartier dans la croissance démographique de l'EPCI",
+        "% de la croissance de la population de l'EPCI",
+        "Part de la hausse de la population de l'EPCI qui a lieu dans le quartier.",
+        levels=("epci",), chart="figure", dimensions=("quartier",),
+        comparability="Chiffre de l'Insee cité par la presse.",
+    ),
+    IndicatorSpec(
+        "part_60_ans_ou_plus_non_recours_droits", AGE,
+        "Part des 60 ans ou plus qui ne font pas les démarches d'accès à leurs droits",
+        "% des 60 ans ou plus",
+        "Part des personnes de 60 ans ou plus qui ne font pas les démarches pour accéder à "
+        "leurs droits (par exemple la prestation vieillesse).",
+        levels=("commune",), chart="figure",
+        comparability="Constat du CCAS de Mamoudzou rapporté par la presse (septembre 2025) ; "
+        "méthode non publiée.",
+    ),
+)
+
+LOCAL_PACKAGES: tuple[dict[str, object], ...] = (
+    package(
+        VIL,
+        "Population des villages de Mayotte (chiffres publiés)",
+        "Populations et croissance de villages au sens de l'Insee, telles que publiées par une "
+        "commune d'après l'Insee ou par l'atlas Trésor des régions (sources secondaires "
+        "signalées). Chaque village est rangé dans sa commune (colonne « village ») ; ses "
+        "chiffres ne sont jamais additionnés dans ceux de la commune.",
+        ["demographie"],
+        ["villages", "population", "recensement", "Koungou", "Mamoudzou"],
+        "INSEE",
+        "INSEE (recensement de la population)",
+        "irregular",
+        2,
+    ),
+    package(
+        VCV,
+        "Conditions de vie dans les villages de Mayotte en 2012",
+        "Écarts entre villages au recensement de 2012 : maisons en tôle, eau potable à "
+        "l'intérieur du logement, part de la population en emploi. L'Insee ne cite que le "
+        "village le moins et le plus concerné ; chaque village est rangé dans sa commune.",
+        ["logement", "emploi"],
+        ["villages", "tôle", "eau potable", "emploi"],
+        "INSEE",
+        "INSEE (recensement de la population 2012)",
+        "irregular",
+        2,
+    ),
+    package(
+        EMR,
+        "Emploi au recensement : communes et EPCI",
+        "Emplois et déplacements domicile-travail vers Mamoudzou au recensement de 2012 ; taux "
+        "d'emploi et ménages sans emploi à Petite-Terre au recensement de 2017. Chiffres de "
+        "l'Insee, distincts de l'enquête Emploi publiée pour le département.",
+        ["emploi"],
+        ["emploi", "déplacements domicile-travail", "Mamoudzou", "Petite-Terre", "recensement"],
+        "INSEE",
+        "INSEE (recensement de la population)",
+        "irregular",
+        2,
+    ),
+    package(
+        SAN,
+        "Médecins libéraux par EPCI",
+        "Nombre de médecins libéraux par EPCI et de médecins spécialistes libéraux, tels que "
+        "publiés dans le rapport annuel 2022 de l'IEDOM.",
+        ["contexte"],
+        ["santé", "médecins", "offre de soins", "EPCI"],
+        "IEDOM",
+        "IEDOM (rapport annuel économique de Mayotte)",
+        "annual",
+        2,
+    ),
+    package(
+        ECO,
+        "Écoles du premier degré de Koungou",
+        "Écoles, élèves et salles de classe de la commune de Koungou, besoins et projections de "
+        "son schéma directeur des écoles, tels que la commune les a publiés (presse locale).",
+        ["jeunesse", "enfance_famille"],
+        ["écoles", "élèves", "salles de classe", "Koungou"],
+        "Commune de Koungou",
+        "Commune de Koungou (schéma directeur des écoles)",
+        "irregular",
+        1,
+    ),
+    package(
+        QPV,
+        "Quartiers prioritaires de la politique de la ville",
+        "Part des habitants vivant en quartier prioritaire (QPV) dans quelques communes, "
+        "population et croissance de quartiers (Kawéni, La Vigie). Un quartier est rangé dans sa "
+        "commune, ou dans l'EPCI quand il s'étend sur deux communes (colonne « quartier ») ; ses "
+        "chiffres ne sont jamais additionnés dans ceux de la commune.",
+        ["politique_ville"],
+        ["quartiers prioritaires", "QPV", "politique de la ville", "Kawéni", "La Vigie"],
+        "INSEE ; ANCT",
+        "INSEE (recensement, populations des quartiers prioritaires)",
+        "irregular",
+        2,
+    ),
+)
+
+# (reference indicator, reference geo_level) -> observatory indicator id; "*" for any level.
+LOCAL_ROUTES: dict[tuple[str, str], str] = {
+    ("taux_variation_annuel_moyen_population", "commune"): "taux_variation_annuel_moyen_population",
+    ("taux_variation_annuel_moyen_population", "epci"): "taux_variation_annuel_moyen_population",
+    ("taux_variation_annuel_moyen_population", "village"): "taux_variation_annuel_moyen_population_village",
+    ("taux_variation_annuel_moyen_population", "qpv"): "taux_variation_annuel_moyen_population_quartier",
+    ("part_population_departement", "*"): "part_population_de_mayotte",
+    ("variation_population", "*"): "variation_population",
+    ("densite_population_ilots_centre_ville", "*"): "densite_population_ilots_les_plus_denses",
+    ("population_municipale", "village"): "population_municipale_village",
+    ("population", "village"): "population_village_arrondie",
+    ("part_maisons_en_tole", "village"): "part_maisons_en_tole_village",
+    ("part_logements_eau_potable_interieur", "village"): "part_logements_eau_potable_interieur_village",
+    ("part_population_en_emploi", "village"): "part_population_en_emploi_village",
+    ("emplois_au_lieu_de_travail", "*"): "emplois_au_lieu_de_travail",
+    ("part_emplois_du_departement", "*"): "part_emplois_de_mayotte",
+    ("emplois_occupes_par_residents_de_la_commune", "*"): "emplois_occupes_par_des_residents",
+    ("actifs_occupes_venant_travailler_d_une_autre_commune", "*"): "actifs_occupes_venant_d_une_autre_commune",
+    ("actifs_occupes_travaillant_a_Mamoudzou", "*"): "actifs_occupes_travaillant_a_mamoudzou",
+    ("part_actifs_occupes_travaillant_a_Mamoudzou", "*"): "part_actifs_occupes_travaillant_a_mamoudzou",
+    ("taux_emploi_15_64", "epci"): "taux_emploi_15_64_recensement",
+    ("taux_emploi_15_64_perimetres_centre_ville_Pamandzi_et_Front_de_mer", "*"): "taux_emploi_15_64_recensement",
+    ("part_menages_sans_actif_occupe_ni_retraite", "*"): "part_menages_sans_actif_occupe_ni_retraite",
+    ("part_logements_en_tole", "epci"): "part_logements_en_tole",
+    ("part_logements_sans_confort_sanitaire_de_base", "epci"): "part_logements_sans_confort_sanitaire_de_base",
+    ("part_logements_avec_electricite", "epci"): "part_logements_relies_electricite",
+    ("medecins_liberaux", "*"): "medecins_liberaux",
+    ("medecins_specialistes_liberaux", "*"): "medecins_specialistes_liberaux",
+    ("ecoles_premier_degre", "*"): "ecoles_premier_degre",
+    ("ecoles_maternelles", "*"): "ecoles_maternelles",
+    ("ecoles_elementaires", "*"): "ecoles_elementaires",
+    ("eleves_premier_degre", "*"): "eleves_premier_degre",
+    ("salles_de_classe_maternelle", "*"): "salles_de_classe_maternelle",
+    ("salles_de_classe_primaire", "*"): "salles_de_classe_primaire",
+    ("besoin_salles_de_classe_supplementaires_2018_2030", "*"): "besoin_salles_de_classe_supplementaires",
+    ("projection_eleves_maternelle", "*"): "projection_eleves_maternelle",
+    ("projection_eleves_elementaire", "*"): "projection_eleves_elementaire",
+    ("part_population_en_QPV", "*"): "part_population_en_qpv",
+    ("population_QPV", "qpv"): "population_quartier_prioritaire",
+    ("contribution_a_la_croissance_demographique_de_Petite-Terre", "qpv"): "part_de_la_croissance_demographique_de_l_epci",
+    ("part_60plus_non_recours_droits", "*"): "part_60_ans_ou_plus_non_recours_droits",
+}
+
+# Zonings: the reference geo_name of a village or QPV row -> (level, code, dimension, value,
+# note). The code is the commune holding the zone, or the EPCI when it spans two communes.
+LOCAL_ZONES: dict[str, tuple[str, str, str, str, str]] = {
+    "Koungou (village, commune de Koungou)": ("commune", "97610", "village", "Koungou", ""),
+    "Longoni (village, commune de Koungou)": ("commune", "97610", "village", "Longoni", ""),
+    "Kangani (village, commune de Koungou)": ("commune", "97610", "village", "Kangani", ""),
+    "Trévani (village, commune de Koungou)": ("commune", "97610", "village", "Trévani", ""),
+    "Majicavo-Koropa (village, commune de Koungou)": ("commune", "97610", "village", "Majicavo-Koropa", ""),
+    "Majicavo-Lamir (village, commune de Koungou)": ("commune", "97610", "village", "Majicavo-Lamir", ""),
+    "Mamoudzou (village chef-lieu, commune de Mamoudzou)": ("commune", "97611", "village", "Mamoudzou (chef-lieu)", ""),
+    "Mtsapéré (village, commune de Mamoudzou)": ("commune", "97611", "village", "Mtsapéré", ""),
+    "Bandrele (bourg, commune de Bandrele)": ("commune", "97603", "village", "Bandrele (bourg)", ""),
+    "Chembenyoumba (village, commune de M'Tsangamouji)": ("commune", "97613", "village", "Chembenyoumba", ""),
+    "Hamouro (village, commune de Bandrele)": ("commune", "97603", "village", "Hamouro", ""),
+    "Ongojou (village, commune de Dembeni)": ("commune", "97607", "village", "Ongojou", ""),
+    "Mtsahara (village, commune de Mtsamboro)": ("commune", "97612", "village", "Mtsahara", "Commune de rattachement déduite de la géographie : la source ne la nomme pas."),
+    "Kahani (village, commune de Ouangani)": ("commune", "97614", "village", "Kahani", "Commune de rattachement déduite de la géographie : la source ne la nomme pas."),
+    "Mbouanatsa (village, commune de Bouéni)": ("commune", "97604", "village", "Mbouanatsa", "Commune de rattachement déduite de la géographie : la source ne la nomme pas."),
+    "La Vigie (quartier à cheval sur Dzaoudzi et Pamandzi)": ("epci", "200050532", "quartier", "La Vigie", "Quartier prioritaire à cheval sur Dzaoudzi et Pamandzi (codes QP976017 et QP976032), rangé dans la CC de Petite-Terre qui réunit les deux communes."),
+    "Kawéni (quartier prioritaire, commune de Mamoudzou)": ("commune", "97611", "quartier", "Kawéni", ""),
+}
+# A row of a named zone that is not a village or QPV row: (reference indicator) -> dimension.
+LOCAL_ROW_ZONES: dict[str, tuple[str, str]] = {
+    "taux_emploi_15_64_perimetres_centre_ville_Pamandzi_et_Front_de_mer": (
+        "quartier", "Centre-ville de Pamandzi et Front de mer",
+    ),
+}
+
+# The same fact from two sources: (reference indicator, geo_name, year, source URL) -> why
+# the row is left out. The row kept says where the other value is.
+LOCAL_SKIPPED: dict[tuple[str, str, str, str], str] = {
+    ("taux_variation_annuel_moyen_population", "Koungou", "2012-2017", "https://preprod-koungou.nautilus.fr/mairie"):
+        "même valeur que l'IEDOM (4 %), publiée sur un site de préproduction de la commune",
+}
+
+# Notes on one local row: (reference indicator, geo_name, year) -> note.
+LOCAL_NOTES: dict[tuple[str, str, str], str] = {
+    ("taux_variation_annuel_moyen_population", "Koungou", "2012-2017"): "La commune de Koungou publie la même valeur (4,0 % par an) dans son tableau d'après l'Insee.",
+    ("part_population_departement", "CC de Petite-Terre", "2017"): "La source écrit « 29 300 personnes […] soit 11 % de la population du département ».",
+    ("densite_population_ilots_centre_ville", "Dzaoudzi", "2017"): "Valeur plancher : la source écrit « plus de 22 000 habitants/km2 » pour certains îlots du centre-ville.",
+    ("part_logements_en_tole", "CC de Petite-Terre", "2017"): "Valeur écrite en toutes lettres dans la source (« quatre logements sur dix »).",
+    ("part_logements_sans_confort_sanitaire_de_base", "CC de Petite-Terre", "2017"): "Valeur écrite en toutes lettres dans la source (« six sur dix » des logements).",
+    ("taux_emploi_15_64_perimetres_centre_ville_Pamandzi_et_Front_de_mer", "CC de Petite-Terre", "2017"): "Périmètres d'intervention du centre-ville de Pamandzi et du Front de mer.",
+    ("part_maisons_en_tole", "Chembenyoumba (village, commune de M'Tsangamouji)", "2012"): "Valeur la plus basse des 72 villages.",
+    ("part_maisons_en_tole", "Hamouro (village, commune de Bandrele)", "2012"): "Valeur la plus haute des 72 villages.",
+    ("part_logements_eau_potable_interieur", "Ongojou (village, commune de Dembeni)", "2012"): "Valeur la plus basse des 72 villages.",
+    ("part_logements_eau_potable_interieur", "Mtsahara (village, commune de Mtsamboro)", "2012"): "Valeur la plus haute des 72 villages.",
+    ("part_population_en_emploi", "Kahani (village, commune de Ouangani)", "2012"): "Valeur la plus basse des 72 villages.",
+    ("part_population_en_emploi", "Mbouanatsa (village, commune de Bouéni)", "2012"): "Valeur la plus haute des 72 villages.",
+    ("eleves_premier_degre", "Koungou", "2022"): "Valeur arrondie par la source (« 8.000 élèves »).",
+    ("besoin_salles_de_classe_supplementaires_2018_2030", "Koungou", "2018-2030"): "Besoin estimé par la commune, dont 88 classes pour supprimer la rotation.",
+    ("projection_eleves_maternelle", "Koungou", "2030"): "Projection du schéma directeur des écoles (février 2020).",
+    ("projection_eleves_elementaire", "Koungou", "2030"): "Projection du schéma directeur des écoles (février 2020).",
+    ("population_QPV", "Kawéni (quartier prioritaire, commune de Mamoudzou)", "2018"): "La source écrit aussi « presque 15 000 habitants en 2018 » dans les limites du quartier prioritaire.",
+}
+for _name in ("Acoua", "M'Tsangamouji", "Ouangani", "Tsingoni"):
+    LOCAL_NOTES[("part_population_en_QPV", _name, "2018-01-01")] = (
+        "Valeur plancher : la source écrit « dépasse 90 % »."
+    )
+for _code, _name in (("200060457", "CA de Dembeni-Mamoudzou"), ("200050532", "CC de Petite-Terre"),
+                     ("200060473", "CC du Sud"), ("200060465", "CA du Grand Nord de Mayotte"),
+                     ("200059871", "CC du Centre-Ouest")):  # fmt: skip
+    LOCAL_NOTES[("medecins_liberaux", _name, "2022")] = (
+        "Année d'observation non précisée dans le passage cité (rapport annuel 2022)."
+    )
+for _village in ("Mamoudzou (village chef-lieu, commune de Mamoudzou)", "Mtsapéré (village, commune de Mamoudzou)",
+                 "Majicavo-Koropa (village, commune de Koungou)", "Majicavo-Lamir (village, commune de Koungou)",
+                 "Bandrele (bourg, commune de Bandrele)"):  # fmt: skip
+    for _year in ("1997", "2007", "2017"):
+        LOCAL_NOTES[("population", _village, _year)] = "Valeur arrondie par la source."
+
+# Extra rows read from the quote of a local row, for another territory of the same sentence:
+# (reference indicator, geo_name, year, level, code, value, note)
+LOCAL_EXTRA_ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    ("part_menages_sans_actif_occupe_ni_retraite", "CC de Petite-Terre", "2017", "departement", "976", "50",
+     "Valeur du département donnée par la même phrase (« 40 % contre 50 % »)."),
+    ("medecins_specialistes_liberaux", "Mamoudzou", "2022", "departement", "976", "6",
+     "La source écrit « Mayotte n'en compte que 6, tous concentrés à Mamoudzou » ; année d'observation non précisée."),
+)
+
+LOCAL_SOURCE_SLUGS: dict[str, tuple[str, str]] = {
+    "https://old.lejournaldemayotte.fr/2017/12/15/recensement-explosion-demographique-a-mamoudzou-boueni-et-mtsamboro-perdent-des-habitants": ("journal-mayotte-2017-12-15", "2017"),
+    "https://preprod-koungou.nautilus.fr/mairie": ("commune-koungou-presentation", "non précisé"),
+    "https://www.insee.fr/fr/statistiques/1288151": ("insee-1288151", "2015"),
+    "https://www.zinfos974.com/4-Mahorais-sur-10-travaillent-hors-de-leur-commune_a89899.html": ("zinfos974-2015-08-28", "2015"),
+    "https://insee.fr/fr/statistiques/6443235?sommaire=6443345": ("insee-6443235", "2022"),
+    "https://insee.fr/fr/statistiques/6443214?sommaire=6443345": ("insee-6443214", "2022"),
+    "https://123dok.net/document/zkwp3x2p-vigie-centre-dzaoudzi-habitants-%C3%A9loign%C3%A9s-emploi-centre-pamandzi.html": ("123dok-insee-dossier-mayotte-2", "non précisé"),
+    "https://outremers360.com/bassin-indien-appli/demographie-mayotte-linsee-dresse-un-portrait-des-communes-de-petite-terre-dont-les-resultats-sont-parfois-tres-opposes": ("outremers360-petite-terre-2022", "2022"),
+    "https://insee.fr/fr/statistiques/2889328": ("insee-2889328", "2017"),
+    "https://www.linfokwezi.fr/cest-bien-a-mayotte-que-vit-le-plus-grand-nombre-de-personnes-en-quartiers-prioritaires/": ("info-kwezi-qpv-2021", "2021"),
+    "https://www.iedom.fr/IMG/rapport_annuel_iedom_mayotte_2022/files/basic-html/page151.html": ("iedom-ra2022-p151", "2023"),
+    "https://lejournaldemayotte.yt/2022/09/28/koungou-investit-42-millions-deuros-sur-10-ans-pour-ses-ecoles/": ("journal-mayotte-2022-09-28", "2022"),
+    "https://mayottehebdo.com/actualite/education/le-maire-de-koungou-stoppe-les-inscriptions-en-maternelle": ("mayotte-hebdo-koungou-maternelle", "2017"),
+    "http://www.insee.fr/fr/themes/document.asp?ref_id=19214&reg_id=27": ("insee-mayotte-infos-2014", "2014"),
+    "https://tresordesregions.mgm.fr:443/epci.php?lepci=Mamoudzou&region=06": ("tresor-des-regions-mamoudzou", "non précisé"),
+    "https://tresordesregions.mgm.fr:443/epci.php?dep=976&lepci=Koungou&region=06": ("tresor-des-regions-koungou", "non précisé"),
+    "https://tresordesregions.mgm.fr:443/epci.php?epci=200060473&region=06": ("tresor-des-regions-cc-sud", "non précisé"),
+    "https://ixistenz.ch//?arg=https%3A%2F%2Ffr.wikipedia.org%2Fwiki%2FKaw%25C3%25A9ni&service=browserrender&system=6": ("wikipedia-kaweni", "non précisé"),
+    "https://lejournaldemayotte.yt/2025/09/01/le-ccas-de-mamoudzou-a-organise-son-premier-forum-sur-lacces-aux-droits-a-kaweni": ("journal-mayotte-2025-09-01", "2025"),
+}
+# fmt: on
+
+INDICATORS = (*INDICATORS, *LOCAL_INDICATORS)
+PACKAGES = (*PACKAGES, *LOCAL_PACKAGES)
+SOURCE_SLUGS.update(LOCAL_SOURCE_SLUGS)
+
+
+def localise(local: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Local reference rows as main-table rows: target indicator, territory, zone, note."""
+    out: list[dict[str, str]] = []
+    by_name: dict[tuple[str, str, str], dict[str, str]] = {}
+    for ref in local:
+        skip = (ref["indicator"], ref["geo_name"], ref["year"], ref["source_url"])
+        if skip in LOCAL_SKIPPED:
+            continue
+        level = ref["geo_level"]
+        target = LOCAL_ROUTES.get((ref["indicator"], level)) or LOCAL_ROUTES.get(
+            (ref["indicator"], "*")
+        )
+        if target is None:
+            fail(f"indicateur local sans destination : {ref['indicator']} ({level})")
+        row = dict(ref, target=target, dimension="", zone="")
+        notes = []
+        if level in ("village", "qpv"):
+            zone = LOCAL_ZONES.get(ref["geo_name"])
+            if zone is None:
+                fail(f"zone sans rattachement : {ref['geo_name']!r}")
+            row["geo_level"], row["geo_code"], row["dimension"], row["zone"], zone_note = zone
+            notes.append(zone_note)
+        elif ref["indicator"] in LOCAL_ROW_ZONES:
+            row["dimension"], row["zone"] = LOCAL_ROW_ZONES[ref["indicator"]]
+        notes.append(LOCAL_NOTES.get((ref["indicator"], ref["geo_name"], ref["year"]), ""))
+        row["local_note"] = " ".join(n for n in notes if n)
+        by_name[(ref["indicator"], ref["geo_name"], ref["year"])] = row
+        out.append(row)
+    for indicator, name, year, level, code, value, note in LOCAL_EXTRA_ROWS:
+        holder = by_name.get((indicator, name, year))
+        if holder is None:
+            fail(f"ligne d'origine introuvable pour une ligne ajoutée : {indicator} {name} {year}")
+        out.append(
+            dict(holder, geo_level=level, geo_code=code, value=value, local_note=note, year=year)
+        )
+    return out
+
+
 @dataclass
 class Row:
     indicator: str
@@ -1223,6 +1801,7 @@ class Row:
     value: str
     source: str
     note: str
+    dims: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -1296,7 +1875,7 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
     built: dict[str, Built] = {str(p["name"]): Built() for p in PACKAGES}
     pending: list[tuple[IndicatorSpec, dict[str, str], int, str, str]] = []
     for ref in reference:
-        target = route(ref)
+        target = ref.get("target") or route(ref)
         if target not in by_id:
             fail(f"indicateur de référence sans destination : {ref['indicator']} ({ref['unit']})")
         year, period_note = parse_year(ref["year"])
@@ -1305,7 +1884,11 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
         )
         notes = [
             n
-            for n in (period_note, NOTES.get((ref["indicator"], ref["geo_code"], ref["year"]), ""))
+            for n in (
+                period_note,
+                NOTES.get((ref["indicator"], ref["geo_code"], ref["year"]), ""),
+                ref.get("local_note", ""),
+            )
             if n
         ]
         pending.append((by_id[target], ref, year, number(ref["value"]), " ".join(notes)))
@@ -1363,17 +1946,20 @@ def build(reference: list[dict[str, str]]) -> dict[str, Built]:
         }
         if ref["geo_level"] not in spec.levels:
             fail(f"{spec.id} : niveau {ref['geo_level']} non déclaré")
+        dims = ((ref["dimension"], ref["zone"]),) if ref.get("dimension") else ()
+        if any(d not in spec.dimensions for d, _ in dims):
+            fail(f"{spec.id} : dimension {dims} non déclarée")
         package.rows.append(
-            Row(spec.id, ref["geo_level"], ref["geo_code"], year, value, source_id, note)
+            Row(spec.id, ref["geo_level"], ref["geo_code"], year, value, source_id, note, dims)
         )
     for name, package in built.items():
-        seen: set[tuple[str, str, int]] = set()
+        seen: set[tuple[str, str, int, tuple[tuple[str, str], ...]]] = set()
         for row in package.rows:
-            key3 = (row.indicator, row.code, row.year)
-            if key3 in seen:
-                fail(f"{name} : clé primaire en double {key3}")
-            seen.add(key3)
-        package.rows.sort(key=lambda r: (r.indicator, LEVEL_ORDER[r.level], r.code, r.year))
+            row_key = (row.indicator, row.code, row.year, row.dims)
+            if row_key in seen:
+                fail(f"{name} : clé primaire en double {row_key}")
+            seen.add(row_key)
+        package.rows.sort(key=lambda r: (r.indicator, LEVEL_ORDER[r.level], r.code, r.dims, r.year))
     return built
 
 
@@ -1404,6 +1990,12 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
+def package_dimensions(meta: dict[str, object]) -> tuple[str, ...]:
+    """Dimension columns of a package: those its indicators declare, in a fixed order."""
+    declared = {d for spec in INDICATORS if spec.package == meta["name"] for d in spec.dimensions}
+    return tuple(sorted(declared))
+
+
 def descriptor(meta: dict[str, object], built: Built) -> dict[str, object]:
     specs = [spec for spec in INDICATORS if spec.package == meta["name"]]
     indicator_ids = sorted(spec.id for spec in specs if spec.status == "available")
@@ -1428,7 +2020,7 @@ def descriptor(meta: dict[str, object], built: Built) -> dict[str, object]:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "profile": "tabular-data-resource",
-            "schema": observations_schema(indicator_ids),
+            "schema": observations_schema(indicator_ids, package_dimensions(meta)),
         },
         {
             "name": "sources",
@@ -1471,9 +2063,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reference", type=Path, help="chemin de mayotte_facts.csv")
     parser.add_argument("--communes", type=Path, help="chemin de mayotte_communes_ref.csv")
+    parser.add_argument(
+        "--local",
+        type=Path,
+        help="chemin de mayotte_facts_communes_2.csv (par défaut : à côté de la table de "
+        "référence, s'il existe)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "datapackages")
     args = parser.parse_args(argv)
     reference = read_table(args.reference, REFERENCE_COLUMNS)
+    local_path = args.local or args.reference.with_name("mayotte_facts_communes_2.csv")
+    if args.local is not None or local_path.is_file():
+        reference += localise(read_table(local_path, (*REFERENCE_COLUMNS, "geo_name")))
     built = build(reference)
     communes_path = args.communes or args.reference.with_name("mayotte_communes_ref.csv")
     communes = {
@@ -1485,11 +2086,13 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.out / name
         folder.mkdir(parents=True, exist_ok=True)
         package = built[name]
+        dims = package_dimensions(meta)
         write_csv(
             folder / "observations.csv",
-            ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note"],
+            ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note", *dims],
             [
                 [r.indicator, r.level, r.code, str(r.year), r.value, r.source, r.note]
+                + [dict(r.dims).get(d, "") for d in dims]
                 for r in package.rows
             ],
         )

@@ -33,6 +33,10 @@ SECONDARY_MARKERS = (
     "reprise par",
     "rapporté par",
     "rapportée par",
+    "repris intégralement par",
+    "d’après",
+    "d'après",
+    "copie",
 )
 OBSERVATION_HEADER = ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note"]
 SOURCE_HEADER = ["id", "organisme", "titre", "url", "millesime", "secondaire", "citation"]
@@ -53,6 +57,12 @@ ALL = sorted(p for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file()
 THEME = [p for p in ALL if p.name not in REFERENCE_PACKAGES]
 AVAILABLE = [p for p in THEME if descriptor(p)["observatory"]["status"] == "available"]
 DESIRED = [p for p in THEME if descriptor(p)["observatory"]["status"] == "desired"]
+
+
+def dimensions(folder: Path) -> list[str]:
+    """Dimension columns declared by the indicators of a package (village, quartier…)."""
+    indicators = descriptor(folder)["observatory"]["indicators"]
+    return sorted({d for i in indicators for d in i.get("dimensions", [])})
 
 
 def observations(name: str) -> list[dict[str, str]]:
@@ -119,10 +129,11 @@ def test_available_package_has_the_two_contract_resources(folder: Path) -> None:
     ]
     assert data["licenses"][0]["name"] == "etalab-2.0"
     fields = data["resources"][0]["schema"]["fields"]
-    assert [f["name"] for f in fields] == OBSERVATION_HEADER
+    dims = dimensions(folder)
+    assert [f["name"] for f in fields] == OBSERVATION_HEADER + dims
     assert all(f["title"] and f["description"] for f in fields)
     schema = data["resources"][0]["schema"]
-    assert schema["primaryKey"] == ["indicateur", "code_geo", "annee"]
+    assert schema["primaryKey"] == ["indicateur", "code_geo", "annee", *dims]
     assert schema["foreignKeys"] == [
         {"fields": "source", "reference": {"resource": "sources", "fields": "id"}}
     ]
@@ -130,7 +141,8 @@ def test_available_package_has_the_two_contract_resources(folder: Path) -> None:
 
 @pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
 def test_csv_files_are_utf8_without_bom_with_unix_newlines(folder: Path) -> None:
-    for name, header in (("observations.csv", OBSERVATION_HEADER), ("sources.csv", SOURCE_HEADER)):
+    observation_header = OBSERVATION_HEADER + dimensions(folder)
+    for name, header in (("observations.csv", observation_header), ("sources.csv", SOURCE_HEADER)):
         raw = (folder / name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")
         assert b"\r\n" not in raw
@@ -153,11 +165,19 @@ def test_every_row_has_a_declared_indicator_and_a_known_source(folder: Path) -> 
 @pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
 def test_rows_are_sorted_and_keys_unique(folder: Path) -> None:
     rows = read_csv(folder / "observations.csv")
+    dims = dimensions(folder)
     keys = [
-        (r["indicateur"], LEVEL_ORDER[r["niveau"]], r["code_geo"], int(r["annee"])) for r in rows
+        (
+            r["indicateur"],
+            LEVEL_ORDER[r["niveau"]],
+            r["code_geo"],
+            tuple(r[d] for d in dims),
+            int(r["annee"]),
+        )
+        for r in rows
     ]
     assert keys == sorted(keys)
-    assert len({(k[0], k[2], k[3]) for k in keys}) == len(keys)
+    assert len({(k[0], k[2], k[3], k[4]) for k in keys}) == len(keys)
 
 
 @pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
@@ -378,7 +398,7 @@ def test_generator_output_is_deterministic(tmp_path: Path) -> None:
     assert run_generator(tmp_path, rows, "a") == 0
     assert run_generator(tmp_path, rows, "b") == 0
     first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
-    assert len(first) == 3 * 8
+    assert len(first) == 3 * len(generator().PACKAGES)
     for relative in first:
         assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
     lines = (
