@@ -29,6 +29,7 @@ from vault_service import (
 )
 from vault_service.crypto import Keyring
 from vault_service.db import make_engine
+from vault_service.edge import Edge
 from vault_service.settings import Settings
 from vault_service.storage import BlobStore
 from vault_service.web import (
@@ -102,6 +103,16 @@ ROUTES: list[BaseRoute] = [
     Route("/api/documents/{doc_id}/versions", api.document_versions, methods=POST),
     Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
 ]
+
+# Routes that receive a file, streamed: body up to this many times VAULT_MAX_UPLOAD_BYTES
+# (plus framing); every other body is read by the edge, up to VAULT_MAX_FORM_BYTES (edge.py).
+UPLOADS = {
+    "/documents/depot": 1,
+    "/documents/{doc_id}/version": 1,
+    "/verification": 2,  # a duplicate: the document and its signature page
+    "/api/documents": 1,
+    "/api/documents/{doc_id}/versions": 1,
+}
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -205,17 +216,13 @@ async def starlette_error(request: Request, exc: Exception) -> Response:
     code, message = MESSAGES.get(
         exc.status_code, ("erreur", "Requête refusée : rechargez la page et recommencez.")
     )
-    if is_api(request):
-        return api_error(exc.status_code, code, message)
-    return render(request, "error.html", status=exc.status_code, message=message)
-
-
-async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("erreur interne", exc_info=exc)
-    message = "Erreur interne : l'opération n'a pas été faite. Réessayez plus tard."
-    if is_api(request):
-        return api_error(500, "erreur_interne", message)
-    return Response(message, status_code=500, media_type="text/plain; charset=utf-8")
+    response = (
+        api_error(exc.status_code, code, message)
+        if is_api(request)
+        else render(request, "error.html", status=exc.status_code, message=message)
+    )
+    response.headers.update(exc.headers or {})  # 405: Allow
+    return response
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
@@ -240,12 +247,17 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         routes=ROUTES,
         middleware=[
             Middleware(SecurityHeaders, secure=settings.secure_cookies),
+            Middleware(
+                Edge,
+                uploads=UPLOADS,
+                max_form_bytes=settings.max_form_bytes,
+                max_upload_bytes=settings.max_upload_bytes,
+            ),
             Middleware(SessionLoader),
         ],
         exception_handlers={
             HTTPError: http_error,
-            HTTPException: starlette_error,
-            Exception: server_error,
+            HTTPException: starlette_error,  # any other exception: a 500 page (edge.py)
         },
         lifespan=lifespan,
     )

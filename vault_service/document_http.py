@@ -98,7 +98,7 @@ async def save_upload(
 
 def _version(request: Request, document: Any) -> Any:
     raw = request.query_params.get("version", str(document.current_version))
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):  # not « ² », not 20 digits
         raise HTTPError(404, "introuvable", "Version introuvable.")
     with vault(request).engine.connect() as conn:
         row = docs.version_row(conn, document.id, int(raw))

@@ -105,6 +105,12 @@ class Settings:
     max_upload_bytes: int = _setting(
         "VAULT_MAX_UPLOAD_BYTES", "Taille maximale d'un document déposé.", default=20 * 1024 * 1024
     )
+    max_form_bytes: int = _setting(
+        "VAULT_MAX_FORM_BYTES",
+        "Taille maximale du corps de toute autre requête (formulaires, JSON de l'API), refusée "
+        "avant lecture au-delà.",
+        default=64 * 1024,
+    )
     session_hours: int = _setting("VAULT_SESSION_HOURS", "Durée de vie d'une session.", default=12)
     activation_days: int = _setting(
         "VAULT_ACTIVATION_DAYS", "Validité d'un code d'activation imprimé.", default=5

@@ -14,6 +14,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from vault_service.documents import TooLarge
+from vault_service.edge import BodyTooLarge
 
 MAX_FIELD = 4096
 MAX_FIELDS = 20
@@ -86,7 +87,16 @@ class _State:
         if not self.is_file and self.name:
             if len(self.fields) >= MAX_FIELDS:
                 raise BadUpload("Trop de champs dans le formulaire.")
-            self.fields[self.name] = self.buffer.decode("utf-8", "replace")
+            try:
+                value = self.buffer.decode("utf-8")
+            except UnicodeDecodeError:
+                value = "\x00"
+            if "\x00" in value:
+                raise BadUpload(
+                    f"Le champ « {self.name[:40]} » contient un octet nul ou du texte qui "
+                    "n'est pas de l'UTF-8 valide : corrigez-le et recommencez."
+                )
+            self.fields[self.name] = value
 
 
 async def receive(
@@ -119,9 +129,9 @@ async def receive(
             "on_part_end",
         )
     }
-    parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
     received = 0
     try:
+        parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
         async for chunk in request.stream():
             received += len(chunk)
             if received > max_bytes + OVERHEAD:
@@ -131,6 +141,8 @@ async def receive(
     except BaseException as error:
         if state.incoming is not None:
             state.incoming.abort()
+        if isinstance(error, BodyTooLarge):
+            raise TooLarge from None
         if isinstance(error, TooLarge | BadUpload):
             raise
         if isinstance(error, Exception):

@@ -227,8 +227,10 @@ def test_failed_commit_leaves_no_half_document(client, world, settings, engine, 
         return real_record(conn, action, **kwargs)
 
     monkeypatch.setattr(audit, "record", broken)
-    with pytest.raises(RuntimeError, match="panne simulée"):
-        upload(client, pdf_bytes(5000))
+    response = upload(client, pdf_bytes(5000))
+    assert response.status_code == 500
+    assert "Erreur interne" in response.text and "Réessayez plus tard." in response.text
+    assert response.headers["x-frame-options"] == "DENY"
     assert list((settings.data_dir / "blobs").rglob("*.vlt")) == []
     assert list((settings.data_dir / "tmp").iterdir()) == []
     with engine.connect() as conn:
