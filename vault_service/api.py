@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import db, sessions
+from vault_service import db, listing, sessions
 from vault_service import documents as docs
 from vault_service.document_http import (
     file_response,
@@ -38,6 +38,7 @@ def _doc_json(row: Any) -> dict[str, Any]:
         "size": mapping.get("size"),
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
+        "expires_on": row.expires_on.isoformat() if row.expires_on else None,
     }
 
 
@@ -104,7 +105,9 @@ async def _owned(request: Request, account: Any) -> Any:
 async def document_list(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method in ("GET", "HEAD"):
-        rows = await db_read(request, docs.list_for, account.id)
+        query = request.query_params
+        doc_type, scheme = query.get("doc_type", ""), query.get("scheme", "")
+        rows = await db_read(request, listing.filtered, account.id, doc_type, scheme)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
     fields, incoming = await receive_document(request, document_id, 1)
@@ -114,6 +117,12 @@ async def document_list(request: Request) -> Response:
         raise HTTPError(400, "document_refuse", error.message) from None
     document = await db_read(request, owned_with_version, document_id, account.id)
     return JSONResponse(_doc_json(document), status_code=201)
+
+
+async def document_counts(request: Request) -> Response:
+    """NF Z42-020 « count »: how many documents, in all, per type and per scheme."""
+    account = require(request, "beneficiary")
+    return JSONResponse(await db_read(request, listing.counts, account.id))
 
 
 async def document_item(request: Request) -> Response:
@@ -144,9 +153,23 @@ async def document_item(request: Request) -> Response:
     doc_type, scheme, problems = docs.classify(merged)
     if not docs.clean_title(merged["title"]):
         problems.append("Le titre est obligatoire.")
+    expires_on = document.expires_on
+    if "expires_on" in data:
+        expires_on, bad_date = listing.parse_expiry(data["expires_on"] or "")
+        if bad_date:
+            problems.append(bad_date)
     if problems:
         raise HTTPError(400, "champ", " ".join(problems))
-    await db_write(request, docs.rename, document.id, account.id, merged["title"], doc_type, scheme)
+    await db_write(
+        request,
+        docs.rename,
+        document.id,
+        account.id,
+        merged["title"],
+        doc_type,
+        scheme,
+        expires_on,
+    )
     return JSONResponse(_doc_json(await _owned(request, account)))
 
 
@@ -230,12 +253,18 @@ OPENAPI: dict[str, Any] = {
             },
             "Upload": {
                 "type": "object",
-                "required": ["file", "doc_type", "scheme"],
+                "required": ["doc_type", "scheme"],
                 "properties": {
                     "file": {"type": "string", "format": "binary"},
                     "title": {"type": "string"},
                     "doc_type": {"enum": sorted(docs.DOC_TYPES)},
                     "scheme": {"enum": sorted(docs.SCHEMES)},
+                    "expires_on": {"type": "string", "format": "date"},
+                    "photos": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "au lieu de file : photos JPEG, PNG, WebP réunies en un PDF",
+                    },
                 },
             },
         },
@@ -249,8 +278,11 @@ OPENAPI: dict[str, Any] = {
         },
         "/api/me": {"get": _op("Mon compte", 200, 401)},
         "/api/documents": {
-            "get": _op("Mes documents", 200, 401, 403),
+            "get": _op("Mes documents (filtres facultatifs : doc_type, scheme)", 200, 401, 403),
             "post": _op("Déposer un document", 201, 400, 401, 403, 413, body="multipart"),
+        },
+        "/api/documents/counts": {
+            "get": _op("Nombre de documents, en tout, par type et par dispositif", 200, 401, 403)
         },
         "/api/documents/{doc_id}": {
             "get": _op("Un document et ses versions", 200, 401, 403, 404),

@@ -98,6 +98,7 @@ ROUTES: list[BaseRoute] = [
     Route("/api/session", api.session_endpoint, methods=["POST", "DELETE"]),
     Route("/api/me", api.me, methods=GET),
     Route("/api/documents", api.document_list, methods=GET_POST),
+    Route("/api/documents/counts", api.document_counts, methods=GET),
     Route("/api/documents/{doc_id}", api.document_item, methods=["GET", "PATCH", "DELETE"]),
     Route("/api/documents/{doc_id}/content", api.document_content, methods=GET),
     Route("/api/documents/{doc_id}/versions", api.document_versions, methods=POST),

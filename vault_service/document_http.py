@@ -6,6 +6,7 @@ Endpoint modules import this one; it imports no endpoint module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vault_service import audit, crypto, csrf
+from vault_service import audit, crypto, csrf, listing, photos
 from vault_service import documents as docs
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, check_csrf, human_size, is_api, off_loop, vault
@@ -51,26 +52,51 @@ async def receive_document(
             service.store, service.keyring, document_id, version, limit, filename=filename
         )
 
+    too_large = HTTPError(
+        413, "trop_gros", f"Le fichier dépasse la taille maximale de {human_size(limit)}."
+    )
+    album = photos.Photos()
     try:
-        fields, incoming = await receive(request, begin, limit)
+        fields, incoming = await receive(request, begin, limit, album.begin)
     except docs.TooLarge:
-        raise HTTPError(
-            413,
-            "trop_gros",
-            f"Le fichier dépasse la taille maximale de {human_size(limit)}.",
-        ) from None
+        raise too_large from None
     except BadUpload as error:
         raise HTTPError(400, "formulaire", error.message) from None
     try:
         if not is_api(request):
             check_csrf(request, fields.get(csrf.FIELD))
+        if incoming is not None and album.items:
+            raise HTTPError(
+                400,
+                "fichier_et_photos",
+                "Choisissez soit un fichier, soit des photos, pas les deux : recommencez.",
+            )
+        if incoming is None and album.items:
+            incoming = await _merged(album, begin)
         if incoming is None:
-            raise HTTPError(400, "fichier_absent", "Choisissez un fichier à déposer.")
+            raise HTTPError(
+                400, "fichier_absent", "Choisissez un fichier (ou des photos) à déposer."
+            )
     except HTTPError:
         if incoming is not None:
             incoming.abort()
         raise
+    except docs.TooLarge:
+        raise too_large from None
+    finally:
+        album.abort()
     return fields, incoming
+
+
+async def _merged(album: photos.Photos, begin: Callable[[str], docs.Incoming]) -> docs.Incoming:
+    """The photos as one PDF, received like an uploaded file (sniffed, hashed, encrypted)."""
+    try:
+        pdf = await off_loop(album.to_pdf)
+    except photos.PhotoError as error:
+        raise HTTPError(400, "photo_refusee", error.message) from None
+    incoming = begin(album.items[0].filename)
+    incoming.write(pdf)  # TooLarge if the PDF is over the limit (the file is removed then)
+    return incoming
 
 
 async def save_upload(
@@ -79,6 +105,9 @@ async def save_upload(
     """Classify and save a received first version (pages and API). Raises docs.Rejected, the
     encrypted temp file already removed then."""
     doc_type, scheme, problems = docs.classify(fields)
+    expires_on, bad_date = listing.parse_expiry(fields.get("expires_on"))
+    if bad_date:
+        problems.append(bad_date)
     try:
         if problems:
             raise docs.Rejected(" ".join(problems))
@@ -90,6 +119,7 @@ async def save_upload(
             fields.get("title", ""),
             doc_type,
             scheme,
+            expires_on,
         )
     except docs.Rejected:
         incoming.abort()

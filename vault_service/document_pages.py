@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import documents as docs
+from vault_service import listing
 from vault_service.document_http import file_response, owned, receive_document, save_upload
 from vault_service.web import (
     HTTPError,
@@ -37,10 +39,27 @@ async def _owned_async(request: Request, account: Any) -> Any:
     return await db_read(request, owned, request.path_params["doc_id"], account.id)
 
 
+def _shelf(conn: Connection, owner_id: str, doc_type: str, scheme: str) -> dict[str, Any]:
+    every = docs.list_for(conn, owner_id)
+    return {
+        "documents": listing.filtered(conn, owner_id, doc_type, scheme),
+        "counts": listing.counts(conn, owner_id),
+        "reminders": listing.reminders(every),
+    }
+
+
 async def my_documents(request: Request) -> Response:
     account = require(request, "beneficiary")
-    rows = await db_read(request, docs.list_for, account.id)
-    return render(request, "documents.html", documents=rows)
+    doc_type = request.query_params.get("type", "")
+    scheme = request.query_params.get("dispositif", "")
+    shelf = await db_read(request, _shelf, account.id, doc_type, scheme)
+    return render(
+        request,
+        "documents.html",
+        chosen_type=doc_type if doc_type in docs.DOC_TYPES else "",
+        chosen_scheme=scheme if scheme in docs.SCHEMES else "",
+        **shelf,
+    )
 
 
 async def upload_page(request: Request) -> Response:
@@ -86,6 +105,9 @@ async def edit(request: Request) -> Response:
     doc_type, scheme, problems = docs.classify(data)
     if not docs.clean_title(data.get("title", "")):
         problems.append("Le titre est obligatoire.")
+    expires_on, bad_date = listing.parse_expiry(data.get("expires_on"))
+    if bad_date:
+        problems.append(bad_date)
     if problems:
         versions = await db_read(request, docs.versions, document.id)
         return render(
@@ -96,7 +118,9 @@ async def edit(request: Request) -> Response:
             document=document,
             versions=versions,
         )
-    await db_write(request, docs.rename, document.id, account.id, data["title"], doc_type, scheme)
+    await db_write(
+        request, docs.rename, document.id, account.id, data["title"], doc_type, scheme, expires_on
+    )
     return redirect(request, f"/documents/{document.id}")
 
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -168,7 +169,13 @@ def _publishing(
 
 
 def save_new(
-    engine: Engine, incoming: Incoming, owner_id: str, title: str, doc_type: str, scheme: str
+    engine: Engine,
+    incoming: Incoming,
+    owner_id: str,
+    title: str,
+    doc_type: str,
+    scheme: str,
+    expires_on: date | None = None,
 ) -> str:
     with _publishing(engine, incoming, owner_id) as (conn, values):
         moment = now()
@@ -182,6 +189,7 @@ def save_new(
                 current_version=1,
                 created_at=moment,
                 updated_at=moment,
+                expires_on=expires_on,
             )
         )
         audit.record(
@@ -295,12 +303,24 @@ def open_plaintext(store: BlobStore, keyring: crypto.Keyring, row: Any) -> Itera
 
 
 def rename(
-    conn: Connection, document_id: str, owner_id: str, title: str, doc_type: str, scheme: str
+    conn: Connection,
+    document_id: str,
+    owner_id: str,
+    title: str,
+    doc_type: str,
+    scheme: str,
+    expires_on: date | None = None,
 ) -> None:
     conn.execute(
         update(documents)
         .where(documents.c.id == document_id, documents.c.owner_id == owner_id)
-        .values(title=clean_title(title), doc_type=doc_type, scheme=scheme, updated_at=now())
+        .values(
+            title=clean_title(title),
+            doc_type=doc_type,
+            scheme=scheme,
+            expires_on=expires_on,
+            updated_at=now(),
+        )
     )
     audit.record(
         conn,
@@ -308,7 +328,11 @@ def rename(
         actor_id=owner_id,
         subject_id=owner_id,
         object_id=document_id,
-        detail={"doc_type": doc_type, "scheme": scheme},
+        detail={
+            "doc_type": doc_type,
+            "scheme": scheme,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        },
     )
 
 

@@ -39,8 +39,12 @@ class BadUpload(Exception):
 
 
 class _State:
-    def __init__(self, begin: Callable[[str], Sink]) -> None:
+    def __init__(
+        self, begin: Callable[[str], Sink], photo: Callable[[str], Sink] | None = None
+    ) -> None:
         self.begin = begin
+        self.photo = photo
+        self.part: Sink | None = None
         self.fields: dict[str, str] = {}
         self.incoming: Sink | None = None
         self.header_name = b""
@@ -52,7 +56,7 @@ class _State:
         self.error: Exception | None = None
 
     def on_part_begin(self) -> None:
-        self.disposition, self.name, self.is_file = b"", "", False
+        self.disposition, self.name, self.is_file, self.part = b"", "", False, None
         self.buffer = bytearray()
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
@@ -69,15 +73,21 @@ class _State:
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self.disposition)
         self.name = options.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in options and self.name == "file":
+        filename = options.get(b"filename", b"").decode("utf-8", "replace")
+        if b"filename" in options and self.name == "file" and filename:
             if self.incoming is not None:
                 raise BadUpload("Un seul fichier par dépôt.")
             self.is_file = True
-            self.incoming = self.begin(options[b"filename"].decode("utf-8", "replace"))
+            self.incoming = self.part = self.begin(filename)
+        elif b"filename" in options and self.name in ("file", "photos"):
+            self.is_file = True  # a file input left empty, or a photo
+            if self.name == "photos" and filename and self.photo is not None:
+                self.part = self.photo(filename)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self.is_file and self.incoming is not None:
-            self.incoming.write(data[start:end])
+        if self.is_file:
+            if self.part is not None:
+                self.part.write(data[start:end])
             return
         self.buffer += data[start:end]
         if len(self.buffer) > MAX_FIELD:
@@ -100,9 +110,13 @@ class _State:
 
 
 async def receive(
-    request: Request, begin: Callable[[str], S], max_bytes: int
+    request: Request,
+    begin: Callable[[str], S],
+    max_bytes: int,
+    photo: Callable[[str], Sink] | None = None,
 ) -> tuple[dict[str, str], S | None]:
-    """Parse the multipart body; return (text fields, the received file or None).
+    """Parse the multipart body; return (text fields, the received file or None). Parts named
+    `photos` go to `photo(filename)` when given (several allowed), and are ignored otherwise.
 
     Raises TooLarge (→ 413) or BadUpload (→ 400); the partial file is removed in both cases.
     """
@@ -116,7 +130,7 @@ async def receive(
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes + OVERHEAD:
         raise TooLarge
-    state = _State(begin)
+    state = _State(begin, photo)
     callbacks = {
         name: getattr(state, name)
         for name in (

@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/me"): row(401, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/documents"): API_BENEF,
     ("POST", "/api/documents"): row(401, 400, 400, 403, 403, 403, 403),
+    ("GET", "/api/documents/counts"): API_BENEF,
     ("GET", "/api/documents/{doc_id}"): API_OWNER,
     ("PATCH", "/api/documents/{doc_id}"): row(401, 415, 404, 403, 403, 403, 403),
     ("GET", "/api/documents/{doc_id}/content"): API_OWNER,
