@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: demo test install check build serve lint typecheck pytest bench clean
+.PHONY: demo test install check build serve lint typecheck pytest bench clean udata-env
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ build: install
 
 serve: install
 	$(BIN)/python build.py serve
+
+## udata's own environment (.cache/udata-venv), for the data.gouv.fr harvest test; the test
+## builds it too when missing.
+udata-env: $(STAMP)
+	$(BIN)/python -m tests.e2e.tools.udata_env
 
 bench: install
 	$(BIN)/python -m bench

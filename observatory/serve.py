@@ -5,6 +5,10 @@ the path of ``base_url`` so that a CDN sub-path can be tried locally. A watcher 
 polls the inputs (sizes and modification times: cheap) and rebuilds when they change;
 the writer swaps ``dist/`` atomically, so a reader never sees a half-built site, and a
 build with problems prints them and keeps serving the previous site.
+
+Every text file is served with ``charset=utf-8`` (``CONTENT_TYPES``, the table the README
+gives for a CDN): without it, a client such as data.gouv.fr's harvester decodes the
+Turtle catalogue as Latin-1 and turns every accent into mojibake.
 """
 
 from __future__ import annotations
@@ -29,6 +33,28 @@ ERRORS = {
     404: "Aucune page ne correspond à cette adresse.",
     405: "Méthode non prise en charge : le site se lit seulement (GET).",
     501: "Méthode non prise en charge : le site se lit seulement (GET).",
+}
+
+# Suffix -> Content-Type of the published files (the README's table for a CDN).
+CONTENT_TYPES: dict[str, str] = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".jsonld": "application/ld+json; charset=utf-8",
+    ".geojson": "application/geo+json; charset=utf-8",
+    ".ttl": "text/turtle; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".gz": "application/gzip",
+    ".zip": "application/zip",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
 }
 
 Snapshot = tuple[tuple[str, int, int], ...]
@@ -75,6 +101,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return
         super().do_GET()
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        suffix = os.path.splitext(os.fspath(path))[1].lower()
+        return CONTENT_TYPES.get(suffix) or super().guess_type(path)
 
     def translate_path(self, path: str) -> str:
         if self.prefix != "/" and path.startswith(self.prefix):

@@ -1,10 +1,21 @@
 """DCAT-AP 2.1.1 catalogue of the published data packages (Turtle and JSON-LD, via rdflib).
 
-Harvestable by data.gouv.fr: each public package is a ``dcat:Dataset`` with a stable
-``dct:identifier``, typed dates, its EU frequency, the Licence Ouverte 2.0, and one
-``dcat:Distribution`` per file (access and download URL, IANA media type, EU file type,
-byte size, SHA-1 checksum as DCAT-AP requires, ``dct:conformsTo`` its Table Schema).
-No blank nodes: every node has an IRI under the site URL, so the output is stable.
+Harvested whole by data.gouv.fr (udata's ``DcatBackend``, tested in tests/opendata/):
+each public package is a ``dcat:Dataset`` with a stable ``dct:identifier``, typed dates,
+its EU frequency, the Licence Ouverte 2.0, its temporal coverage (a ``dct:PeriodOfTime``
+written inline: udata fetches a period given by IRI), its spatial coverage (Mayotte, the
+EU country authority IRI, with the département's bounding box as GeoJSON and WKT, which
+is what udata reads), a ``dcat:contactPoint`` (vCard), and one ``dcat:Distribution`` per
+file (access and download URL, IANA media type, EU file type, byte size, ``dct:conformsTo``
+its Table Schema).
+
+No checksum: DCAT-AP 2.1.1 types ``spdx:checksumValue`` as ``xsd:hexBinary``, which rdflib
+turns into bytes that udata's string field refuses (every dataset rejected), and a string
+would break the DCAT-AP shape. Each file's SHA-1 is on its package page, its SHA-256 in
+``release-manifest.json``.
+
+Blank nodes only for the periods, with labels derived from the package id, so the output
+is byte-identical between runs; every other node has an IRI under the site URL.
 """
 
 from __future__ import annotations
@@ -15,10 +26,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
@@ -60,6 +74,18 @@ class FileInfo:
     schema: str = ""  # site-relative path of its Table Schema, or "" (spec for descriptors)
 
 
+BBox = tuple[float, float, float, float]  # west, south, east, north (WGS84 degrees)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The catalogue's contact point: a name and a page (and an e-mail if one is set)."""
+
+    name: str
+    page: str  # absolute URL
+    email: str = ""
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     id: str
@@ -75,6 +101,7 @@ class DatasetInfo:
     modified: str
     years: tuple[int, int] | None
     files: tuple[FileInfo, ...]
+    bbox: BBox | None = None  # spatial coverage: Mayotte's bounding box
 
 
 def sha1_hex(data: bytes) -> str:
@@ -107,15 +134,52 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "organisme"
 
 
+def bbox_polygon(bbox: BBox) -> list[list[float]]:
+    """The closed ring of a bounding box, counter-clockwise from the south-west corner."""
+    west, south, east, north = bbox
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
+
+
+def _spatial(g: Graph, node: URIRef, bbox: BBox) -> None:
+    """Mayotte by its EU country authority IRI, with the geometry udata and DCAT-AP read."""
+    place = EU_COUNTRY.MYT
+    g.add((node, DCTERMS.spatial, place))
+    g.add((place, RDF.type, DCTERMS.Location))
+    g.add((place, SKOS.prefLabel, Literal("Mayotte", lang="fr")))
+    ring = bbox_polygon(bbox)
+    geojson = json.dumps({"type": "Polygon", "coordinates": [ring]}, separators=(",", ":"))
+    wkt = "POLYGON((" + ",".join(f"{x} {y}" for x, y in ring) + "))"
+    g.add((place, LOCN.geometry, Literal(geojson, datatype=GSP.geoJSONLiteral)))
+    g.add((place, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
+
+
+def _contact(g: Graph, contact: Contact, site_url: str) -> URIRef:
+    node = URIRef(f"{site_url}#contact")
+    g.add((node, RDF.type, VCARD.Organization))
+    g.add((node, VCARD.fn, Literal(contact.name, lang="fr")))
+    g.add((node, VCARD.hasURL, URIRef(contact.page)))
+    if contact.email:
+        g.add((node, VCARD.hasEmail, URIRef(f"mailto:{contact.email}")))
+    return node
+
+
 def catalogue_graph(
-    datasets: tuple[DatasetInfo, ...], site_url: str, release: str, title: str, description: str
+    datasets: tuple[DatasetInfo, ...],
+    site_url: str,
+    release: str,
+    title: str,
+    description: str,
+    contact: Contact,
 ) -> Graph:
     g = Graph()
     for prefix, ns in (
         ("dcat", DCAT),
         ("dct", DCTERMS),
         ("foaf", FOAF),
-        ("spdx", SPDX),
+        ("locn", LOCN),
+        ("gsp", GSP),
+        ("skos", SKOS),
+        ("vcard", VCARD),
     ):
         g.bind(prefix, ns)
     fr = "fr"
@@ -130,6 +194,7 @@ def catalogue_graph(
     g.add((catalog, FOAF.homepage, URIRef(site_url)))
     g.add((observatory, RDF.type, FOAF.Agent))
     g.add((observatory, FOAF.name, Literal(title, lang=fr)))
+    contact_node = _contact(g, contact, site_url)
     for ds in datasets:
         node = URIRef(f"{site_url}{ds.landing}#jeu-de-donnees")
         g.add((catalog, DCAT.dataset, node))
@@ -153,8 +218,12 @@ def catalogue_graph(
         g.add((node, DCAT.landingPage, URIRef(site_url + ds.landing)))
         _add_date(g, node, DCTERMS.issued, ds.issued)
         _add_date(g, node, DCTERMS.modified, ds.modified)
+        g.add((node, DCAT.contactPoint, contact_node))
+        if ds.bbox is not None:
+            _spatial(g, node, ds.bbox)
         if ds.years is not None:
-            period = URIRef(f"{site_url}{ds.landing}#periode")
+            # Inline (a blank node), never an IRI: udata dereferences an IRI period.
+            period = BNode(f"periode-{_slug(ds.id)}")
             g.add((node, DCTERMS.temporal, period))
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
             g.add((period, DCAT.startDate, Literal(f"{ds.years[0]}-01-01", datatype=XSD.date)))
@@ -179,11 +248,6 @@ def _distribution(g: Graph, dataset: URIRef, info: FileInfo, ds: DatasetInfo, si
     g.add((dist, DCAT.byteSize, Literal(info.size, datatype=XSD.decimal)))
     g.add((dist, DCTERMS.license, URIRef(ds.license_url)))
     _add_date(g, dist, DCTERMS.modified, ds.modified)
-    checksum = URIRef(f"{site}{info.path}#sha1")
-    g.add((dist, SPDX.checksum, checksum))
-    g.add((checksum, RDF.type, SPDX.Checksum))
-    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha1))
-    g.add((checksum, SPDX.checksumValue, Literal(info.sha1, datatype=XSD.hexBinary)))
     schema = URIRef(site + info.schema if info.schema else DATA_PACKAGE_SPEC)
     g.add((dist, DCTERMS.conformsTo, schema))
     g.add((schema, RDF.type, DCTERMS.Standard))
@@ -209,7 +273,10 @@ def to_jsonld(graph: Graph) -> bytes:
         "dcat": str(DCAT),
         "dct": str(DCTERMS),
         "foaf": str(FOAF),
-        "spdx": str(SPDX),
+        "gsp": str(GSP),
+        "locn": str(LOCN),
+        "skos": str(SKOS),
+        "vcard": str(VCARD),
         "xsd": str(XSD),
     }
     data = json.loads(graph.serialize(format="json-ld", context=context))

@@ -31,6 +31,8 @@ from observatory.core.model import Package, Project
 from observatory.core.numbers import fmt_number
 from observatory.core.site import Output, Page, Plan, Site, url_of
 from observatory.publish.dcat import (
+    BBox,
+    Contact,
     DatasetInfo,
     FileInfo,
     catalogue_graph,
@@ -234,6 +236,35 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> Release
 
 
 # Datasets for DCAT and schema.org ------------------------------------------------------
+def mayotte_bbox(project: Project) -> BBox | None:
+    """The bounding box of the territory geometries shipped in the repository (4 decimals)."""
+    points = [
+        point
+        for _level, text in project.geojson
+        for feature in json.loads(text).get("features", [])
+        for point in _points(feature.get("geometry") or {})
+    ]
+    if not points:
+        return None
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return (
+        round(min(lons), 4),
+        round(min(lats), 4),
+        round(max(lons), 4),
+        round(max(lats), 4),
+    )
+
+
+def _points(geometry: dict[str, Any]) -> Iterator[list[float]]:
+    coordinates = geometry.get("coordinates") or []
+    kind = str(geometry.get("type"))
+    polygons = {"Polygon": [coordinates], "MultiPolygon": coordinates}.get(kind, [])
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ring
+
+
 def dataset_info(
     package: Package, project: Project, files: list[PublishedFile], issued: str, modified: str
 ) -> DatasetInfo:
@@ -258,6 +289,7 @@ def dataset_info(
         issued=issued,
         modified=modified,
         years=(min(years), max(years)) if years else None,
+        bbox=mayotte_bbox(project),
         files=tuple(
             FileInfo(f.path, f.title, len(f.content), sha1_hex(f.content), f.schema) for f in files
         ),
@@ -339,6 +371,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         release_date(site),
         SITE_TITLE,
         CATALOGUE_DESCRIPTION,
+        Contact(SITE_TITLE, site_url + "mentions-legales/"),
     )
     yield Output("catalogue.ttl", to_turtle(graph), "text/turtle")
     yield Output("catalogue.jsonld", to_jsonld(graph), "application/ld+json")

@@ -47,6 +47,47 @@ def test_site_is_served_under_the_base_path(served: str) -> None:
     assert err.value.code == 404
 
 
+def test_text_files_are_served_as_utf8(tmp_path: Path) -> None:
+    """The catalogue read by a client that honours the charset (data.gouv.fr's harvester
+    uses requests, which falls back to Latin-1 for text/* without one) keeps its accents."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    files = {
+        "catalogue.ttl": "text/turtle; charset=utf-8",
+        "catalogue.jsonld": "application/ld+json; charset=utf-8",
+        "observations.csv": "text/csv; charset=utf-8",
+        "datapackage.json": "application/json; charset=utf-8",
+        "carte.geojson": "application/geo+json; charset=utf-8",
+        "sitemap.xml": "application/xml; charset=utf-8",
+        "index.html": "text/html; charset=utf-8",
+        "robots.txt": "text/plain; charset=utf-8",
+    }
+    for name in files:
+        (dist / name).write_text("« médico-social » à Mayotte", encoding="utf-8")
+    (dist / "donnees.zip").write_bytes(b"PK")
+    handler = functools.partial(serve.SiteHandler, directory=str(dist), prefix="/")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        for name, expected in files.items():
+            with urllib.request.urlopen(url + name) as response:
+                assert response.headers["Content-Type"] == expected, name
+                charset = response.headers.get_content_charset()
+                assert response.read().decode(charset) == "« médico-social » à Mayotte"
+        with urllib.request.urlopen(url + "donnees.zip") as response:
+            assert response.headers["Content-Type"] == "application/zip"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_readme_gives_the_cdn_every_content_type() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for suffix, content_type in serve.CONTENT_TYPES.items():
+        assert f"| `{suffix}` | `{content_type}` |" in readme, suffix
+
+
 def test_errors_are_in_french_and_unknown_pages_get_the_site_404(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
