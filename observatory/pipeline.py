@@ -24,7 +24,8 @@ from observatory.compute.indicators import compute_series
 from observatory.core.config import Config
 from observatory.core.model import DEPARTEMENT, Level, Project, Series
 from observatory.core.problems import Problem
-from observatory.core.site import Chart, MapOutput, Producer, Site, indicator_path, make_plan
+from observatory.core.site import Chart, MapOutput, Producer, Site, make_plan
+from observatory.core.urls import VENDOR, indicator_path, public_url
 from observatory.pages import about as pages_about
 from observatory.pages import catalogue as pages_catalogue
 from observatory.pages import home as pages_home
@@ -183,7 +184,7 @@ def make_maps(
             if not years or level not in geo:
                 continue
             year, map_id = max(years), f"{sid}-{level}"
-            assets = "../" * indicator_path(sid).count("/") + "../assets/vendor/"
+            assets = "../" * indicator_path(sid).count("/") + "../" + VENDOR
             key = buildcache.key_of(
                 "map", r.cache_token, s, level, year, geo[level], map_id, assets, basemap
             )
@@ -238,7 +239,7 @@ def build_project(
     plan, problems = make_plan(site, producers)
     if problems:
         return problems
-    plan = opendata.with_sitemap(plan, pages_about.HAND_WRITTEN, opendata.site_root(site))
+    plan = opendata.with_sitemap(plan, pages_about.HAND_WRITTEN, public_url(site.config))
     rendered = render_plan(plan, site, make_environment())
     nav = nav_tree((*plan.pages, *pages_about.HAND_WRITTEN))
     return write_site(config, rendered, plan.outputs, nav, release)

@@ -39,7 +39,6 @@ ENTRIES = frozenset({"cli", "pipeline", "serve"})
 KNOWN_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
         ("observatory.pages.catalogue", "observatory.publish.opendata"),
-        ("observatory.pages.studies", "observatory.publish.opendata"),
     }
 )
 KNOWN_LONG: frozenset[str] = frozenset(

@@ -35,6 +35,7 @@ from observatory.compute.buildcache import code_token
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import Level, Point, Series
 from observatory.core.numbers import fmt_number, fmt_unit, fmt_value, fmt_year
+from observatory.core.urls import VENDOR
 
 WIDTH = 480.0
 PAD = 6.0
@@ -221,14 +222,14 @@ def choropleth(
     geojson: str,
     map_id: str,
     *,
-    assets_url: str = "assets/vendor/",
+    assets_url: str = VENDOR,
     basemap: str | None = None,
     basemap_attribution: str = "",
 ) -> MapOutput:
     """The map of ``series`` at ``level`` for ``year`` (see the module docstring).
 
     ``assets_url`` is the URL of the vendored assets folder as seen from the page
-    (e.g. ``config.base_url + "assets/vendor/"``).
+    (e.g. ``config.base_url + urls.VENDOR``).
     """
     indicator = series.indicator
     collection = json.loads(geojson)

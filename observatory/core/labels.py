@@ -91,19 +91,6 @@ def theme_packages(packages: tuple[Package, ...]) -> list[Package]:
     return sorted((p for p in packages if not is_reference(p)), key=lambda p: p.id)
 
 
-# Site addresses (relative to the site root) of the pages other pages link to.
-def package_url(package_id: str) -> str:
-    return f"catalogue/donnees/{package_id}/"
-
-
-def indicator_url(indicator_id: str) -> str:
-    return f"indicateurs/{indicator_id}/"
-
-
-def study_url(slug: str) -> str:
-    return f"etudes/{slug}/"
-
-
 # Licences by their identifier: the name a reader knows (the address is the validator's).
 LICENCE_NAMES: dict[str, str] = {
     "etalab-2.0": "Licence Ouverte 2.0 (Etalab)",

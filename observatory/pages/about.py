@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from observatory.core.labels import AGGREGATION
 from observatory.core.model import Source
-from observatory.core.site import Output, Page, Site, indicator_path
+from observatory.core.site import Output, Page, Site
+from observatory.core.urls import (
+    ACCESSIBILITY,
+    LEGAL_NOTICE,
+    METHODOLOGY,
+    PERSONAL_DATA,
+    indicator_path,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         for s in package.sources:
             seen.setdefault((s.organisation, s.title, s.vintage), s)
     yield Page(
-        path="methodologie.md",
+        path=METHODOLOGY,
         title="Méthodologie",
         template="methodology.md.j2",
         context={"rows": rows, "sources": tuple(seen[k] for k in sorted(seen))},
@@ -49,7 +56,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
 # Pages written by hand in site_src/docs/ (copied as they are): listed here only to
 # place them in the navigation.
 HAND_WRITTEN: tuple[Page, ...] = (
-    Page("mentions-legales.md", "Mentions légales", "", nav=("À propos",), order=1),
-    Page("donnees-personnelles.md", "Données personnelles", "", nav=("À propos",), order=2),
-    Page("accessibilite.md", "Déclaration d'accessibilité", "", nav=("À propos",), order=3),
+    Page(LEGAL_NOTICE, "Mentions légales", "", nav=("À propos",), order=1),
+    Page(PERSONAL_DATA, "Données personnelles", "", nav=("À propos",), order=2),
+    Page(ACCESSIBILITY, "Déclaration d'accessibilité", "", nav=("À propos",), order=3),
 )

@@ -27,13 +27,24 @@ from observatory.core.labels import (
     theme_packages,
 )
 from observatory.core.model import LEVELS, Indicator, Package
-from observatory.core.site import Output, Page, Site, indicator_path
+from observatory.core.site import Output, Page, Site
+from observatory.core.urls import (
+    CATALOGUE,
+    CATALOGUE_INDICATORS,
+    CATALOGUE_PARTNERS,
+    CATALOGUE_PRIORITIES,
+    CATALOGUE_SCHEMES,
+    catalogue_theme_path,
+    indicator_path,
+    package_path,
+    producer_path,
+    public_url,
+)
 from observatory.publish.opendata import (
     Published,
     current_manifest,
     published,
     schema_org,
-    site_root,
 )
 from observatory.studies.tables import coverage_years
 
@@ -43,14 +54,6 @@ PRIORITY_CLASSES: tuple[tuple[int, str], ...] = (
     (6, "2 — à préparer"),
     (0, "3 — à instruire"),
 )
-
-
-def slug(text: str) -> str:
-    ascii_text = text.lower()
-    for accented, plain in (("éèêë", "e"), ("àâä", "a"), ("îï", "i"), ("ôö", "o"), ("ùûü", "u")):
-        ascii_text = re.sub(f"[{accented}]", plain, ascii_text)
-    ascii_text = ascii_text.replace("ç", "c")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "autre"
 
 
 def institutions(producer: str) -> tuple[str, ...]:
@@ -63,10 +66,6 @@ def institutions(producer: str) -> tuple[str, ...]:
         if name and not name[0].islower() and name not in names:
             names.append(name)
     return tuple(names) or (producer,)
-
-
-def package_path(package_id: str) -> str:
-    return f"catalogue/donnees/{package_id}.md"
 
 
 def priority_class(total: int) -> str:
@@ -97,11 +96,10 @@ def rows(site: Site, packages: list[Package]) -> list[Row]:
             title=p.title,
             path=package_path(p.id),
             status=STATUS[p.status],
-            themes=tuple((titles.get(t, t), f"catalogue/themes/{t}.md") for t in p.themes),
+            themes=tuple((titles.get(t, t), catalogue_theme_path(t)) for t in p.themes),
             producer=p.governance.producer,
             producers=tuple(
-                (name, f"catalogue/producteurs/{slug(name)}.md")
-                for name in institutions(p.governance.producer)
+                (name, producer_path(name)) for name in institutions(p.governance.producer)
             ),
             frequency=FREQUENCIES.get(p.governance.update_frequency, ""),
             sensitivity=SENSITIVITY[p.governance.sensitivity],
@@ -118,7 +116,7 @@ def data_catalogue(site: Site) -> Iterator[Page]:
     themes = sorted({t for r in all_rows for t in r.themes})
     producers = sorted({pair for r in all_rows for pair in r.producers})
     yield Page(
-        path="catalogue/index.md",
+        path=CATALOGUE,
         title="Catalogue des données",
         template="catalogue/data_index.md.j2",
         context={
@@ -171,7 +169,7 @@ def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
     titles = {t.id: t.title for t in site.project.themes}
     for package in sorted(site.project.packages, key=lambda p: p.id):
         item = by_id.get(package.id)
-        jsonld = schema_org(item.info, site_root(site)) if item else ""
+        jsonld = schema_org(item.info, public_url(site.config)) if item else ""
         yield Page(
             path=package_path(package.id),
             title=package.title,
@@ -180,7 +178,7 @@ def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
                 "p": package,
                 "item": item,
                 "jsonld": jsonld,
-                "themes": [(titles.get(t, t), f"catalogue/themes/{t}.md") for t in package.themes],
+                "themes": [(titles.get(t, t), catalogue_theme_path(t)) for t in package.themes],
                 "status": STATUS[package.status],
                 "frequency": FREQUENCIES.get(package.governance.update_frequency, ""),
                 "gdpr": GDPR.get(package.governance.gdpr, package.governance.gdpr),
@@ -225,7 +223,7 @@ def indicator_catalogue(site: Site) -> Page:
                 )
             )
     return Page(
-        path="catalogue/indicateurs.md",
+        path=CATALOGUE_INDICATORS,
         title="Catalogue des indicateurs",
         template="catalogue/indicators.md.j2",
         context={
@@ -266,7 +264,7 @@ def schemes_page(site: Site) -> Page:
     indicators = {i.id: i for p in site.project.packages for i in p.indicators}
     packages = {p.id: p for p in site.project.packages}
     return Page(
-        path="catalogue/dispositifs.md",
+        path=CATALOGUE_SCHEMES,
         title="Inventaire des dispositifs sociaux",
         template="catalogue/schemes.md.j2",
         context={
@@ -289,7 +287,7 @@ def priorities_page(site: Site) -> Page:
         key=lambda p: (-p.priority.total, -p.priority.technical_feasibility, p.title),
     )
     return Page(
-        path="catalogue/priorites.md",
+        path=CATALOGUE_PRIORITIES,
         title="Matrice de priorisation",
         template="catalogue/priorities.md.j2",
         context={
@@ -334,7 +332,7 @@ def partners(site: Site) -> list[Partner]:
 
 def partners_page(site: Site) -> Page:
     return Page(
-        path="catalogue/partenaires.md",
+        path=CATALOGUE_PARTNERS,
         title="Réseau des partenaires",
         template="catalogue/partners.md.j2",
         context={"partners": partners(site), "package_path": package_path},

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from observatory.core.model import Point, Series, Source
 from observatory.core.numbers import fmt_value
-from observatory.core.site import Site, indicator_path
+from observatory.core.site import Site
+from observatory.core.urls import indicator_path
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from observatory.core.model import DEPARTEMENT
 from observatory.core.site import Output, Page, Site
+from observatory.core.urls import HOME
 from observatory.pages.figures import KeyFigure, key_figure
 from observatory.pages.themes import theme_cards
 
@@ -35,7 +36,7 @@ def key_figures(site: Site) -> tuple[KeyFigure, ...]:
 
 def produce(site: Site) -> Iterator[Page | Output]:
     yield Page(
-        path="index.md",
+        path=HOME,
         title="Accueil",
         template="home.md.j2",
         context={"figures": key_figures(site), "themes": theme_cards(site)},

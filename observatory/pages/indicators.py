@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from observatory.core.labels import LEVEL_NAMES, LEVEL_WORDS
 from observatory.core.model import DEPARTEMENT, LEVELS, Indicator, Package, Series
 from observatory.core.numbers import fmt_unit, fmt_years
-from observatory.core.site import (
-    MapOutput,
-    Output,
-    Page,
-    Site,
+from observatory.core.site import MapOutput, Output, Page, Site
+from observatory.core.urls import (
+    INDICATORS,
     download_path,
     indicator_path,
+    indicator_url,
+    public_url,
     theme_path,
     url_of,
 )
@@ -50,7 +50,7 @@ def unit_label(ind: Indicator) -> str:
 
 
 def citation(site: Site, ind: Indicator, organisations: list[str]) -> str:
-    url = site.config.site_url.rstrip("/") + site.config.base_url + url_of(indicator_path(ind.id))
+    url = public_url(site.config) + indicator_url(ind.id)
     origin = ", ".join(organisations) if organisations else "sources citées"
     return (
         f"Observatoire social et médico-social de Mayotte, « {ind.title} », "
@@ -126,7 +126,7 @@ def index_page(site: Site) -> Page:
         if links:
             groups.append(ThemeGroup(theme.title, tuple(links)))
     return Page(
-        path="indicateurs/index.md",
+        path=INDICATORS,
         title="Tous les indicateurs",
         template="indicators_index.md.j2",
         context={"groups": tuple(groups)},

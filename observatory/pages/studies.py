@@ -7,21 +7,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from observatory.core.labels import licence_label, study_url
+from observatory.core.labels import licence_label
 from observatory.core.model import Study
 from observatory.core.numbers import fmt_date
-from observatory.core.site import Output, Page, Site, indicator_path
-from observatory.pages.catalogue import package_path, slug
-from observatory.publish.opendata import site_root
+from observatory.core.site import Output, Page, Site
+from observatory.core.urls import (
+    STUDIES,
+    STUDIES_FEED,
+    indicator_path,
+    package_path,
+    public_url,
+    studies_partner_path,
+    studies_theme_path,
+    studies_year_path,
+    study_file_path,
+    study_path,
+    study_url,
+    url_of,
+)
 from observatory.studies.frontmatter import INDEX, StudyRefs, read_studies
 from observatory.studies.shortcodes import Context, expand, values_from_series
 
 NAV = ("Études",)
-FEED_PATH = "etudes/flux.atom"
-
-
-def study_path(study_slug: str) -> str:
-    return f"etudes/{study_slug}.md"
 
 
 def site_studies(site: Site) -> tuple[Study, ...]:
@@ -50,9 +57,9 @@ def cards(site: Site, studies: tuple[Study, ...]) -> list[Card]:
             study=s,
             path=study_path(s.slug),
             date=fmt_date(s.date),
-            themes=tuple((titles.get(t, t), f"etudes/par-theme/{t}.md") for t in s.themes),
-            partner_path=f"etudes/par-partenaire/{slug(s.partner)}.md",
-            year_path=f"etudes/par-annee/{s.date[:4]}.md",
+            themes=tuple((titles.get(t, t), studies_theme_path(t)) for t in s.themes),
+            partner_path=studies_partner_path(s.partner),
+            year_path=studies_year_path(s.date[:4]),
         )
         for s in studies
     ]
@@ -69,9 +76,9 @@ def list_page(path: str, title: str, selected: list[Card], every: list[Card], or
             "themes": sorted({t for c in every for t in c.themes}),
             "partners": sorted({(c.study.partner, c.partner_path) for c in every}),
             "years": sorted({(c.study.date[:4], c.year_path) for c in every}, reverse=True),
-            "feed": FEED_PATH,
+            "feed": STUDIES_FEED,
         },
-        nav=NAV if path == "etudes/index.md" else (),
+        nav=NAV if path == STUDIES else (),
         order=order,
         description=title,
     )
@@ -106,7 +113,7 @@ def study_page(
             ],
             "files": study_files(study),
             "licence": licence_label(study.licence),
-            "site_url": site_root(site),
+            "site_url": public_url(site.config),
         },
         nav=NAV,
         order=1,
@@ -128,15 +135,15 @@ def study_files(study: Study) -> list[str]:
 
 def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
     """Atom 1.0 feed of the studies, newest first, dated by their publication date."""
-    base = site_root(site)
+    base = public_url(site.config)
     updated = max((s.date for s in studies), default="1970-01-01")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
         "  <title>Études de l'observatoire social et médico-social de Mayotte</title>",
-        f"  <id>{escape(base)}etudes/</id>",
-        f'  <link rel="self" href={quoteattr(base + FEED_PATH)}/>',
-        f'  <link rel="alternate" href={quoteattr(base + "etudes/")}/>',
+        f"  <id>{escape(base + url_of(STUDIES))}</id>",
+        f'  <link rel="self" href={quoteattr(base + STUDIES_FEED)}/>',
+        f'  <link rel="alternate" href={quoteattr(base + url_of(STUDIES))}/>',
         f"  <updated>{updated}T00:00:00Z</updated>",
         "  <author><name>Observatoire social et médico-social de Mayotte</name></author>",
     ]
@@ -162,7 +169,7 @@ def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
 def produce(site: Site) -> Iterator[Page | Output]:
     studies = site_studies(site)
     every = cards(site, studies)
-    yield list_page("etudes/index.md", "Études", every, every, 0)
+    yield list_page(STUDIES, "Études", every, every, 0)
     for title, path in sorted({t for c in every for t in c.themes}):
         yield list_page(
             path,
@@ -189,5 +196,5 @@ def produce(site: Site) -> Iterator[Page | Output]:
         for name in study_files(card.study):
             content = (card.study.path / name).read_bytes()
             media = "application/pdf" if name.endswith(".pdf") else "text/csv"
-            yield Output(f"etudes/{card.study.slug}/{name}", content, media)
-    yield Output(FEED_PATH, feed(site, studies), "application/atom+xml")
+            yield Output(study_file_path(card.study.slug, name), content, media)
+    yield Output(STUDIES_FEED, feed(site, studies), "application/atom+xml")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import DEPARTEMENT, Series, Territory
 from observatory.core.numbers import fmt_value
-from observatory.core.site import Output, Page, Site, indicator_path, territory_path
+from observatory.core.site import Output, Page, Site
+from observatory.core.urls import TERRITORIES, indicator_path, territory_path
 from observatory.pages.figures import latest_point, point_at, source_label, sources_by_id
 
 
@@ -100,7 +101,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         if e.level == "epci"
     )
     yield Page(
-        path="territoires/index.md",
+        path=TERRITORIES,
         title="Tous les territoires",
         template="territories_index.md.j2",
         context={

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from observatory.core.model import DEPARTEMENT, Indicator, Theme
-from observatory.core.site import Chart, Output, Page, Site, indicator_path, theme_path
+from observatory.core.site import Chart, Output, Page, Site
+from observatory.core.urls import THEMES, indicator_path, theme_path
 from observatory.pages.figures import KeyFigure, key_figure
 
 
@@ -50,7 +51,7 @@ def theme_cards(site: Site) -> tuple[ThemeCard, ...]:
 def produce(site: Site) -> Iterator[Page | Output]:
     cards = theme_cards(site)
     yield Page(
-        path="themes/index.md",
+        path=THEMES,
         title="Tous les thèmes",
         template="themes_index.md.j2",
         context={"themes": cards},

@@ -21,10 +21,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from observatory.core import urls
 from observatory.core.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
-VENDOR_DIR = "assets/vendor"
+VENDOR_DIR = urls.VENDOR.rstrip("/")
 
 # destination under assets/vendor/ -> source under node_modules/
 VENDOR: tuple[tuple[str, str], ...] = (

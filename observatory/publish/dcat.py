@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
+from observatory.core.urls import DCAT_TURTLE, theme_path, url_of
+
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -183,7 +185,7 @@ def catalogue_graph(
     ):
         g.bind(prefix, ns)
     fr = "fr"
-    catalog = URIRef(f"{site_url}catalogue.ttl#catalogue")
+    catalog = URIRef(f"{site_url}{DCAT_TURTLE}#catalogue")
     observatory = URIRef(f"{site_url}#observatoire")
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.title, Literal(title, lang=fr)))
@@ -206,7 +208,7 @@ def catalogue_graph(
             g.add((node, DCAT.keyword, Literal(keyword, lang=fr)))
         g.add((node, DCAT.theme, EU_DATA_THEME.SOCI))  # population and society
         for theme in ds.themes:
-            g.add((node, DCAT.theme, URIRef(f"{site_url}themes/{theme}/")))
+            g.add((node, DCAT.theme, URIRef(site_url + url_of(theme_path(theme)))))
         publisher = URIRef(f"{site_url}#{_slug(ds.publisher)}")
         g.add((publisher, RDF.type, FOAF.Agent))
         g.add((publisher, FOAF.name, Literal(ds.publisher, lang=fr)))

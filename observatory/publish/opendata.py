@@ -26,10 +26,23 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from observatory.core.labels import package_url
 from observatory.core.model import Package, Project
 from observatory.core.numbers import fmt_number
-from observatory.core.site import Output, Page, Plan, Site, url_of
+from observatory.core.site import Output, Page, Plan, Site
+from observatory.core.urls import (
+    DCAT_JSONLD,
+    DCAT_TURTLE,
+    FULL_DOWNLOAD,
+    MANIFEST,
+    OPEN_DATA,
+    RELEASE_NOTES,
+    ROBOTS,
+    SITEMAP,
+    package_file_path,
+    package_url,
+    public_url,
+    url_of,
+)
 from observatory.publish.dcat import (
     BBox,
     Contact,
@@ -40,7 +53,6 @@ from observatory.publish.dcat import (
     to_jsonld,
     to_turtle,
 )
-from observatory.publish.write import public_url
 
 SITE_TITLE = "Observatoire social et médico-social de Mayotte"
 CATALOGUE_DESCRIPTION = (
@@ -48,8 +60,6 @@ CATALOGUE_DESCRIPTION = (
     "logement, handicap, personnes âgées, emploi, insertion, référentiel territorial. "
     "Chaque jeu de données est un paquet Frictionless (CSV et datapackage.json)."
 )
-ZIP_PATH = "donnees/donnees-observatoire-mayotte.zip"
-MANIFEST_PATH = "release-manifest.json"
 PREVIOUS_ENV = "OBSERVATOIRE_PREVIOUS_MANIFEST"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -83,8 +93,13 @@ def package_files(package: Package) -> list[PublishedFile]:
         return []
     descriptor_bytes = (package.path / "datapackage.json").read_bytes()
     descriptor: dict[str, Any] = json.loads(descriptor_bytes)
-    base = f"donnees/{package.id}/"
-    files = [PublishedFile(base + "datapackage.json", "Descripteur du paquet", descriptor_bytes)]
+    files = [
+        PublishedFile(
+            package_file_path(package.id, "datapackage.json"),
+            "Descripteur du paquet",
+            descriptor_bytes,
+        )
+    ]
     for resource in descriptor.get("resources", []):
         path = resource.get("path")
         if not isinstance(path, str) or not (package.path / path).is_file():
@@ -92,14 +107,14 @@ def package_files(package: Package) -> list[PublishedFile]:
         schema_path = ""
         schema = resource.get("schema")
         if isinstance(schema, dict):
-            schema_path = f"{base}{resource['name']}.schema.json"
+            schema_path = package_file_path(package.id, f"{resource['name']}.schema.json")
             text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
             files.append(
                 PublishedFile(schema_path, f"Schéma de « {resource['name']} »", text.encode())
             )
         files.append(
             PublishedFile(
-                base + path,
+                package_file_path(package.id, path),
                 resource.get("title") or resource["name"],
                 (package.path / path).read_bytes(),
                 schema_path,
@@ -117,11 +132,6 @@ def make_zip(files: list[PublishedFile]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, f.content)
     return buffer.getvalue()
-
-
-def site_root(site: Site) -> str:
-    """The public root URL of the site (``site_url`` with the ``base_url`` path)."""
-    return public_url(site.config)
 
 
 def release_date(site: Site) -> str:
@@ -178,7 +188,7 @@ def current_manifest(site: Site) -> dict[str, Any]:
 
 def read_previous(site: Site) -> dict[str, Any] | None:
     configured = os.environ.get(PREVIOUS_ENV)
-    path = Path(configured) if configured else site.config.datapackages / MANIFEST_PATH
+    path = Path(configured) if configured else site.config.datapackages / MANIFEST
     if not path.is_file():
         return None
     try:
@@ -362,9 +372,9 @@ def produce(site: Site) -> Iterator[Page | Output]:
         media = "text/csv" if f.path.endswith(".csv") else "application/json"
         yield Output(f.path, f.content, media)
     archive = make_zip(every_file)
-    yield Output(ZIP_PATH, archive, "application/zip")
-    zip_info = FileInfo(ZIP_PATH, "Toutes les données", len(archive), sha1_hex(archive))
-    site_url = site_root(site)
+    yield Output(FULL_DOWNLOAD, archive, "application/zip")
+    zip_info = FileInfo(FULL_DOWNLOAD, "Toutes les données", len(archive), sha1_hex(archive))
+    site_url = public_url(site.config)
     graph = catalogue_graph(
         tuple(i.info for i in items),
         site_url,
@@ -373,15 +383,15 @@ def produce(site: Site) -> Iterator[Page | Output]:
         CATALOGUE_DESCRIPTION,
         Contact(SITE_TITLE, site_url + "mentions-legales/"),
     )
-    yield Output("catalogue.ttl", to_turtle(graph), "text/turtle")
-    yield Output("catalogue.jsonld", to_jsonld(graph), "application/ld+json")
+    yield Output(DCAT_TURTLE, to_turtle(graph), "text/turtle")
+    yield Output(DCAT_JSONLD, to_jsonld(graph), "application/ld+json")
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    yield Output(MANIFEST_PATH, text.encode("utf-8"), "application/json")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n"
-    yield Output("robots.txt", robots.encode("utf-8"), "text/plain")
+    yield Output(MANIFEST, text.encode("utf-8"), "application/json")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site_url}{SITEMAP}\n"
+    yield Output(ROBOTS, robots.encode("utf-8"), "text/plain")
     notes = compare(manifest, previous)
     yield Page(
-        path="donnees/index.md",
+        path=OPEN_DATA,
         title="Données ouvertes",
         template="catalogue/opendata.md.j2",
         context={"items": items, "zip": zip_info, "notes": notes, "site_url": site_url},
@@ -390,7 +400,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         description="Télécharger toutes les données de l'observatoire et son catalogue DCAT.",
     )
     yield Page(
-        path="donnees/notes-de-version.md",
+        path=RELEASE_NOTES,
         title=f"Notes de version {notes.release}",
         template="catalogue/release_notes.md.j2",
         context={
@@ -437,6 +447,6 @@ def with_sitemap(plan: Plan, extra_pages: tuple[Page, ...], site_url: str) -> Pl
     """
     urls = [url_of(p.path) for p in (*plan.pages, *extra_pages)]
     content = sitemap(urls, site_url)
-    outputs = tuple(o for o in plan.outputs if o.path != "sitemap.xml")
-    extra = Output("sitemap.xml", content, "application/xml")
+    outputs = tuple(o for o in plan.outputs if o.path != SITEMAP)
+    extra = Output(SITEMAP, content, "application/xml")
     return Plan(plan.pages, tuple(sorted((*outputs, extra), key=lambda o: o.path)))

@@ -20,7 +20,8 @@ import jinja2
 from observatory.core.labels import LEVEL_NAMES
 from observatory.core.model import Point
 from observatory.core.numbers import fmt_date, fmt_number, fmt_value
-from observatory.core.site import Page, Plan, Site, relative_url
+from observatory.core.site import Page, Plan, Site
+from observatory.core.urls import relative_url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

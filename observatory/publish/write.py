@@ -25,21 +25,11 @@ import yaml
 from observatory.core.config import Config
 from observatory.core.problems import Problem
 from observatory.core.site import Output
+from observatory.core.urls import public_url
 from observatory.publish import assets
 from observatory.publish.render import Rendered, insert_fragments
 
 SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
-
-
-def public_url(config: Config) -> str:
-    """The published root URL: ``base_url`` when absolute, else ``site_url`` + its path."""
-    if config.base_url.startswith(("http://", "https://")):
-        return config.base_url
-    if config.base_url == "/":
-        return config.site_url
-    scheme, _, rest = config.site_url.partition("://")
-    host = rest.split("/", 1)[0]
-    return f"{scheme}://{host}{config.base_url}"
 
 
 def release_epoch(release: str) -> int:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from observatory.core.labels import indicator_url
 from observatory.core.model import LEVELS, Indicator, Project, Series, Study
 from observatory.core.numbers import fmt_number
 from observatory.core.problems import Problem
+from observatory.core.urls import indicator_url
 from observatory.studies.tables import TABLES, TableError
 
 PATTERN = re.compile(r"\{\{\s*([a-z_]+)\s*\((.*?)\)\s*\}\}")

@@ -13,9 +13,10 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from observatory.compute.indicators import compute_series
-from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, package_url, theme_packages
+from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, theme_packages
 from observatory.core.model import LEVELS, Project
 from observatory.core.numbers import fmt_number
+from observatory.core.urls import package_url
 from observatory.studies.scenarios import read_cost_model
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from observatory.core.site import Output, Page
+from observatory.core.urls import FULL_DOWNLOAD, MANIFEST
 from observatory.publish.opendata import (
-    MANIFEST_PATH,
     PREVIOUS_ENV,
-    ZIP_PATH,
     compare,
     produce,
     read_previous,
@@ -46,7 +45,7 @@ def test_copied_packages_pass_plain_frictionless_validate(tmp_path: Path) -> Non
 
 def test_full_download_holds_every_file_with_fixed_dates(tmp_path: Path) -> None:
     outputs = outputs_of(tmp_path)
-    archive = zipfile.ZipFile(io.BytesIO(outputs[ZIP_PATH]))
+    archive = zipfile.ZipFile(io.BytesIO(outputs[FULL_DOWNLOAD]))
     assert archive.namelist() == [
         "fictif/datapackage.json",
         "fictif/observations.csv",
@@ -88,7 +87,7 @@ def test_notes_compare_with_the_previous_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = fixture_site(tmp_path)
-    current = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    current = json.loads(outputs_of(tmp_path)[MANIFEST])
     previous = json.loads(json.dumps(current))
     previous["release"] = "2025-11-15"
     files = previous["packages"]["fictif"]["files"]
@@ -119,7 +118,7 @@ def test_notes_compare_with_the_previous_manifest(
     assert notes.removed == (("beneficiaires-fictifs", "97601", 2018, "", 7.0),)
     assert notes.changed_files == ()  # the previous manifest has the same file hashes
     # the package keeps the date of its first publication
-    manifest = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    manifest = json.loads(outputs_of(tmp_path)[MANIFEST])
     assert manifest["packages"]["fictif"]["issued"] == "2026-11-15"
 
 
@@ -141,7 +140,7 @@ def test_issued_date_is_carried_from_the_previous_manifest(
     path.write_text(json.dumps(previous), encoding="utf-8")
     monkeypatch.setenv(PREVIOUS_ENV, str(path))
     outputs = outputs_of(tmp_path / "p")
-    assert json.loads(outputs[MANIFEST_PATH])["packages"]["fictif"]["issued"] == "2025-06"
+    assert json.loads(outputs[MANIFEST])["packages"]["fictif"]["issued"] == "2025-06"
     assert b'"2025-06"^^xsd:gYearMonth' in outputs["catalogue.ttl"]
 
 
@@ -171,7 +170,7 @@ def test_shipped_packages_copied_into_dist_pass_plain_frictionless_validate(
 
 
 def test_notes_list_the_files_that_changed(tmp_path: Path) -> None:
-    current = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    current = json.loads(outputs_of(tmp_path)[MANIFEST])
     previous = json.loads(json.dumps(current))
     previous["release"] = "2025-01"
     previous["packages"]["fictif"]["files"]["donnees/fictif/observations.csv"]["sha256"] = "0"
@@ -189,7 +188,7 @@ def test_release_notes_page_renders_the_comparison(
     from observatory.publish.render import make_environment, render_page
 
     site = fixture_site(tmp_path)
-    previous = json.loads(outputs_of(tmp_path)[MANIFEST_PATH])
+    previous = json.loads(outputs_of(tmp_path)[MANIFEST])
     previous["release"] = "2025-11"
     previous["values"][0][4] = 1.5
     previous["packages"]["fictif"]["files"]["donnees/fictif/observations.csv"]["sha256"] = "0"

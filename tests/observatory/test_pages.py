@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from observatory.compute.indicators import compute_series
-from observatory.core.site import Output, Page, Plan, Site, make_plan, relative_url, url_of
+from observatory.core.site import Output, Page, Plan, Site, make_plan
+from observatory.core.urls import relative_url, url_of
 from observatory.pages import about as pages_about
 from observatory.pages import home as pages_home
 from observatory.pages import indicators as pages_indicators

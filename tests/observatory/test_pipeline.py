@@ -308,6 +308,7 @@ def test_broken_link_in_a_page_stops_the_build(tmp_path: Path) -> None:
 
 def test_base_url_changes_only_absolute_addresses(tmp_path: Path) -> None:
     from observatory.core.config import load_config
+    from observatory.core.urls import public_url
 
     config = load_config(
         root=str(tmp_path),
@@ -315,7 +316,7 @@ def test_base_url_changes_only_absolute_addresses(tmp_path: Path) -> None:
         base_url="/observatoire/",
         site_url="https://cdn.example.org/",
     )
-    assert write.public_url(config) == "https://cdn.example.org/observatoire/"
+    assert public_url(config) == "https://cdn.example.org/observatoire/"
     problems = build_project(fixture_project(tmp_path), config, renderers=STUBS)
     assert problems == []
     text = page(config.dist, "indicateurs/taux-fictif")
