@@ -15,7 +15,7 @@ import importlib
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -47,24 +47,6 @@ PAGE_PRODUCERS: tuple[Producer, ...] = (
     pages_studies.produce,
     opendata.produce,
 )
-
-
-@dataclass(frozen=True)
-class CachedChart:
-    id: str
-    svg: str
-    spec_json: str
-    alt: str
-    html: str = ""
-
-
-@dataclass(frozen=True)
-class CachedMap:
-    id: str
-    svg: str
-    legend: str
-    alt: str
-    leaflet_html: str
 
 
 @dataclass(frozen=True)
@@ -119,7 +101,7 @@ def chart_codes(series: Series) -> tuple[str, ...]:
 
 def make_charts(
     config: Config, project: Project, series: Mapping[str, Series], r: Renderers
-) -> dict[str, CachedChart]:
+) -> dict[str, Chart]:
     names = tuple(sorted((t.code, t.name) for t in project.territories))
     memo = buildcache.Memo(config, "charts")
     jobs = {
@@ -134,23 +116,22 @@ def make_charts(
         if s.points
     }
     keys = {sid: buildcache.key_of("chart", r.cache_token, job) for sid, job in jobs.items()}
-    out: dict[str, CachedChart] = {}
+    out: dict[str, Chart] = {}
     missing = []
     for sid in sorted(jobs):
         hit = memo.get(keys[sid])
         if hit is not None:
-            out[sid] = CachedChart(**hit)
+            out[sid] = Chart(**hit)
         else:
             missing.append(sid)
     for sid, chart in zip(missing, r.charts([jobs[s] for s in missing]), strict=True):
         html = r.figure_html(chart, chart.alt)
-        cached = CachedChart(chart.id, chart.svg, chart.spec_json, chart.alt, html)
+        cached = replace(chart, html=html)
         memo.put(keys[sid], asdict(cached))
         out[sid] = cached
     return out
 
 
-MAP_FIELDS = ("id", "svg", "legend", "alt", "leaflet_html")
 POOL_MIN_MAPS = 4  # below this, a process pool costs more than it saves
 
 
@@ -159,17 +140,17 @@ def _draw_map(
 ) -> dict[str, str]:
     draw, args, options = task
     m = draw(*args, **options)
-    return {f: getattr(m, f) for f in MAP_FIELDS}
+    return asdict(m)
 
 
 def make_maps(
     config: Config, project: Project, series: Mapping[str, Series], r: Renderers
-) -> dict[str, CachedMap]:
+) -> dict[str, MapOutput]:
     """One map per indicator at the finest mapped level (communes, else EPCI), latest
     year; cached one by one, drawn on both cores when there are several to draw."""
     geo = dict(project.geojson)
     memo = buildcache.Memo(config, "maps")
-    out: dict[str, CachedMap] = {}
+    out: dict[str, MapOutput] = {}
     todo: list[tuple[str, str, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]]]]
     todo = []
     basemap = (
@@ -202,7 +183,7 @@ def make_maps(
                     )
                 )
             else:
-                out[map_id] = CachedMap(**hit)
+                out[map_id] = MapOutput(**hit)
             break
     if len(todo) >= POOL_MIN_MAPS:
         context = multiprocessing.get_context("spawn")
@@ -212,7 +193,7 @@ def make_maps(
         drawn = [_draw_map(t) for _, _, t in todo]
     for (map_id, key, _), fields in zip(todo, drawn, strict=True):
         memo.put(key, fields)
-        out[map_id] = CachedMap(**fields)
+        out[map_id] = MapOutput(**fields)
     return dict(sorted(out.items()))
 
 

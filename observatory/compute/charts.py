@@ -43,6 +43,7 @@ from observatory.core.numbers import (
     fmt_year,
     fmt_years,
 )
+from observatory.core.site import Chart
 
 WIDTH = 440  # narrow enough that text stays readable when a phone scales the SVG down
 LINE_HEIGHT = 240
@@ -75,14 +76,6 @@ class ChartJob:
     codes: tuple[str, ...]
     title: str
     names: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    svg: str
-    spec_json: str
-    alt: str
 
 
 # Spec -----------------------------------------------------------------------------------

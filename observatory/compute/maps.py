@@ -35,6 +35,7 @@ from observatory.compute.buildcache import code_token
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import Level, Point, Series
 from observatory.core.numbers import fmt_number, fmt_unit, fmt_value, fmt_year
+from observatory.core.site import MapOutput
 from observatory.core.urls import VENDOR
 
 WIDTH = 480.0
@@ -51,15 +52,6 @@ PALETTES: Mapping[int, tuple[str, ...]] = {
     3: ("#c7e9b4", "#41b6c4", "#225ea8"),
     4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
 }
-
-
-@dataclass(frozen=True)
-class MapOutput:
-    id: str
-    svg: str
-    legend: str
-    alt: str
-    leaflet_html: str
 
 
 @dataclass(frozen=True)

@@ -17,39 +17,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from observatory.core.config import Config
 from observatory.core.model import Indicator, Project, Series, Territory, Theme
 from observatory.core.problems import Problem
 
 
-class Chart(Protocol):
-    """A chart precomputed to SVG: ``compute.charts.Chart`` has these fields."""
+@dataclass(frozen=True)
+class Chart:
+    """A chart precomputed to SVG (``compute.charts``): its Vega-Lite spec for the
+    interactive version, its text alternative, and ``html``, the ``<figure>`` the pages
+    show (filled by the pipeline). Cached as JSON by ``compute.buildcache``."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def svg(self) -> str: ...
-    @property
-    def spec_json(self) -> str: ...
-    @property
-    def alt(self) -> str: ...
+    id: str
+    svg: str
+    spec_json: str
+    alt: str
+    html: str = ""
 
 
-class MapOutput(Protocol):
-    """A choropleth: ``compute.maps.MapOutput`` has these fields."""
+@dataclass(frozen=True)
+class MapOutput:
+    """A choropleth (``compute.maps``): static SVG, legend, text alternative and the
+    Leaflet fragment of the interactive version."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def svg(self) -> str: ...
-    @property
-    def legend(self) -> str: ...
-    @property
-    def alt(self) -> str: ...
-    @property
-    def leaflet_html(self) -> str: ...
+    id: str
+    svg: str
+    legend: str
+    alt: str
+    leaflet_html: str
 
 
 @dataclass(frozen=True)

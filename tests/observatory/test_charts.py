@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from observatory.compute.charts import Chart, ChartJob, build_spec, chart_kind, render_charts
+from observatory.compute.charts import ChartJob, build_spec, chart_kind, render_charts
 from observatory.core.model import Indicator, Point, Series
+from observatory.core.site import Chart
 
 N = "\u202f"
 B = "\u00a0"

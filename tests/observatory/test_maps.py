@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from observatory.compute.maps import MapOutput, choropleth, classify, jenks_groups, quantile_groups
+from observatory.compute.maps import choropleth, classify, jenks_groups, quantile_groups
 from observatory.core.model import Indicator, Point, Series
+from observatory.core.site import MapOutput
 
 N = "\u202f"
 B = "\u00a0"

@@ -20,27 +20,10 @@ from observatory.compute import buildcache
 from observatory.core.config import Config
 from observatory.core.model import Indicator, Level, Point, Project, Series
 from observatory.core.problems import Problem
-from observatory.core.site import Page, Site
+from observatory.core.site import Chart, MapOutput, Page, Site
 from observatory.pipeline import PAGE_PRODUCERS, Renderers, build_project, chart_codes
 from observatory.publish import write
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
-
-
-@dataclass(frozen=True)
-class StubChart:
-    id: str
-    svg: str
-    spec_json: str
-    alt: str
-
-
-@dataclass(frozen=True)
-class StubMap:
-    id: str
-    svg: str
-    legend: str
-    alt: str
-    leaflet_html: str
 
 
 @dataclass(frozen=True)
@@ -52,17 +35,17 @@ class StubJob:
     names: tuple[tuple[str, str], ...] = ()
 
 
-def stub_charts(jobs: Sequence[StubJob]) -> list[StubChart]:
+def stub_charts(jobs: Sequence[StubJob]) -> list[Chart]:
     return [
-        StubChart(j.id, f'<svg role="img" id="{j.id}-svg"></svg>', "{}", f"Graphique {j.title}.")
+        Chart(j.id, f'<svg role="img" id="{j.id}-svg"></svg>', "{}", f"Graphique {j.title}.")
         for j in jobs
     ]
 
 
 def stub_map(
     series: Series, level: Level, year: int, geojson: str, map_id: str, **_: object
-) -> StubMap:
-    return StubMap(map_id, f'<svg id="{map_id}"></svg>', "<p>Légende</p>", f"Carte {year}.", "")
+) -> MapOutput:
+    return MapOutput(map_id, f'<svg id="{map_id}"></svg>', "<p>Légende</p>", f"Carte {year}.", "")
 
 
 def stub_summary(series: Series, code: str, names: Mapping[str, str]) -> str:
@@ -350,7 +333,7 @@ def test_fingerprint_follows_content(tmp_path: Path) -> None:
 def test_memo_reuses_charts_and_maps(tmp_path: Path) -> None:
     calls: list[int] = []
 
-    def counting(jobs: Sequence[StubJob]) -> list[StubChart]:
+    def counting(jobs: Sequence[StubJob]) -> list[Chart]:
         calls.append(len(jobs))
         return stub_charts(jobs)
 
