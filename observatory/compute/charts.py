@@ -433,18 +433,20 @@ def render_charts(jobs: Sequence[ChartJob], workers: int = 2) -> tuple[Chart, ..
 
 
 def figure_html(chart: Chart, caption: str) -> str:
-    """The markup ``interactive.js`` enhances: static SVG, caption, spec, hidden button.
+    """The markup ``interactive.js`` enhances: static SVG, spec, hidden button, caption.
 
     Without JavaScript the figure shows the SVG; with it, a button « Afficher le
     graphique interactif » replaces the SVG with the Vega view (self-hosted bundle).
+    The caption comes last: HTML allows a ``figcaption`` only as the first or the last
+    child of its ``figure`` (the Nu Html Checker test holds every page to it).
     """
     return (
         f'<figure class="obs-chart" id="{chart.id}" data-obs-chart>'
         f'<div class="obs-chart-static">{chart.svg}</div>'
-        f"<figcaption>{html.escape(caption, quote=False)}</figcaption>"
         f'<script type="application/json" class="obs-chart-spec">{chart.spec_json}</script>'
         '<button type="button" class="obs-interactive" hidden>'
         "Afficher le graphique interactif</button>"
+        f"<figcaption>{html.escape(caption, quote=False)}</figcaption>"
         "</figure>"
     )
 

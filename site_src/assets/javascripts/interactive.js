@@ -51,7 +51,8 @@
       box = document.createElement("p");
       box.className = "obs-status";
       box.setAttribute("role", "status");
-      host.appendChild(box);
+      // before a figure's caption, which HTML wants last
+      host.insertBefore(box, host.querySelector(":scope > figcaption"));
     }
     return box;
   }
