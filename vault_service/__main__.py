@@ -182,12 +182,12 @@ def cmd_check_integrity(args: argparse.Namespace) -> int:
     from vault_service.db import make_engine
     from vault_service.documents import check_integrity
     from vault_service.keys import key_usage
-    from vault_service.storage import BlobStore
+    from vault_service.storage import open_store
 
     settings = load_settings(args)
     engine = make_engine(settings.database_url)
     keyring = Keyring(settings.keyring)
-    problems = check_integrity(engine, BlobStore(settings.data_dir), keyring)
+    problems = check_integrity(engine, open_store(settings), keyring)
     for problem in problems:
         print(problem)
     with engine.connect() as conn:

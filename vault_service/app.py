@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -31,7 +32,7 @@ from vault_service.crypto import Keyring
 from vault_service.db import make_engine
 from vault_service.edge import Edge
 from vault_service.settings import Settings
-from vault_service.storage import BlobStore
+from vault_service.storage import open_store
 from vault_service.web import (
     HTTPError,
     SessionLoader,
@@ -228,7 +229,7 @@ async def starlette_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """The vault as an ASGI app. The database must already be migrated (init-db)."""
-    store = BlobStore(settings.data_dir)
+    store = open_store(settings)
     service = Vault(
         settings=settings,
         engine=engine or make_engine(settings.database_url),
@@ -239,7 +240,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store.clean_temp()
+        await run_in_threadpool(store.clean_temp)
         yield
         if engine is None:
             service.engine.dispose()

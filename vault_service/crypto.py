@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,6 +28,14 @@ MAGIC = b"VLT1"
 HEADER = struct.Struct(">4sI4s")
 CHUNK_SIZE = 64 * 1024
 TAG = 16
+
+
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> Any: ...
+
+
+class Source(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class DecryptionError(Exception):
@@ -80,9 +88,7 @@ def _aad(context: str, index: int, final: bool) -> bytes:
 class ChunkWriter:
     """Encrypt a stream into `out` chunk by chunk; memory stays at about one chunk."""
 
-    def __init__(
-        self, out: BinaryIO, dek: bytes, context: str, chunk_size: int = CHUNK_SIZE
-    ) -> None:
+    def __init__(self, out: Sink, dek: bytes, context: str, chunk_size: int = CHUNK_SIZE) -> None:
         self._out = out
         self._aead = AESGCM(dek)
         self._context = context
@@ -112,7 +118,7 @@ class ChunkWriter:
             self._closed = True
 
 
-def iter_decrypt(source: BinaryIO, dek: bytes, context: str) -> Iterator[bytes]:
+def iter_decrypt(source: Source, dek: bytes, context: str) -> Iterator[bytes]:
     """Yield authenticated plaintext chunks; raise DecryptionError at the first bad record."""
     header = source.read(HEADER.size)
     if len(header) != HEADER.size:

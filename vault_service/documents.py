@@ -1,9 +1,11 @@
 """Encrypted documents: receive (stream, sniff, encrypt), read, rename, delete, versions.
 
 Deposit order: a fresh data key; plaintext streamed through the type sniffer, SHA-256 and the
-chunked AES-GCM writer into a temp file; the type is decided at the end; then fsync + rename
-into place, and only then the database rows (+ audit entry) in one transaction. Any failure
-removes the file, so there is never a half document.
+chunked AES-GCM writer into a blob writer of the store (`storage.py`: a temp file, or an S3
+multipart upload); the type is decided at the end; then the blob is committed (durable), and
+only then the database rows (+ audit entry) in one transaction. Any failure removes the blob,
+so there is never a half document; a crash between the two leaves an orphan blob, never a
+row without its file (`fsck` clears orphans).
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
@@ -106,12 +107,12 @@ class Incoming:
 
     def __post_init__(self) -> None:
         self.dek = crypto.new_data_key()
-        self.temp, self.handle = self.store.open_temp()
-        self.writer = crypto.ChunkWriter(
-            self.handle, self.dek, context(self.document_id, self.version)
-        )
         self.storage_name = BlobStore.new_name()
-        self.published: Path | None = None
+        self.blob = self.store.create(self.storage_name)
+        self.writer = crypto.ChunkWriter(
+            self.blob, self.dek, context(self.document_id, self.version)
+        )
+        self.published = False
 
     def write(self, data: bytes) -> None:
         self.size += len(data)
@@ -122,6 +123,13 @@ class Incoming:
         self.sniffer.feed(data)
         self.writer.write(data)
 
+    def needs_flush(self) -> bool:
+        """Buffered data waits for `flush` (blocking I/O: call it in a worker thread)."""
+        return self.blob.needs_flush()
+
+    def flush(self) -> None:
+        self.blob.flush()
+
     def finish(self) -> dict[str, Any]:
         """Check the type, publish the file; return the version row values (not yet inserted)."""
         verdict = self.sniffer.verdict()
@@ -129,7 +137,8 @@ class Incoming:
             self.abort()
             raise Rejected(with_fix(verdict.reason))
         self.writer.close()
-        self.published = self.store.publish(self.temp, self.handle, self.storage_name)
+        self.blob.commit()
+        self.published = True
         key_id, wrapped = self.keyring.wrap(self.dek, context(self.document_id, self.version))
         return {
             "document_id": self.document_id,
@@ -145,10 +154,10 @@ class Incoming:
         }
 
     def abort(self) -> None:
-        if self.published is not None:
+        if self.published:
             self.store.remove(self.storage_name)
         else:
-            BlobStore.discard(self.temp, self.handle)
+            self.blob.abort()
 
 
 @contextmanager
@@ -284,7 +293,7 @@ def open_plaintext(store: BlobStore, keyring: crypto.Keyring, row: Any) -> Itera
     """Authenticated plaintext chunks of a version. The data key is unwrapped and the first
     chunk decrypted before returning, so a wrong key fails before any byte is sent."""
     dek = keyring.unwrap(row.key_id, row.wrapped_key, context(row.document_id, row.version))
-    handle: BinaryIO = store.open(row.storage_name)
+    handle = store.open(row.storage_name)
     chunks = crypto.iter_decrypt(handle, dek, context(row.document_id, row.version))
     try:
         first = next(chunks)

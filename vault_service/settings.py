@@ -83,7 +83,43 @@ class Settings:
         default="sqlite:///vault-data/vault.sqlite3",
     )
     data_dir: Path = _setting(  # noqa: RUF009 (_setting returns a field())
-        "VAULT_DATA_DIR", "Dossier des fichiers chiffrés.", default=Path("vault-data")
+        "VAULT_DATA_DIR",
+        "Dossier des fichiers chiffrés (stockage local) et des fichiers temporaires.",
+        default=Path("vault-data"),
+    )
+    storage: str = _setting(
+        "VAULT_STORAGE",
+        "Où vont les fichiers chiffrés : « local » (dossier VAULT_DATA_DIR, par défaut) ou "
+        "« s3 » (stockage objet compatible S3 : VAULT_S3_*, identifiants par les variables "
+        "AWS_ACCESS_KEY_ID et AWS_SECRET_ACCESS_KEY ou un rôle de la machine).",
+        default="local",
+    )
+    s3_bucket: str = _setting(
+        "VAULT_S3_BUCKET",
+        "Stockage objet : nom du compartiment (bucket), à créer avant.",
+        default="",
+    )
+    s3_prefix: str = _setting(
+        "VAULT_S3_PREFIX",
+        "Stockage objet : préfixe des objets dans le compartiment (ex. coffre/).",
+        default="",
+    )
+    s3_endpoint_url: str = _setting(
+        "VAULT_S3_ENDPOINT_URL",
+        "Stockage objet : adresse du service (ex. https://s3.fr-par.scw.cloud) ; vide pour AWS.",
+        default="",
+    )
+    s3_region: str = _setting("VAULT_S3_REGION", "Stockage objet : région.", default="")
+    s3_addressing_style: str = _setting(
+        "VAULT_S3_ADDRESSING_STYLE",
+        "Stockage objet : « path » (MinIO, Garage, Ceph…), « virtual » ou « auto ».",
+        default="path",
+    )
+    s3_part_bytes: int = _setting(
+        "VAULT_S3_PART_BYTES",
+        "Stockage objet : taille d'une partie d'envoi multipart, gardée en mémoire pendant un "
+        "dépôt (au moins 5 Mio).",
+        default=8 * 1024 * 1024,
     )
     public_url: str = _setting(
         "VAULT_PUBLIC_URL",
@@ -166,6 +202,25 @@ class Settings:
                 "VAULT_KEYRING est vide : donnez au moins une clé, id:clé_base64 "
                 "(python -m vault_service new-key en crée une)."
             )
+        if self.storage not in {"local", "s3"}:
+            raise SettingsError(
+                f"VAULT_STORAGE : « {self.storage} » n'est pas un stockage connu "
+                "→ écrivez local (dossier VAULT_DATA_DIR) ou s3 (stockage objet)."
+            )
+        if self.storage == "s3" and not self.s3_bucket:
+            raise SettingsError(
+                "VAULT_S3_BUCKET est obligatoire avec VAULT_STORAGE=s3 "
+                "→ donnez le nom du compartiment (créé à l'avance)."
+            )
+        if self.s3_addressing_style not in {"path", "virtual", "auto"}:
+            raise SettingsError(
+                f"VAULT_S3_ADDRESSING_STYLE : « {self.s3_addressing_style} » inconnu "
+                "→ écrivez path, virtual ou auto."
+            )
+        if self.s3_part_bytes < 5 * 1024 * 1024:
+            raise SettingsError(
+                "VAULT_S3_PART_BYTES doit valoir au moins 5242880 (5 Mio, minimum de S3)."
+            )
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 "VAULT_MAX_UPLOAD_BYTES doit être un nombre d'octets positif "
@@ -184,7 +239,18 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         if raw.lower() in {"0", "false", "non", "no"}:
             return False
         raise SettingsError(f"{name} : « {raw} » n'est pas un booléen (true/false)")
-    if attr in {"cookie_key", "database_url", "public_url", "trusted_proxies"}:
+    if attr in {
+        "cookie_key",
+        "database_url",
+        "public_url",
+        "trusted_proxies",
+        "storage",
+        "s3_bucket",
+        "s3_prefix",
+        "s3_endpoint_url",
+        "s3_region",
+        "s3_addressing_style",
+    }:
         return raw
     try:
         return int(raw)

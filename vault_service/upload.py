@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from vault_service.documents import TooLarge
@@ -151,6 +152,9 @@ async def receive(
             if received > max_bytes + OVERHEAD:
                 raise TooLarge
             parser.write(chunk)
+            if state.incoming is not None and state.incoming.needs_flush():
+                # Object storage: a full part to send; never block the event loop on it.
+                await run_in_threadpool(state.incoming.flush)
         parser.finalize()
     except BaseException as error:
         if state.incoming is not None:

@@ -234,3 +234,44 @@ def upload(
         files={"file": (filename, content, "application/pdf")},
         follow_redirects=False,
     )
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """moto's standalone S3 server for the session (a real HTTP S3 API on 127.0.0.1); each
+    test makes its own bucket. Its (fake) credentials are set for in-process clients."""
+    from tests.vault.instances import S3_CREDENTIALS, MotoServer
+
+    server = MotoServer().start()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in S3_CREDENTIALS.items():
+            patch.setenv(name, value)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """`settings` on each storage backend: local folder, and S3 (a fresh bucket)."""
+    if request.param == "local":
+        return settings
+    server = request.getfixturevalue("s3_server")
+    return s3_settings(settings, server, server.new_bucket())
+
+
+def s3_settings(settings: Settings, server: Any, bucket: str) -> Settings:
+    from dataclasses import replace
+
+    changed = replace(
+        settings,
+        storage="s3",
+        s3_bucket=bucket,
+        s3_endpoint_url=server.url,
+        s3_region="us-east-1",
+        s3_prefix="blobs/",
+        s3_part_bytes=5 * 1024 * 1024,
+    )
+    changed.validate()
+    return changed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -138,3 +139,78 @@ class Instance:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60, **kwargs)
+
+
+S3_CREDENTIALS = {
+    # moto accepts any credentials; these are not secrets.
+    "AWS_ACCESS_KEY_ID": "test-vault",
+    "AWS_SECRET_ACCESS_KEY": "test-vault-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@dataclass
+class MotoServer:
+    """moto's standalone S3 API server (`python -m moto.server`) on a free port."""
+
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> MotoServer:
+        for _ in range(5):  # another test may grab the free port first: try another
+            self.port = free_port()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                env={"PATH": os.environ["PATH"], **S3_CREDENTIALS},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    httpx.get(self.url + "/moto-api/", timeout=2)
+                    return self
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            self.stop()
+        raise RuntimeError("le serveur S3 (moto) n'a pas démarré")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.session.Session().client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=S3_CREDENTIALS["AWS_DEFAULT_REGION"],
+            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def new_bucket(self) -> str:
+        name = f"vault-test-{secrets.token_hex(6)}"
+        self.client().create_bucket(Bucket=name)
+        return name
+
+    def settings_env(self, bucket: str) -> dict[str, str]:
+        """The vault's variables for this server and bucket."""
+        return {
+            **S3_CREDENTIALS,
+            "VAULT_STORAGE": "s3",
+            "VAULT_S3_BUCKET": bucket,
+            "VAULT_S3_ENDPOINT_URL": self.url,
+            "VAULT_S3_REGION": S3_CREDENTIALS["AWS_DEFAULT_REGION"],
+            "VAULT_S3_PREFIX": "blobs/",
+        }

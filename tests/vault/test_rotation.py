@@ -22,7 +22,7 @@ from vault_service.crypto import Keyring
 from vault_service.db import accounts, audit_log, document_versions
 from vault_service.documents import check_integrity
 from vault_service.settings import Settings
-from vault_service.storage import BlobStore
+from vault_service.storage import LocalBlobStore
 
 
 def with_keyring(settings: Settings, ring: dict[str, bytes]) -> Settings:
@@ -54,7 +54,7 @@ def test_rotation_covers_totp_secrets_and_check_integrity_sees_them(
     client, world, settings, engine
 ):
     files = deposit(client, world, 2)
-    store = BlobStore(settings.data_dir)
+    store = LocalBlobStore(settings.data_dir)
     # Before rotation, the new key alone reads nothing: check-integrity names every value.
     problems = check_integrity(engine, store, Keyring({"k2": KEY2}))
     assert len(problems) == 4
@@ -121,7 +121,7 @@ def test_rotation_killed_half_way_resumes_and_everything_still_decrypts(
         assert actions.count("keys.rewrap") == half
         assert audit.verify(conn) == []
     # Half-way, with both keys, everything decrypts (documents, logins, integrity).
-    store = BlobStore(settings.data_dir)
+    store = LocalBlobStore(settings.data_dir)
     assert check_integrity(engine, store, Keyring(ring)) == []
     readable(with_keyring(settings, ring), engine, world, files)
 
@@ -152,7 +152,7 @@ def test_check_integrity_names_an_unreadable_totp_secret(client, world, engine, 
         ).scalar_one()
         damaged = sealed[:-2] + ("00" if not sealed.endswith("00") else "11")
         conn.execute(update(accounts).where(accounts.c.id == admin.id).values(totp_secret=damaged))
-    problems = check_integrity(engine, BlobStore(settings.data_dir), Keyring(settings.keyring))
+    problems = check_integrity(engine, LocalBlobStore(settings.data_dir), Keyring(settings.keyring))
     assert problems == [
         f"secret de double authentification (accounts {admin.id}) : illisible "
         "(valeur chiffrée illisible (mauvaise clé ou donnée altérée))"

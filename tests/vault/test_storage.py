@@ -13,7 +13,7 @@ from vault_service.crypto import Keyring
 from vault_service.db import audit_log, document_versions, now, one_time_codes, rate_limits
 from vault_service.documents import check_integrity
 from vault_service.keys import rotate
-from vault_service.storage import BlobStore
+from vault_service.storage import LocalBlobStore
 
 PERSON = accounts.Person("Amina", "Saïd", "1990-04-21")
 
@@ -128,7 +128,7 @@ def test_rotation_rewraps_without_touching_files(client, world, settings, engine
     with engine.connect() as conn:
         assert conn.execute(select(document_versions.c.key_id)).scalar_one() == "k2"
     assert {p: p.read_bytes() for p in files} == files
-    store = BlobStore(settings.data_dir)
+    store = LocalBlobStore(settings.data_dir)
     assert check_integrity(engine, store, Keyring({"k2": KEY2})) == []
     assert doc.startswith("/documents/")
 
@@ -136,7 +136,7 @@ def test_rotation_rewraps_without_touching_files(client, world, settings, engine
 def test_integrity_check_reports_corruption_and_orphans(client, world, settings, engine):
     login(client, world.actors["beneficiary_a"])
     upload(client, pdf_bytes(5000))
-    store = BlobStore(settings.data_dir)
+    store = LocalBlobStore(settings.data_dir)
     (stored,) = list(store.blobs.rglob("*.vlt"))
     stored.write_bytes(stored.read_bytes()[:-1])
     orphan = store.path("ab" + "0" * 30 + ".vlt")
@@ -270,7 +270,9 @@ def test_a_version_racing_another_is_refused_and_leaves_no_file(client, world, s
     doc_id = upload(client, pdf_bytes(4000)).headers["location"].rsplit("/", 1)[-1]
     with engine.begin() as conn:  # another request published version 2 meanwhile
         conn.execute(update(documents).values(current_version=2))
-    late = docs.Incoming(BlobStore(settings.data_dir), Keyring(settings.keyring), doc_id, 2, 10**6)
+    late = docs.Incoming(
+        LocalBlobStore(settings.data_dir), Keyring(settings.keyring), doc_id, 2, 10**6
+    )
     late.write(pdf_bytes(3000))
     with pytest.raises(docs.Rejected) as caught:
         docs.save_version(engine, late, world.actors["beneficiary_a"].id)
