@@ -8,7 +8,7 @@ an oversized upload is refused with 413 before it is written out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +31,15 @@ class Sink(Protocol):
 
 
 S = TypeVar("S", bound=Sink)
+
+
+@runtime_checkable
+class Flushable(Protocol):
+    """A sink with blocking I/O to do now and then (S3 parts): `flush` runs off the loop."""
+
+    def needs_flush(self) -> bool: ...
+
+    def flush(self) -> None: ...
 
 
 class BadUpload(Exception):
@@ -152,9 +161,10 @@ async def receive(
             if received > max_bytes + OVERHEAD:
                 raise TooLarge
             parser.write(chunk)
-            if state.incoming is not None and state.incoming.needs_flush():
+            sink = state.incoming
+            if isinstance(sink, Flushable) and sink.needs_flush():
                 # Object storage: a full part to send; never block the event loop on it.
-                await run_in_threadpool(state.incoming.flush)
+                await run_in_threadpool(sink.flush)
         parser.finalize()
     except BaseException as error:
         if state.incoming is not None:
