@@ -23,9 +23,10 @@ def check_studies(project: Project) -> list[Problem]:
     studies, problems = read_studies(
         project.root / "studies", project.root, StudyRefs.from_project(project)
     )
-    values = values_from_series(tuple(compute_series(project).values()))
+    series = compute_series(project)
+    values = values_from_series(tuple(series.values()))
     for study in studies:
-        _, found = expand(study, Context(project, values, study.path))
+        _, found = expand(study, Context(project, values, study.path, series=series))
         problems.extend(found)
     for folder in study_folders(project.root / "studies"):
         if (folder / PARAMETERS_FILE).exists() or (folder / SCENARIOS_FILE).exists():

@@ -205,7 +205,7 @@ class CoverageRow:
 
 
 def indicator_catalogue(site: Site) -> Page:
-    years_by = coverage_years(site.project)
+    years_by = coverage_years(site.series.values())
     packages = {p.id: p for p in site.project.packages}
     indicators = sorted(
         (i for p in theme_packages(site.project.packages) for i in p.indicators),

@@ -45,6 +45,7 @@ class Context:
     study_folder: Path
     base_url: str = "/"  # prefix of site-relative links (e.g. "../../" from a study page)
     charts: Mapping[str, str] = field(default_factory=dict)  # indicator id -> chart SVG
+    series: Mapping[str, Series] = field(default_factory=dict)  # the computed series
 
     def indicator(self, indicator_id: object) -> Indicator:
         for package in self.project.packages:
@@ -187,7 +188,7 @@ def tableau(ctx: Context, args: list[object], kwargs: dict[str, object]) -> str:
             name,
         )
     try:
-        return TABLES[name](ctx.project, ctx.study_folder, ctx.base_url, kwargs)
+        return TABLES[name](ctx.project, ctx.series, ctx.study_folder, ctx.base_url, kwargs)
     except TableError as error:
         raise ShortcodeError(error.message, error.fix, error.value) from error
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from observatory.compute.indicators import compute_series
 from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, theme_packages
-from observatory.core.model import LEVELS, Project
+from observatory.core.model import LEVELS, Project, Series
 from observatory.core.numbers import fmt_number
 from observatory.core.urls import package_url
 from observatory.studies.scenarios import read_cost_model
@@ -54,7 +53,13 @@ def _theme_titles(project: Project, ids: Iterable[str]) -> str:
     return ", ".join(titles.get(i, i) for i in ids)
 
 
-def available(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
+def available(
+    project: Project,
+    series: Mapping[str, Series],
+    folder: Path,
+    base_url: str,
+    kw: Mapping[str, object],
+) -> str:
     rows = [
         (
             _link(base_url, p.id, p.title),
@@ -70,7 +75,13 @@ def available(project: Project, folder: Path, base_url: str, kw: Mapping[str, ob
     return html_table("Données disponibles", headers, rows, "tableau-paquets")
 
 
-def desired(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
+def desired(
+    project: Project,
+    series: Mapping[str, Series],
+    folder: Path,
+    base_url: str,
+    kw: Mapping[str, object],
+) -> str:
     rows = [
         (
             _link(base_url, p.id, p.title),
@@ -86,14 +97,15 @@ def desired(project: Project, folder: Path, base_url: str, kw: Mapping[str, obje
     return html_table("Données souhaitées", headers, rows, "tableau-besoins")
 
 
-def coverage_years(project: Project) -> dict[tuple[str, str], list[int]]:
+def coverage_years(series: Iterable[Series]) -> dict[tuple[str, str], list[int]]:
     """(indicator, level) -> sorted years with at least one published value, after
-    aggregation (an EPCI summed from its communes counts) and statistical secrecy."""
+    aggregation (an EPCI summed from its communes counts) and statistical secrecy:
+    ``series`` are those computed by ``compute.indicators.compute_series``."""
     found: dict[tuple[str, str], set[int]] = {}
-    for series in compute_series(project).values():
-        for point in series.points:
+    for one in series:
+        for point in one.points:
             if point.status == "ok" and point.value is not None:
-                found.setdefault((series.indicator.id, point.level), set()).add(point.year)
+                found.setdefault((one.indicator.id, point.level), set()).add(point.year)
     return {k: sorted(v) for k, v in found.items()}
 
 
@@ -105,8 +117,14 @@ def years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]} ({len(years)} années)"
 
 
-def coverage(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
-    years = coverage_years(project)
+def coverage(
+    project: Project,
+    series: Mapping[str, Series],
+    folder: Path,
+    base_url: str,
+    kw: Mapping[str, object],
+) -> str:
+    years = coverage_years(series.values())
     rows = []
     for package in theme_packages(project.packages):
         for indicator in sorted(package.indicators, key=lambda i: i.id):
@@ -121,7 +139,13 @@ def coverage(project: Project, folder: Path, base_url: str, kw: Mapping[str, obj
     return html_table("Couverture des indicateurs par niveau", headers, rows, "tableau-couverture")
 
 
-def priorities(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
+def priorities(
+    project: Project,
+    series: Mapping[str, Series],
+    folder: Path,
+    base_url: str,
+    kw: Mapping[str, object],
+) -> str:
     packages = sorted(theme_packages(project.packages), key=lambda p: (-p.priority.total, p.title))
     rows = [
         (
@@ -142,7 +166,13 @@ def _euros(value: object) -> str:
     return fmt_number(float(str(value)), 0) + "\u00a0€"
 
 
-def costs(project: Project, folder: Path, base_url: str, kw: Mapping[str, object]) -> str:
+def costs(
+    project: Project,
+    series: Mapping[str, Series],
+    folder: Path,
+    base_url: str,
+    kw: Mapping[str, object],
+) -> str:
     model, problems = read_cost_model(folder, project.root)
     if model is None:
         files = sorted({p.file for p in problems})
@@ -189,7 +219,7 @@ def costs(project: Project, folder: Path, base_url: str, kw: Mapping[str, object
     return result
 
 
-TableFn = Callable[[Project, Path, str, Mapping[str, object]], str]
+TableFn = Callable[[Project, Mapping[str, Series], Path, str, Mapping[str, object]], str]
 TABLES: dict[str, TableFn] = {
     "couts": costs,
     "couverture": coverage,
