@@ -1,7 +1,7 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
 Verbs: demo, serve, init-db, create-admin, create-structure, rotate-keys, check-integrity,
-verify-duplicate, new-key. Secrets come from environment variables; with `--demo` (and in
+purge, verify-duplicate, new-key. Secrets come from environment variables; with `--demo` (and in
 `demo`), from the development secrets generated under ./vault-data (never in the repository).
 Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
 configuration error.
@@ -268,6 +268,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(settings, "127.0.0.1", args.port)
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Daily (cron): erase accounts past their grace period and documents past the bin."""
+    from vault_service.closure import purge
+    from vault_service.db import make_engine
+    from vault_service.storage import open_store
+
+    settings = load_settings(args)
+    done = purge(
+        make_engine(settings.database_url), open_store(settings), settings.deleted_retention_days
+    )
+    print(
+        f"Comptes fermés et effacés : {done['accounts']} ; "
+        f"documents de la corbeille effacés : {done['documents']}."
+    )
+    return 0
+
+
 def cmd_verify_duplicate(args: argparse.Namespace) -> int:
     """Offline: only the file and the public key, no database, no secret."""
     from vault_service import duplicates, signing
@@ -370,6 +387,10 @@ def parser() -> argparse.ArgumentParser:
     demo = verbs.add_parser("demo", help="démo locale : SQLite, clés de développement")
     demo.add_argument("--port", type=int, default=8001)
     demo.set_defaults(run=cmd_demo)
+    verbs.add_parser(
+        "purge",
+        help="effacer les comptes fermés après leur délai et la corbeille (chaque jour, cron)",
+    ).set_defaults(run=cmd_purge)
     check = verbs.add_parser(
         "verify-duplicate",
         help="vérifier un duplicata PDF hors ligne, avec la clé publique (sans base de données)",

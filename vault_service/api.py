@@ -145,7 +145,14 @@ async def document_item(request: Request) -> Response:
         return JSONResponse(body)
     if request.method == "DELETE":
         service = vault(request)
-        await off_loop(docs.remove, service.engine, service.store, document.id, account.id)
+        await off_loop(
+            docs.remove,
+            service.engine,
+            service.store,
+            document.id,
+            account.id,
+            service.settings.deleted_retention_days,
+        )
         return Response(status_code=204)
     data = await _json_body(request)
     merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}

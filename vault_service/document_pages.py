@@ -58,6 +58,7 @@ async def my_documents(request: Request) -> Response:
         "documents.html",
         chosen_type=doc_type if doc_type in docs.DOC_TYPES else "",
         chosen_scheme=scheme if scheme in docs.SCHEMES else "",
+        bin_days=vault(request).settings.deleted_retention_days,
         **shelf,
     )
 
@@ -149,7 +150,12 @@ async def new_version(request: Request) -> Response:
 async def delete_page(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method in ("GET", "HEAD"):
-        return render(request, "delete.html", document=await _owned_async(request, account))
+        return render(
+            request,
+            "delete.html",
+            document=await _owned_async(request, account),
+            bin_days=vault(request).settings.deleted_retention_days,
+        )
     data = await form(request)
     document = await _owned_async(request, account)
     if data.get("confirm") != "oui":
@@ -159,7 +165,15 @@ async def delete_page(request: Request) -> Response:
             status=400,
             document=document,
             error="Cochez la case pour confirmer la suppression.",
+            bin_days=vault(request).settings.deleted_retention_days,
         )
     service = vault(request)
-    await off_loop(docs.remove, service.engine, service.store, document.id, account.id)
+    await off_loop(
+        docs.remove,
+        service.engine,
+        service.store,
+        document.id,
+        account.id,
+        service.settings.deleted_retention_days,
+    )
     return redirect(request, "/documents")

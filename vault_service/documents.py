@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from vault_service import audit, crypto, keys
-from vault_service.db import document_versions, documents, now
+from vault_service.db import document_versions, documents, now, share_documents
 from vault_service.filetypes import ACCEPTED, Sniffer, with_fix
 from vault_service.storage import BlobStore
 
@@ -239,7 +239,11 @@ def save_version(engine: Engine, incoming: Incoming, owner_id: str) -> int:
 def owned(conn: Connection, document_id: str, owner_id: str) -> Any:
     """The document if it exists AND belongs to `owner_id`; None otherwise (caller: 404)."""
     return conn.execute(
-        select(documents).where(documents.c.id == document_id, documents.c.owner_id == owner_id)
+        select(documents).where(
+            documents.c.id == document_id,
+            documents.c.owner_id == owner_id,
+            documents.c.deleted_at.is_(None),  # in the bin: only the bin page sees it
+        )
     ).first()
 
 
@@ -256,7 +260,7 @@ _LIST = (
         (document_versions.c.document_id == documents.c.id)
         & (document_versions.c.version == documents.c.current_version),
     )
-    .where(documents.c.owner_id == bindparam("owner_id"))
+    .where(documents.c.owner_id == bindparam("owner_id"), documents.c.deleted_at.is_(None))
     .order_by(documents.c.updated_at.desc(), documents.c.id)
 )
 
@@ -345,23 +349,37 @@ def rename(
     )
 
 
-def remove(engine: Engine, store: BlobStore, document_id: str, owner_id: str) -> bool:
-    """Delete rows (with an audit entry) then the files; False if not the owner's."""
+def remove(
+    engine: Engine, store: BlobStore, document_id: str, owner_id: str, bin_days: int = 0
+) -> bool:
+    """Delete rows (with an audit entry) then the files; False if not the owner's. With
+    `bin_days` > 0 the document goes to the bin instead (hidden, no longer shared, restorable;
+    `closure.purge` erases it after that many days)."""
     with engine.begin() as conn:
         if owned(conn, document_id, owner_id) is None:
             return False
         names = [row.storage_name for row in versions(conn, document_id)]
-        conn.execute(
-            delete(document_versions).where(document_versions.c.document_id == document_id)
-        )
-        conn.execute(delete(documents).where(documents.c.id == document_id))
+        count = len(names)
+        if bin_days > 0:
+            conn.execute(
+                delete(share_documents).where(share_documents.c.document_id == document_id)
+            )
+            conn.execute(
+                update(documents).where(documents.c.id == document_id).values(deleted_at=now())
+            )
+            names = []
+        else:
+            conn.execute(
+                delete(document_versions).where(document_versions.c.document_id == document_id)
+            )
+            conn.execute(delete(documents).where(documents.c.id == document_id))
         audit.record(
             conn,
             "document.delete",
             actor_id=owner_id,
             subject_id=owner_id,
             object_id=document_id,
-            detail={"versions": len(names)},
+            detail={"versions": count, "bin": bin_days},
         )
     for name in names:
         store.remove(name)

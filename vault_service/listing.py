@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
+from vault_service import audit
 from vault_service.db import documents
 from vault_service.documents import DOC_TYPES, SCHEMES, list_for
 from vault_service.web import MAYOTTE
@@ -84,7 +85,7 @@ def counts(conn: Connection, owner_id: str) -> dict[str, Any]:
     by_scheme = dict.fromkeys(SCHEMES, 0)
     query = (
         select(documents.c.doc_type, documents.c.scheme, func.count())
-        .where(documents.c.owner_id == owner_id)
+        .where(documents.c.owner_id == owner_id, documents.c.deleted_at.is_(None))
         .group_by(documents.c.doc_type, documents.c.scheme)
     )
     total = 0
@@ -93,3 +94,33 @@ def counts(conn: Connection, owner_id: str) -> dict[str, Any]:
         by_scheme[scheme] = by_scheme.get(scheme, 0) + int(number)
         total += int(number)
     return {"total": total, "by_type": by_type, "by_scheme": by_scheme}
+
+
+def in_bin(conn: Connection, owner_id: str) -> list[Any]:
+    """Documents the owner deleted, still restorable (most recent first)."""
+    return list(
+        conn.execute(
+            select(documents)
+            .where(documents.c.owner_id == owner_id, documents.c.deleted_at.is_not(None))
+            .order_by(documents.c.deleted_at.desc())
+        )
+    )
+
+
+def restore(conn: Connection, document_id: str, owner_id: str) -> bool:
+    """Take a document out of the bin (its shares do not come back); False if not there."""
+    done = conn.execute(
+        update(documents)
+        .where(
+            documents.c.id == document_id,
+            documents.c.owner_id == owner_id,
+            documents.c.deleted_at.is_not(None),
+        )
+        .values(deleted_at=None)
+    )
+    if done.rowcount != 1:
+        return False
+    audit.record(
+        conn, "document.restore", actor_id=owner_id, subject_id=owner_id, object_id=document_id
+    )
+    return True

@@ -157,6 +157,37 @@ class Settings:
     argon2_iterations: int = _setting(
         "VAULT_ARGON2_ITERATIONS", "Argon2id : nombre de passes (OWASP : 2).", default=2
     )
+    closure_grace_days: int = _setting(
+        "VAULT_CLOSURE_GRACE_DAYS",
+        "Délai entre la demande de fermeture d'un compte et l'effacement de tout son contenu "
+        "(jours) : la personne peut annuler pendant ce délai.",
+        default=30,
+    )
+    deleted_retention_days: int = _setting(
+        "VAULT_DELETED_RETENTION_DAYS",
+        "Durée de conservation d'un document supprimé dans la corbeille, où la personne peut "
+        "le récupérer (jours) ; 0 : effacé tout de suite. `purge` efface ensuite les clés et "
+        "les fichiers.",
+        default=0,
+    )
+    operator: str = _setting(
+        "VAULT_OPERATOR",
+        "Nom de l'organisme qui exploite le coffre-fort (affiché dans les informations avant "
+        "l'inscription).",
+        default="",
+    )
+    operator_contact: str = _setting(
+        "VAULT_OPERATOR_CONTACT",
+        "Adresse postale, courriel ou téléphone de l'exploitant et de son délégué à la "
+        "protection des données.",
+        default="",
+    )
+    hosting: str = _setting(
+        "VAULT_HOSTING",
+        "Où sont gardées les données : hébergeur, lieu des serveurs (ex. « OVHcloud, "
+        "Roubaix (France), certifié HDS »).",
+        default="",
+    )
     login_attempts: int = _setting(
         "VAULT_LOGIN_ATTEMPTS",
         "Échecs tolérés avant blocage temporaire (le blocage double à chaque récidive).",
@@ -221,6 +252,11 @@ class Settings:
             raise SettingsError(
                 "VAULT_S3_PART_BYTES doit valoir au moins 5242880 (5 Mio, minimum de S3)."
             )
+        if self.closure_grace_days < 0 or self.deleted_retention_days < 0:
+            raise SettingsError(
+                "VAULT_CLOSURE_GRACE_DAYS et VAULT_DELETED_RETENTION_DAYS sont des nombres de "
+                "jours positifs ou nuls."
+            )
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 "VAULT_MAX_UPLOAD_BYTES doit être un nombre d'octets positif "
@@ -250,6 +286,9 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         "s3_endpoint_url",
         "s3_region",
         "s3_addressing_style",
+        "operator",
+        "operator_contact",
+        "hosting",
     }:
         return raw
     try:
