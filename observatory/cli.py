@@ -6,11 +6,12 @@ Exit codes: 0 success, 1 problems in the data, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from observatory.core.config import SETTINGS, Config, load_config
+from observatory.core.config import SETTINGS, Config, load_config, publication_error
 from observatory.core.problems import (
     Problem,
     format_github,
@@ -43,11 +44,24 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 def cmd_build(config: Config, args: argparse.Namespace) -> int:
     from observatory.pipeline import build
 
+    refused = publication_error(config, os.environ)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
     problems = build(config)
     if problems:
         return report(problems, args.format)
     print(f"Site construit dans {config.dist}")
+    if config.local:
+        print(LOCAL_NOTICE)
     return 0
+
+
+LOCAL_NOTICE = (
+    "Construction locale : aucune URL publique (--site-url) ; le catalogue DCAT, le plan du "
+    "site, les flux et les citations portent des adresses relatives. Pour publier : "
+    "--site-url https://… --release AAAA-MM."
+)
 
 
 def cmd_serve(config: Config, args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ RECORD = ROOT / "tests" / "observatory" / "dist_digests.txt"
 SETTINGS = {
     "OBSERVATOIRE_RELEASE": "2026-11",
     "OBSERVATOIRE_BASE_URL": "/",
-    "OBSERVATOIRE_SITE_URL": "http://localhost:8000/",
+    "OBSERVATOIRE_SITE_URL": "https://observatoire.example.org/",
     "OBSERVATOIRE_BASEMAP": "",
     "OBSERVATOIRE_BASEMAP_ATTRIBUTION": "",
 }

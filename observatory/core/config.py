@@ -7,8 +7,10 @@ then the defaults below. Nothing here is secret: the site is public.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,10 @@ SETTINGS: tuple[Setting, ...] = (
         "base_url", "/", "Chemin ou URL de base du site publié (ex. /observatoire/ sur un CDN)."
     ),
     Setting(
-        "site_url", "http://localhost:8000/", "URL publique du site (sitemap, DCAT, flux Atom)."
+        "site_url",
+        "",
+        "URL publique du site (DCAT, plan du site, flux Atom, citations), obligatoire pour une "
+        "publication ; vide = construction locale, avec des adresses relatives.",
     ),
     Setting(
         "release",
@@ -59,6 +64,11 @@ class Config:
     basemap_attribution: str = ""
 
     @property
+    def local(self) -> bool:
+        """A local build: no public URL, every published address is relative."""
+        return self.site_url == ""
+
+    @property
     def datapackages(self) -> Path:
         return self.root / "datapackages"
 
@@ -89,7 +99,7 @@ def load_config(**overrides: str | None) -> Config:
         cache=under_root(values["cache"]),
         base_url=base_url,
         site_url=values["site_url"]
-        if values["site_url"].endswith("/")
+        if values["site_url"].endswith("/") or not values["site_url"]
         else values["site_url"] + "/",
         release=values["release"],
         basemap=values["basemap"],
@@ -97,3 +107,39 @@ def load_config(**overrides: str | None) -> Config:
     )
     assert {f.name for f in fields(Config)} == {s.name for s in SETTINGS}
     return config
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")  # noqa: S104 (names, not a bind)
+
+
+def is_publication(config: Config, environ: Mapping[str, str]) -> bool:
+    """A publication build: a release is named (``--release``) or it runs in CI."""
+    return bool(config.release) or environ.get("CI", "").lower() == "true"
+
+
+def publication_error(config: Config, environ: Mapping[str, str]) -> str | None:
+    """Why a publication build cannot go on (French, with the fix), or ``None``."""
+    if not is_publication(config, environ):
+        return None
+    why = "--release " + config.release if config.release else "CI=true"
+    if config.local:
+        return (
+            f"Erreur : construction de publication ({why}) sans URL publique du site. "
+            "Indiquez l'adresse où le site sera publié avec --site-url https://… ou la "
+            "variable OBSERVATOIRE_SITE_URL ; sans elle, le catalogue DCAT, le plan du site "
+            "et les citations ne pointeraient vers aucune adresse publique."
+        )
+    parts = urlsplit(config.site_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return (
+            f"Erreur : URL du site invalide pour une publication ({why}) : "
+            f"« {config.site_url} ». Indiquez une adresse complète, par exemple "
+            "--site-url https://observatoire.example.org/."
+        )
+    if parts.hostname in LOCAL_HOSTS:
+        return (
+            f"Erreur : construction de publication ({why}) avec une URL locale du site "
+            f"(« {config.site_url} »). Indiquez l'adresse publique du site avec --site-url "
+            "https://… ou OBSERVATOIRE_SITE_URL."
+        )
+    return None

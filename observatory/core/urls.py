@@ -144,8 +144,14 @@ def study_url(study_slug: str) -> str:
 
 
 def public_url(config: Config) -> str:
-    """The published root URL: ``base_url`` when absolute, else ``site_url`` + its path."""
+    """The published root URL: ``base_url`` when absolute, else ``site_url`` + its path.
+
+    A local build (no ``site_url``) publishes root-relative addresses (``base_url``): no
+    local host ever reaches the DCAT catalogue, the sitemap, the feeds or the citations.
+    """
     if config.base_url.startswith(("http://", "https://")):
+        return config.base_url
+    if config.local:
         return config.base_url
     if config.base_url == "/":
         return config.site_url

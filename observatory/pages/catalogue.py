@@ -167,6 +167,7 @@ def _filtered(
 def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
     by_id = {item.package.id: item for item in items}
     titles = {t.id: t.title for t in site.project.themes}
+    filtered = {t for p in theme_packages(site.project.packages) for t in p.themes}
     for package in sorted(site.project.packages, key=lambda p: p.id):
         item = by_id.get(package.id)
         jsonld = schema_org(item.info, public_url(site.config)) if item else ""
@@ -178,7 +179,11 @@ def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
                 "p": package,
                 "item": item,
                 "jsonld": jsonld,
-                "themes": [(titles.get(t, t), catalogue_theme_path(t)) for t in package.themes],
+                # a reference package's theme has no filter page: its name, without a link
+                "themes": [
+                    (titles.get(t, t), catalogue_theme_path(t) if t in filtered else "")
+                    for t in package.themes
+                ],
                 "status": STATUS[package.status],
                 "frequency": FREQUENCIES.get(package.governance.update_frequency, ""),
                 "gdpr": GDPR.get(package.governance.gdpr, package.governance.gdpr),

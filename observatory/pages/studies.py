@@ -133,15 +133,20 @@ def study_files(study: Study) -> list[str]:
     )
 
 
+LOCAL_IDS = "urn:observatoire-social-mayotte:"
+
+
 def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
     """Atom 1.0 feed of the studies, newest first, dated by their publication date."""
     base = public_url(site.config)
+    # Atom ids are absolute IRIs: a local build (relative addresses) names them by a URN
+    ids = base if base.startswith(("http://", "https://")) else LOCAL_IDS
     updated = max((s.date for s in studies), default="1970-01-01")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
         "  <title>Études de l'observatoire social et médico-social de Mayotte</title>",
-        f"  <id>{escape(base + url_of(STUDIES))}</id>",
+        f"  <id>{escape(ids + url_of(STUDIES))}</id>",
         f'  <link rel="self" href={quoteattr(base + STUDIES_FEED)}/>',
         f'  <link rel="alternate" href={quoteattr(base + url_of(STUDIES))}/>',
         f"  <updated>{updated}T00:00:00Z</updated>",
@@ -152,7 +157,7 @@ def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
         lines += [
             "  <entry>",
             f"    <title>{escape(s.title)}</title>",
-            f"    <id>{escape(url)}</id>",
+            f"    <id>{escape(ids + study_url(s.slug))}</id>",
             f'    <link rel="alternate" href={quoteattr(url)}/>',
             f"    <published>{s.date}T00:00:00Z</published>",
             f"    <updated>{s.date}T00:00:00Z</updated>",

@@ -15,6 +15,7 @@ release give the same notes).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -387,7 +388,9 @@ def produce(site: Site) -> Iterator[Page | Output]:
     yield Output(DCAT_JSONLD, to_jsonld(graph), "application/ld+json")
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     yield Output(MANIFEST, text.encode("utf-8"), "application/json")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {site_url}{SITEMAP}\n"
+    robots = "User-agent: *\nAllow: /\n"
+    if site_url.startswith(("http://", "https://")):  # a local build has no public sitemap
+        robots += f"\nSitemap: {site_url}{SITEMAP}\n"
     yield Output(ROBOTS, robots.encode("utf-8"), "text/plain")
     notes = compare(manifest, previous)
     yield Page(
@@ -443,10 +446,15 @@ def with_sitemap(plan: Plan, extra_pages: tuple[Page, ...], site_url: str) -> Pl
     """The plan plus ``sitemap.xml`` listing every page (generated and hand-written).
 
     Called by the pipeline once the plan is complete, since no single producer sees
-    every page. The file replaces the one mkdocs writes (same path, no build dates).
+    every page. The file and its gzip copy replace those mkdocs writes (same paths, no
+    build dates), so that both list the same pages.
     """
     urls = [url_of(p.path) for p in (*plan.pages, *extra_pages)]
     content = sitemap(urls, site_url)
-    outputs = tuple(o for o in plan.outputs if o.path != SITEMAP)
-    extra = Output(SITEMAP, content, "application/xml")
-    return Plan(plan.pages, tuple(sorted((*outputs, extra), key=lambda o: o.path)))
+    names = (SITEMAP, SITEMAP + ".gz")
+    outputs = tuple(o for o in plan.outputs if o.path not in names)
+    extra = (
+        Output(SITEMAP, content, "application/xml"),
+        Output(SITEMAP + ".gz", gzip.compress(content, mtime=0), "application/gzip"),
+    )
+    return Plan(plan.pages, tuple(sorted((*outputs, *extra), key=lambda o: o.path)))

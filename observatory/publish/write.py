@@ -26,7 +26,7 @@ from observatory.core.config import Config
 from observatory.core.problems import Problem
 from observatory.core.site import Output
 from observatory.core.urls import public_url
-from observatory.publish import assets
+from observatory.publish import assets, links
 from observatory.publish.render import Rendered, insert_fragments
 
 SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
@@ -50,7 +50,7 @@ def mkdocs_settings(
     theme["custom_dir"] = str(site_src / "overrides")
     settings.update(
         theme=theme,
-        site_url=public_url(config),
+        site_url=None if config.local else public_url(config),
         docs_dir=str(staging / "docs"),
         site_dir=str(staging / "site"),
         nav=nav,
@@ -227,6 +227,9 @@ def write_site(
         if vendor:
             return vendor
         assets.copy_vendor(site)
+        broken = links.broken_links(site, config.base_url, public_url(config))
+        if broken:
+            return broken
         swap_into(site, config.dist)
         return []
     except Exception as exc:  # any failure: report it, keep the old dist/

@@ -66,7 +66,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         return Path(prebuilt).resolve()
     dist = tmp_path_factory.mktemp("site") / "dist"
-    env = {**os.environ, "OBSERVATOIRE_DIST": str(dist)}
+    # a developer's local build (CI=true would make it a publication, which needs a site URL)
+    env = {**os.environ, "OBSERVATOIRE_DIST": str(dist), "CI": ""}
     done = subprocess.run(
         [sys.executable, "build.py", "build"],
         cwd=ROOT,

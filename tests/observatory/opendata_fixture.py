@@ -4,6 +4,7 @@ open-data stage can copy, hash and zip real files. Values are synthetic."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -92,4 +93,6 @@ def write_packages(project: Project) -> None:
 def fixture_site(root: Path) -> Site:
     project = fixture_project(root)
     write_packages(project)
-    return Site(project=project, config=fixture_config(root), release="2026-11-15")
+    # the open-data files of a publication: absolute addresses under the site URL
+    config = dataclasses.replace(fixture_config(root), site_url="http://localhost:8000/")
+    return Site(project=project, config=config, release="2026-11-15")
