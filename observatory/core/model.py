@@ -215,6 +215,20 @@ class Scheme:
 
 
 @dataclass(frozen=True)
+class Partner:
+    """An institution of the partners network (``partenaires.csv``)."""
+
+    id: str
+    name: str
+    acronym: str = ""
+    category: str = ""
+    role: str = ""
+    data: str = ""  # the data it holds
+    marks: tuple[str, ...] = ()  # names that identify it in a source or an operator text
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Study:
     slug: str
     path: Path
@@ -241,6 +255,7 @@ class Project:
     packages: tuple[Package, ...]
     observations: tuple[Observation, ...] = ()
     schemes: tuple[Scheme, ...] = ()
+    partners: tuple[Partner, ...] = ()
     studies: tuple[Study, ...] = ()
     geojson: tuple[tuple[Level, str], ...] = ()  # (level, GeoJSON FeatureCollection text)
     release: str = ""

@@ -7,8 +7,6 @@ release. Filters by theme and by producer are plain pages (readable without Java
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from observatory.core.labels import (
     is_reference,
     theme_packages,
 )
-from observatory.core.model import LEVELS, Indicator, Package
+from observatory.core.model import LEVELS, Indicator, Package, Partner
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import (
     CATALOGUE,
@@ -251,21 +249,8 @@ def indicator_catalogue(site: Site) -> Page:
     )
 
 
-def read_reference_csv(site: Site, package_id: str, name: str) -> list[dict[str, str]]:
-    """Rows of a reference package's CSV (schemes, partners); [] when absent."""
-    for package in site.project.packages:
-        if package.id == package_id:
-            path = package.path / name
-            if path.is_file():
-                text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-                return list(csv.DictReader(io.StringIO(text)))
-    return []
-
-
 def schemes_page(site: Site) -> Page:
-    schemes = sorted(
-        read_reference_csv(site, "dispositifs", "dispositifs.csv"), key=lambda r: r["nom"]
-    )
+    schemes = sorted(site.project.schemes, key=lambda s: s.name)
     indicators = {i.id: i for p in site.project.packages for i in p.indicators}
     packages = {p.id: p for p in site.project.packages}
     return Page(
@@ -309,17 +294,16 @@ def priorities_page(site: Site) -> Page:
 
 
 @dataclass(frozen=True)
-class Partner:
-    row: dict[str, str]
-    packages: tuple[Package, ...]
-    schemes: tuple[str, ...]
+class PartnerSheet:
+    partner: Partner
+    packages: tuple[Package, ...]  # theme packages whose sources name it
+    schemes: tuple[str, ...]  # names of the schemes it operates
 
 
-def partners(site: Site) -> list[Partner]:
-    schemes = read_reference_csv(site, "dispositifs", "dispositifs.csv")
+def partners(site: Site) -> list[PartnerSheet]:
     result = []
-    for row in read_reference_csv(site, "partenaires", "partenaires.csv"):
-        marks = [m.strip() for m in row.get("reperes", "").split("|") if m.strip()]
+    for partner in site.project.partners:
+        marks = partner.marks
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, marks)) + r")\b") if marks else None
 
         def names(text: str, pattern: re.Pattern[str] | None = pattern) -> bool:
@@ -330,9 +314,9 @@ def partners(site: Site) -> list[Partner]:
             for p in theme_packages(site.project.packages)
             if any(names(s.organisation) for s in p.sources)
         )
-        operated = tuple(sorted(s["nom"] for s in schemes if names(s.get("operateur", ""))))
-        result.append(Partner(row, cited, operated))
-    return sorted(result, key=lambda p: p.row["nom"])
+        operated = tuple(sorted(s.name for s in site.project.schemes if names(s.operator)))
+        result.append(PartnerSheet(partner, cited, operated))
+    return sorted(result, key=lambda p: p.partner.name)
 
 
 def partners_page(site: Site) -> Page:

@@ -2,7 +2,8 @@
 
 Only call it after ``check`` returned no problem: values are converted, not validated.
 Order is deterministic: packages by folder name, rows in file order (the data contract
-sorts them), territories as in ``territoires.csv``, schemes as in ``dispositifs.csv``.
+sorts them), territories as in ``territoires.csv``, schemes as in ``dispositifs.csv``,
+partners as in ``partenaires.csv``.
 Studies are left empty here (the studies stage reads them).
 """
 
@@ -22,6 +23,7 @@ from observatory.core.model import (
     Level,
     Observation,
     Package,
+    Partner,
     Priority,
     Project,
     Resource,
@@ -35,6 +37,7 @@ from observatory.source.discover import THEMES_FILE, PackageFolder, discover
 
 TERRITORY_PACKAGE = "territoires"
 SCHEMES_PACKAGE = "dispositifs"
+PARTNERS_PACKAGE = "partenaires"
 STANDARD_COLUMNS = ("indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note")
 GEOJSON_LEVELS: dict[str, Level] = {
     "communes": "commune",
@@ -289,6 +292,25 @@ def load_schemes(folder: PackageFolder | None) -> tuple[Scheme, ...]:
     )
 
 
+def load_partners(folder: PackageFolder | None) -> tuple[Partner, ...]:
+    resource = folder.resource("partenaires") if folder else None
+    if folder is None or resource is None:
+        return ()
+    return tuple(
+        Partner(
+            id=row["id"],
+            name=row.get("nom", ""),
+            acronym=row.get("sigle", ""),
+            category=row.get("categorie", ""),
+            role=row.get("role", ""),
+            data=row.get("donnees", ""),
+            marks=tuple(m.strip() for m in row.get("reperes", "").split("|") if m.strip()),
+            url=row.get("url", ""),
+        )
+        for row in read_rows(folder.path / resource["path"])
+    )
+
+
 def load_project(config: Config) -> Project:
     """The frozen project of a checked data folder (see ``validate.check``)."""
     discovery = discover(config)
@@ -301,6 +323,7 @@ def load_project(config: Config) -> Project:
         packages=tuple(load_package(folder) for folder in folders),
         observations=tuple(observations),
         schemes=load_schemes(discovery.package(SCHEMES_PACKAGE)),
+        partners=load_partners(discovery.package(PARTNERS_PACKAGE)),
         geojson=load_geojson(discovery.package(TERRITORY_PACKAGE)),
         release=config.release,
     )

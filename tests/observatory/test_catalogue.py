@@ -17,6 +17,8 @@ from observatory.core.site import Output, Page, Site
 from observatory.pages import catalogue as pages_catalogue
 from observatory.pages import studies as pages_studies
 from observatory.publish.render import make_environment, render_page
+from observatory.source.discover import discover
+from observatory.source.load import load_partners, load_schemes
 from tests.observatory.opendata_fixture import fixture_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +72,10 @@ def rich_site(root: Path) -> Site:
         "fictif souhaite,beneficiaires-fictifs,https://example.org/\n",
         encoding="utf-8",
     )
-    descriptor = {"name": "dispositifs", "resources": [{"name": "d", "path": "dispositifs.csv"}]}
+    descriptor = {
+        "name": "dispositifs",
+        "resources": [{"name": "dispositifs", "path": "dispositifs.csv"}],
+    }
     (schemes_dir / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     schemes = dataclasses.replace(
         fictif, id="dispositifs", path=schemes_dir, title="Dispositifs", indicators=()
@@ -80,7 +85,13 @@ def rich_site(root: Path) -> Site:
     study_dir.mkdir(parents=True)
     (study_dir / "index.md").write_text(STUDY, encoding="utf-8")
     (study_dir / "annexe.pdf").write_bytes(b"%PDF-1.4\n")
-    project = dataclasses.replace(project, packages=packages)
+    discovery = discover(site.config)  # the reference packages, read as the loader reads them
+    project = dataclasses.replace(
+        project,
+        packages=packages,
+        schemes=load_schemes(discovery.package("dispositifs")),
+        partners=load_partners(discovery.package("partenaires")),
+    )
     return dataclasses.replace(site, project=project, series=compute_series(project))
 
 

@@ -105,6 +105,9 @@ def test_shipped_project_loads_with_codes_from_the_reference() -> None:
     assert all(codes[o.code] == o.level for o in project.observations)
     ids = [i.id for p in project.packages for i in p.indicators]
     assert len(ids) == len(set(ids))
+    insee = next(p for p in project.partners if p.acronym == "INSEE")  # partenaires.csv
+    assert insee.name.startswith("Institut national de la statistique") and insee.marks
+    assert {s.id for s in project.schemes} >= {"aah", "rsa"}  # dispositifs.csv
 
 
 def test_valid_schemes_inventory_checks_and_loads(tmp_path: Path) -> None:
