@@ -1,8 +1,9 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
 Verbs: demo, serve, init-db, create-admin, create-structure, rotate-keys, check-integrity,
-purge, verify-duplicate, new-key. Secrets come from environment variables; with `--demo` (and in
-`demo`), from the development secrets generated under ./vault-data (never in the repository).
+purge, verify-duplicate, i18n, new-key. Secrets come from environment variables; with
+`--demo` (and in `demo`), from the development secrets generated under ./vault-data (never in
+the repository).
 Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
 configuration error.
 """
@@ -326,6 +327,33 @@ def cmd_verify_duplicate(args: argparse.Namespace) -> int:
     return 0 if verdict.authentic else 1
 
 
+def cmd_i18n(args: argparse.Namespace) -> int:
+    """Translators' tools: extract the template, start or update a language, check them."""
+    from vault_service import i18n
+
+    try:
+        if args.action == "extract":
+            catalog = i18n.extract()
+            i18n.write_template(catalog)
+            print(f"{len(catalog)} textes dans {i18n.TEMPLATE}")
+        elif args.action == "init":
+            if not args.language or not args.name:
+                print('Usage : i18n init CODE "Nom de la langue"', file=sys.stderr)
+                return 2
+            print(f"Catalogue créé : {i18n.init(args.language, args.name)}")
+        elif args.action == "update":
+            for path in i18n.update():
+                print(f"Mis à jour : {path}")
+        else:
+            for language in i18n.languages()[1:]:
+                i18n.compile_catalogue(i18n.catalogue_path(language))
+            print("Catalogues valides : " + ", ".join(i18n.languages()))
+    except i18n.CatalogueError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_new_key(args: argparse.Namespace) -> int:
     print(new_key())
     return 0
@@ -403,6 +431,13 @@ def parser() -> argparse.ArgumentParser:
         help="fichier .pem de /cles-publiques, ou la clé Ed25519 en base64",
     )
     check.set_defaults(run=cmd_verify_duplicate)
+    translate = verbs.add_parser(
+        "i18n", help="traductions : extract, init CODE NOM, update, check (locale/README.md)"
+    )
+    translate.add_argument("action", choices=["extract", "init", "update", "check"])
+    translate.add_argument("language", nargs="?", help="code de la langue (ex. swb)")
+    translate.add_argument("name", nargs="?", help="nom de la langue (ex. Shimaoré)")
+    translate.set_defaults(run=cmd_i18n)
     verbs.add_parser("new-key", help="afficher une nouvelle clé AES-256 en base64").set_defaults(
         run=cmd_new_key
     )

@@ -244,7 +244,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         engine=engine or make_engine(settings.database_url),
         keyring=Keyring(settings.keyring),
         store=store,
-        jinja=make_jinja(),
+        jinja=make_jinja(settings.language),
     )
 
     @asynccontextmanager

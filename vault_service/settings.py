@@ -170,6 +170,13 @@ class Settings:
         "les fichiers.",
         default=0,
     )
+    language: str = _setting(
+        "VAULT_LANGUAGE",
+        "Langue des pages : fr (langue d'origine) ou le code d'un catalogue de "
+        "vault_service/locale/ (ex. swb pour le shimaoré, buc pour le kibushi, une fois "
+        "traduits).",
+        default="fr",
+    )
     operator: str = _setting(
         "VAULT_OPERATOR",
         "Nom de l'organisme qui exploite le coffre-fort (affiché dans les informations avant "
@@ -252,6 +259,14 @@ class Settings:
             raise SettingsError(
                 "VAULT_S3_PART_BYTES doit valoir au moins 5242880 (5 Mio, minimum de S3)."
             )
+        from vault_service import i18n
+
+        if self.language not in i18n.languages():
+            raise SettingsError(
+                f"VAULT_LANGUAGE : pas de catalogue pour « {self.language} » → langues "
+                f"disponibles : {', '.join(i18n.languages())} "
+                "(voir vault_service/locale/README.md)."
+            )
         if self.closure_grace_days < 0 or self.deleted_retention_days < 0:
             raise SettingsError(
                 "VAULT_CLOSURE_GRACE_DAYS et VAULT_DELETED_RETENTION_DAYS sont des nombres de "
@@ -286,6 +301,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         "s3_endpoint_url",
         "s3_region",
         "s3_addressing_style",
+        "language",
         "operator",
         "operator_contact",
         "hosting",

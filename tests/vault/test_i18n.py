@@ -1,0 +1,88 @@
+"""Every text of the pages goes through the catalogue: the template is up to date, catalogues
+compile, a translation reaches the pages, unknown languages are refused with their fix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from vault_service import i18n
+from vault_service.settings import Settings, SettingsError
+from vault_service.web import make_jinja
+
+
+def msgids(path: Path) -> set[str]:
+    with path.open("rb") as handle:
+        return {str(m.id) for m in read_po(handle) if m.id}
+
+
+def test_the_catalogue_template_is_up_to_date():
+    extracted = {str(m.id) for m in i18n.extract() if m.id}
+    shipped = msgids(i18n.TEMPLATE)
+    assert sorted(extracted - shipped) == [], (
+        "textes absents de vault_service/locale/messages.pot : lancer "
+        "`python -m vault_service i18n extract`"
+    )
+    assert sorted(shipped - extracted) == [], "textes qui ne sont plus dans les pages"
+
+
+def test_every_shipped_catalogue_compiles():
+    for language in i18n.languages()[1:]:
+        assert i18n.compile_catalogue(i18n.catalogue_path(language))
+
+
+@pytest.fixture
+def locales(tmp_path, monkeypatch):
+    root = tmp_path / "locale"
+    root.mkdir()
+    shutil.copy(i18n.TEMPLATE, root / "messages.pot")
+    monkeypatch.setattr(i18n, "LOCALES", root)
+    monkeypatch.setattr(i18n, "TEMPLATE", root / "messages.pot")
+    return root
+
+
+def test_a_language_unknown_to_babel_is_started_translated_and_shown(locales):
+    path = i18n.init("swb", "Shimaoré")
+    text = path.read_text(encoding="utf-8")
+    assert '"Language: swb\\n"' in text and 'msgid "Clés publiques du coffre-fort"' in text
+    # A (test-only) translator writes one entry; the others stay French.
+    path.write_text(
+        text.replace(
+            'msgid "Clés publiques du coffre-fort"\nmsgstr ""',
+            'msgid "Clés publiques du coffre-fort"\nmsgstr "[swb] Clés publiques"',
+        ),
+        encoding="utf-8",
+    )
+    assert i18n.languages() == ["fr", "swb"]
+    page = make_jinja("swb").get_template("keys.html").render(keys=[])
+    assert "<h1>[swb] Clés publiques</h1>" in page
+    assert "Comparez l&#39;empreinte" in page or "Comparez l'empreinte" in page  # French kept
+    assert i18n.update() == [path]
+    with pytest.raises(i18n.CatalogueError, match="existe déjà"):
+        i18n.init("swb", "Shimaoré")
+
+
+def test_a_broken_catalogue_is_refused_with_the_entry(locales):
+    path = i18n.catalogue_path("buc")
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Le %(nom)s"\nmsgstr "Ny %(anarana)s"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(i18n.CatalogueError, match="Le %\\(nom\\)s"):
+        i18n.compile_catalogue(path)
+
+
+def test_an_unknown_language_setting_names_the_available_ones(tmp_path):
+    with pytest.raises(SettingsError, match="VAULT_LANGUAGE : pas de catalogue pour « xx »"):
+        Settings.from_env(
+            {},
+            cookie_key="k" * 48,
+            keyring={"k1": bytes(32)},
+            data_dir=tmp_path,
+            language="xx",
+        )
