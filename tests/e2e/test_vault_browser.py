@@ -176,3 +176,72 @@ def test_vault_pages_have_no_serious_accessibility_violation(
         problems[path] = axe_serious(page)
     context.close()
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_a_duplicate_is_issued_and_verified_on_the_public_page(
+    browser: Any, vault_url: str, tmp_path: Path
+) -> None:
+    """Phone viewport, JavaScript off: she issues a duplicate; the recipient, signed out,
+    verifies the PDF and the typed code on the public page; a changed byte is caught."""
+    document = tmp_path / "titre-de-sejour.pdf"
+    document.write_bytes(synthetic_pdf())
+    context = browser.new_context(
+        java_script_enabled=False, accept_downloads=True, viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    page.goto(vault_url + "/inscription")
+    for field, value in (
+        ("#given_name", "Fatima"),
+        ("#family_name", "Ali"),
+        ("#birth_date", "1988-04-12"),
+        ("#login", "fatima.ali"),
+        ("#password", PASSWORD),
+        ("#password2", PASSWORD),
+    ):
+        page.fill(field, value)
+    page.click("button:has-text('Créer mon compte')")
+    page.wait_for_url(vault_url + "/documents")
+    page.goto(vault_url + "/documents/depot")
+    page.fill("#title", "Titre de séjour")
+    page.set_input_files("#file", str(document))
+    page.click("button:has-text('Déposer')")
+    page.wait_for_url(re.compile(r"/documents/[0-9a-f-]{36}$"))
+
+    page.click("text=Faire un duplicata")
+    page.fill("#recipient", "CCAS de Mamoudzou")
+    page.fill("#purpose", "Demande de logement social")
+    with page.expect_download() as info:
+        page.click("button:has-text('Créer le duplicata')")
+    duplicate = tmp_path / "duplicata.pdf"
+    info.value.save_as(duplicate)
+    code = re.fullmatch(r"duplicata-([0-9A-Z]{16})\.pdf", info.value.suggested_filename)
+    assert code is not None and duplicate.read_bytes().startswith(b"%PDF-")
+    context.close()
+
+    # The recipient has no account.
+    visitor = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 640})
+    check = visitor.new_page()
+    check.goto(vault_url + "/verification")
+    check.set_input_files("#file", str(duplicate))
+    check.click("button:has-text('Vérifier le fichier')")
+    verdict = check.locator("#verdict")
+    assert verdict.get_attribute("data-status") == "authentique"
+    assert "CCAS de Mamoudzou" in verdict.inner_text()
+    assert "Demande de logement social" in verdict.inner_text()
+
+    check.goto(vault_url + "/verification")
+    check.fill("#code", code.group(1).lower())
+    check.click("button:has-text('Vérifier le code')")
+    assert check.locator("#verdict").get_attribute("data-status") == "authentique"
+    assert "Fatima Ali" in check.locator("#verdict").inner_text()
+
+    altered = bytearray(duplicate.read_bytes())
+    altered[len(altered) // 2] ^= 0x01
+    forged = tmp_path / "modifie.pdf"
+    forged.write_bytes(bytes(altered))
+    check.goto(vault_url + "/verification")
+    check.set_input_files("#file", str(forged))
+    check.click("button:has-text('Vérifier le fichier')")
+    assert check.locator("#verdict").get_attribute("data-status") == "fichier_modifie"
+    assert "modifié après sa délivrance" in check.locator("#verdict").inner_text()
+    visitor.close()
