@@ -58,6 +58,9 @@ def fingerprint(config: Config, release: str, extra: Iterable[Path] = ()) -> str
             digest.update(str(path.relative_to(base)).encode())
             digest.update(b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    previous = config.previous_manifest  # the release notes compare with it
+    if previous is not None and previous.is_file():
+        digest.update(b"previous-manifest\0" + hashlib.sha256(previous.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Mention de la source du fond de carte (ex. © les contributeurs d'OpenStreetMap).",
     ),
+    Setting(
+        "previous_manifest",
+        "",
+        "Manifeste (release-manifest.json) de la publication précédente, auquel les notes de "
+        "version comparent celle-ci ; vide = datapackages/release-manifest.json s'il existe.",
+    ),
 )
 
 
@@ -62,6 +68,7 @@ class Config:
     release: str
     basemap: str = ""
     basemap_attribution: str = ""
+    previous_manifest: Path | None = None
 
     @property
     def local(self) -> bool:
@@ -104,6 +111,9 @@ def load_config(**overrides: str | None) -> Config:
         release=values["release"],
         basemap=values["basemap"],
         basemap_attribution=values["basemap_attribution"],
+        previous_manifest=under_root(values["previous_manifest"])
+        if values["previous_manifest"]
+        else None,
     )
     assert {f.name for f in fields(Config)} == {s.name for s in SETTINGS}
     return config

@@ -7,9 +7,10 @@ does not carry meaning, so that the output is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Level = Literal["commune", "epci", "departement"]
 LEVELS: tuple[Level, ...] = ("commune", "epci", "departement")
@@ -258,4 +259,5 @@ class Project:
     partners: tuple[Partner, ...] = ()
     studies: tuple[Study, ...] = ()
     geojson: tuple[tuple[Level, str], ...] = ()  # (level, GeoJSON FeatureCollection text)
+    previous_manifest: Mapping[str, Any] | None = None  # of the previous release (notes)
     release: str = ""

@@ -6,11 +6,12 @@ separate ``.schema.json`` (the target of ``dct:conformsTo``). ``donnees.zip`` ho
 (deterministic: sorted names, fixed timestamps).
 
 Release notes compare this release's values with the previous release manifest.
-Decision: the previous manifest is the file named by ``OBSERVATOIRE_PREVIOUS_MANIFEST``,
-else ``datapackages/release-manifest.json`` — the published ``release-manifest.json`` of the
-last data release, committed there when the release is tagged. Without one, the notes say
-it is the first release. A manifest of the same release id is ignored (rebuilds of one
-release give the same notes).
+Decision: the previous manifest is the file of the ``previous_manifest`` setting
+(``OBSERVATOIRE_PREVIOUS_MANIFEST``), else ``datapackages/release-manifest.json`` — the
+published ``release-manifest.json`` of the last data release, committed there when the
+release is tagged; the loader reads it (``Project.previous_manifest``). Without one, the
+notes say it is the first release. A manifest of the same release id is ignored (rebuilds
+of one release give the same notes).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -61,7 +60,6 @@ CATALOGUE_DESCRIPTION = (
     "logement, handicap, personnes âgées, emploi, insertion, référentiel territorial. "
     "Chaque jeu de données est un paquet Frictionless (CSV et datapackage.json)."
 )
-PREVIOUS_ENV = "OBSERVATOIRE_PREVIOUS_MANIFEST"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -184,21 +182,15 @@ def make_manifest(site: Site, previous: dict[str, Any] | None) -> dict[str, Any]
 
 
 def current_manifest(site: Site) -> dict[str, Any]:
-    return make_manifest(site, read_previous(site))
+    return make_manifest(site, previous_manifest(site))
 
 
-def read_previous(site: Site) -> dict[str, Any] | None:
-    configured = os.environ.get(PREVIOUS_ENV)
-    path = Path(configured) if configured else site.config.datapackages / MANIFEST
-    if not path.is_file():
+def previous_manifest(site: Site) -> dict[str, Any] | None:
+    """The loaded manifest of the previous release, unless it is this release's."""
+    data = site.project.previous_manifest
+    if data is None or data.get("release") == release_date(site):
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("release") == release_date(site):
-        return None
-    return data
+    return dict(data)
 
 
 @dataclass(frozen=True)
@@ -365,7 +357,7 @@ def published(site: Site, manifest: dict[str, Any] | None = None) -> list[Publis
 
 def produce(site: Site) -> Iterator[Page | Output]:
     """Package files, full download, DCAT, manifest, robots.txt, open-data and notes pages."""
-    previous = read_previous(site)
+    previous = previous_manifest(site)
     manifest = make_manifest(site, previous)
     items = published(site, manifest)
     every_file = [f for item in items for f in item.files]

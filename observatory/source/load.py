@@ -33,6 +33,7 @@ from observatory.core.model import (
     Territory,
     Theme,
 )
+from observatory.core.urls import MANIFEST
 from observatory.source.discover import THEMES_FILE, PackageFolder, discover
 
 TERRITORY_PACKAGE = "territoires"
@@ -311,6 +312,20 @@ def load_partners(folder: PackageFolder | None) -> tuple[Partner, ...]:
     )
 
 
+def load_previous_manifest(config: Config) -> dict[str, Any] | None:
+    """The manifest of the previous data release, for the release notes: the file of the
+    ``previous_manifest`` setting, else ``datapackages/release-manifest.json``; ``None``
+    when there is none or it is not a JSON object (the notes then say it is the first)."""
+    path = config.previous_manifest or config.datapackages / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def load_project(config: Config) -> Project:
     """The frozen project of a checked data folder (see ``validate.check``)."""
     discovery = discover(config)
@@ -326,4 +341,5 @@ def load_project(config: Config) -> Project:
         partners=load_partners(discovery.package(PARTNERS_PACKAGE)),
         geojson=load_geojson(discovery.package(TERRITORY_PACKAGE)),
         release=config.release,
+        previous_manifest=load_previous_manifest(config),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -10,21 +11,30 @@ from pathlib import Path
 
 import pytest
 
-from observatory.core.site import Output, Page
+from observatory.core.site import Output, Page, Site
 from observatory.core.urls import FULL_DOWNLOAD, MANIFEST
 from observatory.publish.opendata import (
-    PREVIOUS_ENV,
     compare,
+    previous_manifest,
     produce,
-    read_previous,
     sitemap,
 )
+from observatory.source.load import load_previous_manifest
 from tests.conftest import require_tool
 from tests.observatory.opendata_fixture import fixture_site
 
 
-def outputs_of(root: Path) -> dict[str, bytes]:
-    return {o.path: o.content for o in produce(fixture_site(root)) if isinstance(o, Output)}
+def with_previous(site: Site, path: Path) -> Site:
+    """The site as the loader makes it when the ``previous_manifest`` setting names ``path``."""
+    config = dataclasses.replace(site.config, previous_manifest=path)
+    project = dataclasses.replace(site.project, previous_manifest=load_previous_manifest(config))
+    return dataclasses.replace(site, config=config, project=project)
+
+
+def outputs_of(root: Path, previous: Path | None = None) -> dict[str, bytes]:
+    site = fixture_site(root)
+    site = with_previous(site, previous) if previous else site
+    return {o.path: o.content for o in produce(site) if isinstance(o, Output)}
 
 
 def test_copied_packages_pass_plain_frictionless_validate(tmp_path: Path) -> None:
@@ -84,7 +94,7 @@ def test_first_release_notes(tmp_path: Path) -> None:
 
 
 def test_notes_compare_with_the_previous_manifest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     site = fixture_site(tmp_path)
     current = json.loads(outputs_of(tmp_path)[MANIFEST])
@@ -107,8 +117,7 @@ def test_notes_compare_with_the_previous_manifest(
     values.remove(added_value)
     path = tmp_path / "previous.json"
     path.write_text(json.dumps(previous), encoding="utf-8")
-    monkeypatch.setenv(PREVIOUS_ENV, str(path))
-    loaded = read_previous(site)
+    loaded = previous_manifest(with_previous(site, path))
     assert loaded is not None
     notes = compare(current, loaded)
     assert notes.previous == "2025-11-15"
@@ -122,24 +131,44 @@ def test_notes_compare_with_the_previous_manifest(
     assert manifest["packages"]["fictif"]["issued"] == "2026-11-15"
 
 
-def test_previous_manifest_of_the_same_release_is_ignored(
+def test_previous_manifest_is_a_declared_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from observatory.cli import make_parser
+    from observatory.compute.buildcache import fingerprint
+    from observatory.core.config import load_config
+
+    path = tmp_path / "previous.json"
+    path.write_text(json.dumps({"release": "2025-11", "values": []}), encoding="utf-8")
+    monkeypatch.setenv("OBSERVATOIRE_PREVIOUS_MANIFEST", str(path))
+    config = load_config(root=str(tmp_path))
+    assert config.previous_manifest == path
+    assert load_previous_manifest(config) == {"release": "2025-11", "values": []}
+    args = make_parser().parse_args(["build", "--previous-manifest", str(path)])
+    assert args.previous_manifest == str(path)  # the setting is an option of the CLI too
+    before = fingerprint(config, "2026-11")
+    path.write_text(json.dumps({"release": "2025-12", "values": []}), encoding="utf-8")
+    assert fingerprint(config, "2026-11") != before  # another previous release: rebuild
+    monkeypatch.delenv("OBSERVATOIRE_PREVIOUS_MANIFEST")
+    assert load_config(root=str(tmp_path)).previous_manifest is None
+
+
+def test_previous_manifest_of_the_same_release_is_ignored(
+    tmp_path: Path,
 ) -> None:
     site = fixture_site(tmp_path)
     path = tmp_path / "same.json"
     path.write_text(json.dumps({"release": "2026-11-15", "values": []}), encoding="utf-8")
-    monkeypatch.setenv(PREVIOUS_ENV, str(path))
-    assert read_previous(site) is None
+    assert previous_manifest(with_previous(site, path)) is None
 
 
 def test_issued_date_is_carried_from_the_previous_manifest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "previous.json"
     previous = {"release": "2025-06", "packages": {"fictif": {"issued": "2025-06"}}, "values": []}
     path.write_text(json.dumps(previous), encoding="utf-8")
-    monkeypatch.setenv(PREVIOUS_ENV, str(path))
-    outputs = outputs_of(tmp_path / "p")
+    outputs = outputs_of(tmp_path / "p", previous=path)
     assert json.loads(outputs[MANIFEST])["packages"]["fictif"]["issued"] == "2025-06"
     assert b'"2025-06"^^xsd:gYearMonth' in outputs["catalogue.ttl"]
 
@@ -183,7 +212,7 @@ def test_notes_list_the_files_that_changed(tmp_path: Path) -> None:
 
 
 def test_release_notes_page_renders_the_comparison(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     from observatory.publish.render import make_environment, render_page
 
@@ -194,8 +223,7 @@ def test_release_notes_page_renders_the_comparison(
     previous["packages"]["fictif"]["files"]["donnees/fictif/observations.csv"]["sha256"] = "0"
     path = tmp_path / "previous.json"
     path.write_text(json.dumps(previous), encoding="utf-8")
-    monkeypatch.setenv(PREVIOUS_ENV, str(path))
-    pages = {p.path: p for p in produce(site) if isinstance(p, Page)}
+    pages = {p.path: p for p in produce(with_previous(site, path)) if isinstance(p, Page)}
     text = render_page(pages["donnees/notes-de-version.md"], site, make_environment())
     assert "Comparaison des valeurs publiées avec la publication **2025-11**." in text
     assert '<td>Acoua</td><td>2019</td><td>—</td><td class="obs-num">1,5</td>' in text
