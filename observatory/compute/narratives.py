@@ -8,7 +8,9 @@ one territory. It only states what the data says:
 - the trend from the first to the last published year: for a rate (unit starting
   with « % ») the change is in percentage points, otherwise in percent with the
   average annual growth rate; when the indicator has comparability notes the trend
-  is flagged « à lire avec prudence », and a series break (« rupture ») is named;
+  is flagged « à lire avec prudence », and a series break (« rupture ») is named; a
+  value the source gives only approximately, in words, as a floor, or across a series
+  revision (its note says so) never starts or ends a trend: it is named instead;
 - among territories of the same level at the same year: extremes and the rank
   (« 3e commune sur 17 »), counted over published values only, saying how many are
   secret or missing so nobody reads a rank among 15 as a rank among 17.
@@ -39,6 +41,16 @@ def is_percent(unit: str) -> bool:
 
 def _totals(series: Series) -> list[Point]:
     return [p for p in series.points if not p.dimensions]
+
+
+# Words of an observation note that make a value unfit to measure a change from or to.
+NOT_FOR_TRENDS = ("approch", "arrondi", "environ", "révis", "plancher", "toutes lettres")
+
+
+def fit_for_trend(point: Point) -> bool:
+    """A value as precise as the source measures it, on the series' current definition."""
+    note = point.note.lower()
+    return not any(word in note for word in NOT_FOR_TRENDS)
 
 
 def _value(point: Point, series: Series) -> str:
@@ -176,8 +188,18 @@ def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
         sentences.append(
             f"La valeur de {_years(later_secret)} est couverte par le secret statistique."
         )
+    measured = [p for p in published if fit_for_trend(p)]
+    left_out = [p for p in published if not fit_for_trend(p)]
+    if len(measured) > 1 and measured[-1] is last:
+        sentences.append(_trend(measured[0], last, series))
+    if left_out and len(published) > 1:
+        many = len(left_out) > 1
+        subject, verb = ("Les valeurs", "n'entrent") if many else ("La valeur", "n'entre")
+        sentences.append(
+            f"{subject} de {_years(left_out)} {verb} dans aucune évolution : "
+            "approchée, arrondie ou révisée par la source (voir la note)."
+        )
     if len(published) > 1:
-        sentences.append(_trend(published[0], last, series))
         comparability = series.indicator.comparability.lower()
         if "rupture" in comparability:
             sentences.append(

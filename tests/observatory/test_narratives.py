@@ -192,3 +192,32 @@ def test_ties_at_the_extremes_name_every_territory() -> None:
         f"Bandraboua (30{B}habitants) ; la plus faible : Acoua et Bandrélé (10{B}habitants). "
         "Bandraboua est la 1re commune sur 3, de la valeur la plus élevée à la plus faible."
     )
+
+
+def test_no_trend_from_a_value_given_approximately_or_across_a_revision() -> None:
+    """The unemployment case: 2016 is known only as « 30 %, comme en 2017 et en 2016 »
+    after the revision of the series; no « +7 points depuis 2016 » may be computed."""
+    revised = "Série révisée : la source écrit « 30 %, comme en 2017 ». Valeur arrondie."
+    series = Series(
+        indicator(unit="%", decimals=1, comparability="Rupture de série en 2017."),
+        (
+            Point("976", "departement", 2016, 30.0, note=revised),
+            Point("976", "departement", 2019, 30.0),
+            Point("976", "departement", 2023, 37.0),
+        ),
+    )
+    text = summarize(series, "976", {"976": "Mayotte"})
+    assert "depuis 2016" not in text
+    assert "Hausse de 7,0 points depuis 2019 (30,0 % en 2019)" in text.replace(N, " ")
+    assert (
+        "La valeur de 2016 n'entre dans aucune évolution : approchée, arrondie ou révisée par "
+        "la source (voir la note)."
+    ) in text
+    only_approximate = Series(
+        series.indicator,
+        (
+            Point("976", "departement", 2012, 40.0, note="Valeur approchée : « autour de 40 % »."),
+            Point("976", "departement", 2017, 48.0),
+        ),
+    )
+    assert "depuis" not in summarize(only_approximate, "976", {"976": "Mayotte"})
