@@ -68,6 +68,10 @@ async def logout(request: Request) -> Response:
 
 
 def _sign_up(conn: Connection, person: accounts.Person, login: str, password_hash: str) -> Any:
+    """Create her account; with no login typed, one is made from her names (she need not
+    invent one): readable, e.g. fatima.ali.4821."""
+    if not login and not accounts.person_problems(person, birth_required=True):
+        login = accounts.suggest_login(conn, person)
     account_id = accounts.create_account(
         conn,
         role="beneficiary",
@@ -106,7 +110,7 @@ async def signup_page(request: Request) -> Response:
             values=data,
             duplicate=error.existing_id is not None,
         )
-    response = redirect(request, "/documents")
+    response = redirect(request, "/documents" if login else "/documents?bienvenue=1")
     return await start_session(request, response, account)
 
 

@@ -59,6 +59,7 @@ async def my_documents(request: Request) -> Response:
         chosen_type=doc_type if doc_type in docs.DOC_TYPES else "",
         chosen_scheme=scheme if scheme in docs.SCHEMES else "",
         bin_days=vault(request).settings.deleted_retention_days,
+        welcome=request.query_params.get("bienvenue") == "1",
         **shelf,
     )
 

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vault_service import csrf, i18n, passwords, sessions
+from vault_service import csrf, i18n, icons, passwords, sessions
 from vault_service.crypto import Keyring
 from vault_service.db import as_utc
 from vault_service.documents import DOC_TYPES, SCHEMES
@@ -90,6 +90,7 @@ def make_jinja(language: str = i18n.SOURCE_LANGUAGE) -> Environment:
     env.policies["ext.i18n.trimmed"] = True  # as extracted (i18n.OPTIONS_MAP)
     env.install_gettext_translations(i18n.load(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(DOC_TYPES=DOC_TYPES, SCHEMES=SCHEMES, ROLE_LABELS=ROLE_LABELS)
+    env.globals["icon"] = icons.icon
     env.filters["size"] = human_size
     env.filters["local_time"] = local_time
     return env

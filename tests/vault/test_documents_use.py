@@ -148,3 +148,39 @@ def test_refused_photos_are_named(client, world):
     )
     assert both.status_code == 400 and "soit un fichier, soit des photos" in both.text
     assert client.get("/api/documents/counts").json()["total"] == 0
+
+
+def test_sign_up_without_inventing_a_login(client):
+    token = csrf_token(client, "/inscription")
+    response = client.post(
+        "/inscription",
+        data={
+            "csrf_token": token,
+            "given_name": "Zaïnaba",
+            "family_name": "Madi Combo",
+            "birth_date": "1994-03-02",
+            "login": "",
+            "password": "un mot de passe assez long",
+            "password2": "un mot de passe assez long",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/documents?bienvenue=1"
+    page = client.get("/documents?bienvenue=1").text
+    import re
+
+    found = re.search(r'Votre nom de connexion est <strong class="big">([a-z0-9.]+)</strong>', page)
+    assert found and re.fullmatch(r"zainaba\.madi\.combo\.\d{4}", found.group(1))
+    # She signs in with it.
+    other = type(client)(client.app, base_url="http://testserver")
+    signed = other.post(
+        "/connexion",
+        data={
+            "csrf_token": csrf_token(other),
+            "login": found.group(1),
+            "password": "un mot de passe assez long",
+        },
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
