@@ -1,9 +1,9 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
-Verbs: demo, serve, init-db, create-admin, create-structure, rotate-keys, check-integrity,
-purge, verify-duplicate, i18n, new-key. Secrets come from environment variables; with
-`--demo` (and in `demo`), from the development secrets generated under ./vault-data (never in
-the repository).
+Verbs: demo, serve, init-db, create-admin, reset-totp, create-structure, rotate-keys,
+check-integrity, purge, verify-duplicate, i18n, new-key. Secrets come from environment
+variables; with `--demo` (and in `demo`), from the development secrets generated under
+./vault-data (never in the repository).
 Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
 configuration error.
 """
@@ -45,11 +45,14 @@ def demo_settings(port: int | None = None) -> Settings:
         database_url=f"sqlite:///{DEMO_DIR / 'vault.sqlite3'}",
         data_dir=DEMO_DIR,
         secure_cookies=False,
+        public_url=f"http://127.0.0.1:{port or 8001}/",
     )
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
-    return demo_settings() if getattr(args, "demo", False) else Settings.from_env()
+    if getattr(args, "demo", False):
+        return demo_settings(getattr(args, "port", None))
+    return Settings.from_env()
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -124,6 +127,45 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     )
     print(f"  clé : {totp.secret_text(secret)}")
     print(f"  URI : {totp.uri(secret, args.login)}")
+    return 0
+
+
+def cmd_reset_totp(args: argparse.Namespace) -> int:
+    """An administrator lost the phone of their second factor: the operator, after checking
+    who asks, gives a new secret; sessions close and the journal keeps the act."""
+    from sqlalchemy import update
+
+    from vault_service import accounts, audit, crypto, sessions, totp
+    from vault_service.crypto import Keyring
+    from vault_service.db import accounts as table
+    from vault_service.db import make_engine
+
+    settings = load_settings(args)
+    secret = totp.new_secret()
+    with make_engine(settings.database_url).begin() as conn:
+        account = accounts.by_login(conn, args.login.strip().lower())
+        if account is None:
+            print(f"Aucun compte « {args.login} » : vérifiez l'identifiant.", file=sys.stderr)
+            return 2
+        conn.execute(
+            update(table)
+            .where(table.c.id == account.id)
+            .values(
+                totp_secret=crypto.seal(Keyring(settings.keyring), secret, f"totp|{account.id}"),
+                totp_last_step=None,
+            )
+        )
+        sessions.revoke_all(conn, account.id)
+        audit.record(
+            conn,
+            "account.totp_reset",
+            actor_id=None,
+            subject_id=account.id,
+            detail={"via": "commande reset-totp"},
+        )
+    print(f"Nouvelle double authentification pour {account.login} ; ses sessions sont fermées.")
+    print(f"  clé : {totp.secret_text(secret)}")
+    print(f"  URI : {totp.uri(secret, account.login)}")
     return 0
 
 
@@ -230,6 +272,14 @@ def _serve(settings: Settings, host: str, port: int) -> int:
         )
         return 2
 
+    if settings.secure_cookies and not settings.public_url:
+        print(
+            "VAULT_PUBLIC_URL est obligatoire : c'est l'adresse imprimée sur les feuilles "
+            "d'activation et de récupération (ex. https://coffre.example.yt/) ; elle n'est "
+            "jamais déduite de l'en-tête Host, que n'importe qui peut choisir.",
+            file=sys.stderr,
+        )
+        return 2
     proxies = settings.trusted_proxies
     config = uvicorn.Config(
         create_app(settings),
@@ -251,7 +301,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from vault_service.db import make_engine, migrate
 
-    settings = demo_settings()
+    settings = demo_settings(args.port)
     migrate(make_engine(settings.database_url))
     print(
         f"Coffre-fort (démo, SQLite et clés de développement dans {DEMO_DIR}/) : "
@@ -384,6 +434,13 @@ def parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
     )
     admin.set_defaults(run=cmd_create_admin)
+    reset = verbs.add_parser(
+        "reset-totp",
+        help="nouvelle double authentification pour un compte qui a perdu son téléphone "
+        "(après vérification d'identité ; journalisé)",
+    )
+    reset.add_argument("--login", required=True)
+    reset.set_defaults(run=cmd_reset_totp)
     structure = verbs.add_parser("create-structure", help="créer une structure partenaire")
     structure.add_argument("--name", required=True)
     structure.add_argument(

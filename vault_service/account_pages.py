@@ -1,4 +1,5 @@
-"""Account settings: password, optional TOTP (beneficiaries), printed recovery sheet."""
+"""Account settings: password, optional TOTP (beneficiaries), printed recovery sheet, her links
+with structures and the notices of what others did on her account."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, crypto, passwords, sessions, totp
+from vault_service import accounts, audit, crypto, notices, passwords, relationships, sessions, totp
 from vault_service.web import (
     check_password,
+    db_read,
     db_write,
     form,
     hash_password,
@@ -42,18 +44,36 @@ def _set_totp(conn: Connection, account_id: str, sealed: str | None) -> None:
     audit.record(conn, action, actor_id=account_id, subject_id=account_id)
 
 
+def _account_lists(conn: Connection, account_id: str) -> dict[str, Any]:
+    return {
+        "links": relationships.links_of(conn, account_id),
+        "recent_notices": notices.recent(conn, account_id, limit=10),
+    }
+
+
+async def account_page(request: Request, status: int = 200, **context: Any) -> Response:
+    """The account page with her links and the recent notices."""
+    account = require(request)
+    lists = await db_read(request, _account_lists, account.id)
+    return render(
+        request,
+        "account.html",
+        status=status,
+        ORIGIN_LABELS=relationships.ORIGIN_LABELS,
+        **lists,
+        **context,
+    )
+
+
 async def _wrong_password(request: Request, account: Any, data: dict[str, str]) -> Response | None:
     """The account page with an error when the current password typed is wrong, else None."""
     if await check_password(request, data.get("current", ""), account.password_hash):
         return None
-    return render(
-        request, "account.html", status=400, error="Le mot de passe actuel est incorrect."
-    )
+    return await account_page(request, status=400, error="Le mot de passe actuel est incorrect.")
 
 
 async def settings_page(request: Request) -> Response:
-    require(request)
-    return render(request, "account.html")
+    return await account_page(request)
 
 
 async def change_password(request: Request) -> Response:
@@ -66,13 +86,11 @@ async def change_password(request: Request) -> Response:
     if not problem and new != data.get("password2", ""):
         problem = "Les deux mots de passe ne sont pas identiques."
     if problem:
-        return render(request, "account.html", status=400, error=problem)
+        return await account_page(request, status=400, error=problem)
     password_hash = await hash_password(request, new)
     await db_write(request, _set_password, account.id, password_hash, request.state.session_row)
-    return render(
-        request,
-        "account.html",
-        message="Mot de passe modifié. Vos sessions sur les autres appareils sont fermées.",
+    return await account_page(
+        request, message="Mot de passe modifié. Vos sessions sur les autres appareils sont fermées."
     )
 
 
@@ -90,21 +108,24 @@ async def totp_page(request: Request) -> Response:
     try:
         owner, secret_hex = _enrol_serializer(request).loads(data.get("token", ""), max_age=900)
     except BadSignature:
-        return render(
-            request,
-            "account.html",
-            status=400,
-            error="La demande a expiré : recommencez l'activation.",
+        return await account_page(
+            request, status=400, error="La demande a expiré : recommencez l'activation."
         )
     secret = bytes.fromhex(secret_hex)
+    error = None
     if owner != account.id or not totp.verify(secret, data.get("code", "")):
+        error = "Code incorrect : vérifiez l'heure de votre téléphone et recommencez."
+    # The password too: a stolen session alone must not lock the owner out with a new factor.
+    elif not await check_password(request, data.get("current", ""), account.password_hash):
+        error = "Le mot de passe actuel est incorrect."
+    if error:
         return render(
             request,
             "totp.html",
             status=400,
             setup=totp.setup_view(secret, account.login),
             token=data.get("token", ""),
-            error="Code incorrect : vérifiez l'heure de votre téléphone et recommencez.",
+            error=error,
         )
     sealed = crypto.seal(service.keyring, secret, f"totp|{account.id}")
     await db_write(request, _set_totp, account.id, sealed)

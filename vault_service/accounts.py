@@ -267,6 +267,15 @@ def issue_code(
 
 def redeem_code(conn: Connection, login: str, code: str, purposes: tuple[str, ...]) -> Any:
     """The account if `code` is a valid unused code for it; the code is then spent."""
+    spent = redeem(conn, login, code, purposes)
+    return spent[0] if spent else None
+
+
+def redeem(
+    conn: Connection, login: str, code: str, purposes: tuple[str, ...]
+) -> tuple[Any, Any] | None:
+    """(account, code row) if `code` is a valid unused code for it; the code is then spent.
+    The row says who issued the code (`created_by`) and for what (`purpose`)."""
     account = conn.execute(select(accounts).where(accounts.c.login == login)).first()
     if account is None or account.status == "disabled":
         return None
@@ -281,7 +290,7 @@ def redeem_code(conn: Connection, login: str, code: str, purposes: tuple[str, ..
     if row is None or (row.expires_at is not None and as_utc(row.expires_at) <= now()):
         return None
     conn.execute(update(one_time_codes).where(one_time_codes.c.id == row.id).values(used_at=now()))
-    return account
+    return account, row
 
 
 def set_password(conn: Connection, account_id: str, password_hash: str) -> None:

@@ -27,6 +27,7 @@ from vault_service import (
     document_pages,
     duplicate_pages,
     leaving_pages,
+    relationship_pages,
     staff_pages,
 )
 from vault_service.crypto import Keyring
@@ -84,10 +85,23 @@ ROUTES: list[BaseRoute] = [
     Route("/compte/double-authentification", account_pages.totp_page, methods=GET_POST),
     Route("/compte/double-authentification/desactiver", account_pages.totp_off, methods=POST),
     Route("/compte/feuille-de-secours", account_pages.recovery_sheet, methods=POST),
+    Route("/compte/avis", relationship_pages.notices_page, methods=GET_POST),
+    Route("/compte/liens", relationship_pages.new_link_code, methods=POST),
+    Route("/compte/liens/{link_id}/fin", relationship_pages.end_link, methods=POST),
     Route("/pro", staff_pages.pro_home, methods=GET),
     Route("/pro/recherche", staff_pages.search_beneficiary, methods=POST),
+    Route("/pro/liens", relationship_pages.redeem_link_code, methods=POST),
     Route("/pro/beneficiaires", staff_pages.create_beneficiary, methods=POST),
-    Route("/pro/beneficiaires/{account_id}/recuperation", staff_pages.recovery_for, methods=POST),
+    Route(
+        "/pro/beneficiaires/{account_id}/recuperation",
+        relationship_pages.request_recovery,
+        methods=POST,
+    ),
+    Route(
+        "/pro/recuperations/{request_id}/approuver",
+        relationship_pages.approve_recovery,
+        methods=POST,
+    ),
     Route("/structure", staff_pages.structure_home, methods=GET),
     Route("/structure/professionnels", staff_pages.create_professional, methods=POST),
     Route(

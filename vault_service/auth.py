@@ -8,7 +8,17 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, crypto, passwords, ratelimit, sessions, totp
+from vault_service import (
+    accounts,
+    assisted_recovery,
+    audit,
+    crypto,
+    notices,
+    passwords,
+    ratelimit,
+    sessions,
+    totp,
+)
 from vault_service.login import (
     NEED_TOTP,
     authenticate,
@@ -51,7 +61,10 @@ async def login_page(request: Request) -> Response:
             need_totp=True,
             error="Saisissez le code à 6 chiffres de votre application.",
         )
-    response = redirect(request, HOME_BY_ROLE[account.role])
+    target = HOME_BY_ROLE[account.role]
+    if await db_read(request, notices.has_unseen, account.id):
+        target = "/compte/avis"  # what others did on her account, before anything else
+    response = redirect(request, target)
     return await start_session(request, response, account)
 
 
@@ -122,27 +135,55 @@ def _redeem(
     purposes: tuple[str, ...],
     password_hash: str,
     key: str,
-) -> tuple[Any, bytes | None]:
-    """Use a one-time code: set the password, end sessions; administrators activating get a
-    new TOTP secret (returned). (None, None) when the code is wrong, used or expired."""
-    account = accounts.redeem_code(conn, login, code, purposes)
-    if account is None:
-        return None, None
+) -> tuple[Any, bytes | None, bool]:
+    """Use a one-time code: set the password, end sessions. Administrators activating get a
+    new TOTP secret (returned); a beneficiary recovering loses a second factor she can no
+    longer use (journaled, notice). (None, None, False) when the code is wrong, used or
+    expired. A code printed by a professional is journaled under their name."""
+    spent = accounts.redeem(conn, login, code, purposes)
+    if spent is None:
+        return None, None, False
+    account, row = spent
+    recovering = row.purpose != "activation"
+    actor_id = row.created_by or account.id
     secret: bytes | None = None
+    totp_removed = False
     accounts.set_password(conn, account.id, password_hash)
     sessions.revoke_all(conn, account.id)
     if account.role in accounts.ADMIN_ROLES and not account.totp_secret:
         secret = totp.new_secret()
         sealed = crypto.seal(keyring, secret, f"totp|{account.id}")
         accounts.set_totp_secret(conn, account.id, sealed)
+    elif recovering and account.totp_secret and account.role not in accounts.ADMIN_ROLES:
+        # The sheet is her way back from a lost phone: the code would dead-end her.
+        accounts.set_totp_secret(conn, account.id, None)
+        audit.record(
+            conn,
+            "account.totp_off",
+            actor_id=actor_id,
+            subject_id=account.id,
+            detail={"via": row.purpose},
+        )
+        notices.add(conn, account.id, "totp_removed")
+        totp_removed = True
     audit.record(
         conn,
-        "auth.recovered" if "recovery" in purposes else "auth.activated",
-        actor_id=account.id,
+        "auth.recovered" if recovering else "auth.activated",
+        actor_id=actor_id,
         subject_id=account.id,
+        detail={"purpose": row.purpose, "issued_by": row.created_by},
     )
+    if row.purpose == assisted_recovery.PURPOSE and row.created_by:
+        issuer = accounts.get(conn, row.created_by)
+        notices.add(
+            conn,
+            account.id,
+            "assisted_recovery_used",
+            who=f"{issuer.given_name} {issuer.family_name}",
+            structure=assisted_recovery.structure_name(conn, issuer.structure_id),
+        )
     ratelimit.succeed(conn, key)
-    return account, secret
+    return account, secret, totp_removed
 
 
 async def activation_page(request: Request) -> Response:
@@ -165,8 +206,10 @@ async def activation_page(request: Request) -> Response:
     if problem:
         return render(request, template, status=400, error=problem, recovery=recovery, login=login)
     password_hash = await hash_password(request, password)
-    purposes = ("recovery", "activation") if recovery else ("activation",)
-    account, secret = await db_write(
+    purposes = (
+        ("recovery", assisted_recovery.PURPOSE, "activation") if recovery else ("activation",)
+    )
+    account, secret, totp_removed = await db_write(
         request,
         _redeem,
         vault(request).keyring,
@@ -191,6 +234,7 @@ async def activation_page(request: Request) -> Response:
         "activated.html",
         login=login,
         totp_setup=totp.setup_view(secret, login) if secret else None,
+        totp_removed=totp_removed,
     )
 
 

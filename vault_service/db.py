@@ -74,7 +74,7 @@ one_time_codes = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
-    Column("purpose", String(20), nullable=False),  # activation | recovery
+    Column("purpose", String(20), nullable=False),  # activation | recovery | assisted | link
     Column("code_hash", String(64), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("used_at", DateTime(timezone=True), nullable=True),
@@ -136,6 +136,54 @@ document_versions = Table(
     Column("storage_name", String(120), nullable=False, unique=True),
     Column("created_by", String(36), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# A link a person chose with a structure (relationships.py writes it): made at assisted
+# creation or with a short code she gives in person; `ended_at` set when she ends it. Only a
+# live link lets the structure's professionals find her or act for her.
+relationships = Table(
+    "relationships",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("person_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("structure_id", String(36), ForeignKey("structures.id"), nullable=False),
+    Column("origin", String(20), nullable=False),  # assisted_creation | link_code
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(36), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("ended_by", String(36), nullable=True),
+    Index("ix_relationships_person", "person_id"),
+    Index("ix_relationships_structure", "structure_id", "person_id"),
+)
+
+# Recovery of a person's access by a professional (assisted_recovery.py): the identity check
+# (document seen, by whom) and, when required, a second professional's approval.
+assisted_recoveries = Table(
+    "assisted_recoveries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("person_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("structure_id", String(36), ForeignKey("structures.id"), nullable=False),
+    Column("requested_by", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("id_document", String(20), nullable=False),
+    Column("approved_by", String(36), ForeignKey("accounts.id"), nullable=True),
+    Column("approval_document", String(20), nullable=True),
+    Column("issued_at", DateTime(timezone=True), nullable=True),  # sheet printed
+    Index("ix_assisted_recoveries_structure", "structure_id"),
+)
+
+# What others did on a person's account, shown to her at her next login (notices.py).
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: names as they were at the time
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=True),
+    Index("ix_notices_account", "account_id"),
 )
 
 # Next issue: consent-based sharing. A share grants a structure or one professional access to

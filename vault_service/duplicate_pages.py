@@ -115,7 +115,9 @@ def _pdf(request: Request, account: Any) -> bytes:
         fields,
         original,
         version.media_type,
-        service.public_url(request),
+        # `serve` requires VAULT_PUBLIC_URL with secure cookies: the request's address is
+        # only a fallback for local http use (demo and tests).
+        service.public_url or str(request.base_url),
         docs.SCHEMES.get(record.scheme, record.scheme),
     )
     with service.engine.begin() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -123,8 +124,9 @@ class Settings:
     )
     public_url: str = _setting(
         "VAULT_PUBLIC_URL",
-        "Adresse publique du coffre-fort, imprimée sur les feuilles d'activation "
-        "(ex. https://coffre.example.yt/) ; par défaut, l'adresse de la requête.",
+        "Adresse publique du coffre-fort, imprimée sur les feuilles d'activation et de "
+        "récupération (ex. https://coffre.example.yt/) ; obligatoire pour `serve` avec des "
+        "cookies sécurisés. Jamais déduite de l'en-tête Host de la requête.",
         default="",
     )
     trusted_proxies: str = _setting(
@@ -194,6 +196,12 @@ class Settings:
         "Où sont gardées les données : hébergeur, lieu des serveurs (ex. « OVHcloud, "
         "Roubaix (France), certifié HDS »).",
         default="",
+    )
+    recovery_second_approval: bool = _setting(
+        "VAULT_RECOVERY_SECOND_APPROVAL",
+        "Récupération d'accès par un professionnel : exiger la validation d'un·e second·e "
+        "professionnel·le de la même structure (true/false) avant d'imprimer la feuille.",
+        default=True,
     )
     login_attempts: int = _setting(
         "VAULT_LOGIN_ATTEMPTS",
@@ -272,6 +280,11 @@ class Settings:
                 "VAULT_CLOSURE_GRACE_DAYS et VAULT_DELETED_RETENTION_DAYS sont des nombres de "
                 "jours positifs ou nuls."
             )
+        if self.public_url and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", self.public_url):
+            raise SettingsError(
+                f"VAULT_PUBLIC_URL : « {self.public_url} » n'est pas une adresse http(s) "
+                "→ écrivez par exemple https://coffre.example.yt/"
+            )
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 "VAULT_MAX_UPLOAD_BYTES doit être un nombre d'octets positif "
@@ -284,7 +297,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         return parse_keyring(raw, name)
     if attr == "data_dir":
         return Path(raw)
-    if attr == "secure_cookies":
+    if attr in {"secure_cookies", "recovery_second_approval"}:
         if raw.lower() in {"1", "true", "oui", "yes"}:
             return True
         if raw.lower() in {"0", "false", "non", "no"}:

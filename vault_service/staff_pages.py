@@ -1,8 +1,10 @@
 """Pages of professionals, structure administrators and the platform administrator.
 
 - professional (and structure administrator): assisted creation of a beneficiary account with
-  a printed activation sheet; find a person (exact names + birth date) to print a recovery
-  sheet. A second account for the same person is refused and the existing one offered.
+  a printed activation sheet (it links her with the structure); find a person the structure
+  follows (exact names + birth date; nobody else is ever shown). A second account for the same
+  person is refused; the existing one is offered only if the structure follows her.
+  Recovery and link codes: relationship_pages.py.
 - structure administrator: the structure's professional accounts (cap enforced), disable one.
 - platform administrator: structures (name, cap) and their administrators.
 Every operation is in the audit journal.
@@ -16,7 +18,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, sessions
+from vault_service import accounts, assisted_recovery, audit, relationships, sessions
 from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -43,17 +45,38 @@ async def _sheet(request: Request, account_id: str, purpose: str, actor: Any) ->
     )
 
 
+def _pro_lists(conn: Connection, actor: Any) -> dict[str, Any]:
+    return {
+        "followed": relationships.followed_people(conn, actor.structure_id),
+        "pending": assisted_recovery.pending_for(conn, actor),
+    }
+
+
+async def pro_page(request: Request, actor: Any, status: int = 200, **context: Any) -> Response:
+    """The professional's page: people their structure follows, recoveries to approve, forms."""
+    lists = await db_read(request, _pro_lists, actor)
+    defaults: dict[str, Any] = {"query": {}, "found": None, "searched": False, "values": {}}
+    return render(
+        request,
+        "pro.html",
+        status=status,
+        **{**defaults, **lists, **context},
+        ID_DOCUMENTS=assisted_recovery.ID_DOCUMENTS,
+        second_approval=vault(request).settings.recovery_second_approval,
+    )
+
+
 async def pro_home(request: Request) -> Response:
-    require(request, *PRO_ROLES)
-    return render(request, "pro.html", query={}, found=None, searched=False, values={})
+    return await pro_page(request, require(request, *PRO_ROLES))
 
 
-def _search(conn: Connection, person: accounts.Person, actor_id: str) -> Any:
-    found = accounts.find_beneficiary(conn, person)
+def _search(conn: Connection, person: accounts.Person, actor: Any) -> Any:
+    """Only among the people the actor's structure follows: anyone else is "not found"."""
+    found = relationships.find_followed(conn, actor.structure_id, person)
     audit.record(
         conn,
         "account.search",
-        actor_id=actor_id,
+        actor_id=actor.id,
         subject_id=found.id if found else None,
         detail={"found": bool(found)},
     )
@@ -61,66 +84,67 @@ def _search(conn: Connection, person: accounts.Person, actor_id: str) -> Any:
 
 
 async def search_beneficiary(request: Request) -> Response:
-    """Find a person by exact names and birth date (POST: no personal data in URLs or logs)."""
+    """Find a followed person by exact names and birth date (POST: no personal data in URLs)."""
     actor = require(request, *PRO_ROLES)
     data = await form(request)
     query = {k: data.get(k, "").strip() for k in ("given_name", "family_name", "birth_date")}
     if not all(query.values()):
-        return render(
+        return await pro_page(
             request,
-            "pro.html",
+            actor,
             status=400,
             query=query,
-            found=None,
-            searched=False,
-            values={},
             error="Renseignez le prénom, le nom et la date de naissance.",
         )
-    found = await db_write(request, _search, _person(query), actor.id)
-    return render(request, "pro.html", query=query, found=found, searched=True, values={})
+    found = await db_write(request, _search, _person(query), actor)
+    return await pro_page(request, actor, query=query, found=found, searched=True)
 
 
-def _new_beneficiary(conn: Connection, person: accounts.Person, actor_id: str) -> str:
-    return accounts.create_account(
+def _new_beneficiary(conn: Connection, person: accounts.Person, actor: Any) -> str:
+    """Assisted creation: the account and the link with the actor's structure, together."""
+    account_id = accounts.create_account(
         conn,
         role="beneficiary",
         person=person,
         login=accounts.suggest_login(conn, person),
         password_hash=None,
         structure_id=None,
-        created_by=actor_id,
+        created_by=actor.id,
     )
+    relationships.link(conn, account_id, actor.structure_id, "assisted_creation", actor.id)
+    return account_id
+
+
+def _followed_duplicate(conn: Connection, actor: Any, existing_id: str) -> Any:
+    """The existing account if the actor's structure follows her; else None (journaled: she
+    may later read that a structure tried to create a second account for her)."""
+    if relationships.follows(conn, actor.structure_id, existing_id):
+        return accounts.get(conn, existing_id)
+    audit.record(conn, "account.create_refused", actor_id=actor.id, subject_id=existing_id)
+    return None
+
+
+UNRELATED_DUPLICATE = (
+    "Cette personne a déjà un compte (mêmes nom, prénom et date de naissance), que votre "
+    "structure ne suit pas. Pour l'accompagner, demandez-lui de créer un code de lien dans "
+    "« Mon compte » et saisissez-le ci-dessous ; si elle a perdu son accès, elle peut se servir "
+    "de sa feuille de secours ou s'adresser à une structure qui la suit déjà."
+)
 
 
 async def create_beneficiary(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     data = await form(request)
     try:
-        account_id = await db_write(request, _new_beneficiary, _person(data), actor.id)
+        account_id = await db_write(request, _new_beneficiary, _person(data), actor)
     except accounts.AccountError as error:
-        found = None
+        found, message = None, error.message
         if error.existing_id:
-            found = await db_read(request, accounts.get, error.existing_id)
-        return render(
-            request,
-            "pro.html",
-            status=400,
-            error=error.message,
-            found=found,
-            query={},
-            searched=False,
-            values=data,
-        )
+            found = await db_write(request, _followed_duplicate, actor, error.existing_id)
+            if found is None:
+                message = UNRELATED_DUPLICATE
+        return await pro_page(request, actor, status=400, error=message, found=found, values=data)
     return await _sheet(request, account_id, "activation", actor)
-
-
-async def recovery_for(request: Request) -> Response:
-    actor = require(request, *PRO_ROLES)
-    await form(request)
-    target = await db_read(request, accounts.get, request.path_params["account_id"])
-    if target is None or target.role != "beneficiary":
-        raise HTTPError(404, "introuvable", "Compte introuvable.")
-    return await _sheet(request, target.id, "recovery", actor)
 
 
 def _structure_and_members(conn: Connection, structure_id: str) -> tuple[Any, list[Any]]:

@@ -63,12 +63,12 @@ class Vault:
     def dummy_hash(self) -> str:
         return passwords.hash_password(secrets.token_urlsafe(16), self.argon2)
 
-    def public_url(self, request: Request) -> str:
-        return (
-            self.settings.public_url.rstrip("/") + "/"
-            if self.settings.public_url
-            else str(request.base_url)
-        )
+    @property
+    def public_url(self) -> str:
+        """The configured address printed on sheets (never the request's Host header, which
+        anyone can set); empty when not configured (local use only, see `serve`)."""
+        url = self.settings.public_url
+        return url.rstrip("/") + "/" if url else ""
 
     @property
     def argon2(self) -> passwords.Argon2Params:
@@ -284,7 +284,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         viewer=account,
         csrf_token=csrf.token_for(service.settings, csrf_value(request)),
         home=HOME_BY_ROLE.get(account.role, "/") if account is not None else "/",
-        public_url=service.public_url(request),
+        public_url=service.public_url,
         **context,
     )
     return finish(request, HTMLResponse(html, status_code=status))

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text, update
 
 from tests.conftest import POSTGRES_URL
-from vault_service import accounts, crypto, totp
+from vault_service import accounts, crypto, relationships, totp
 from vault_service.app import create_app
 from vault_service.db import accounts as accounts_table
 from vault_service.db import make_engine, migrate
@@ -182,6 +182,12 @@ def world(engine: Engine, settings: Settings) -> World:
         "structure_admin": add_account(engine, settings, "admin.x", "structure_admin", x),
         "platform_admin": add_account(engine, settings, "root", "platform_admin", None),
     }
+    # Amina chose to be followed by structure X (as if X had created her account with her);
+    # nobody follows Bacar, and structure Y follows nobody.
+    with engine.begin() as conn:
+        relationships.link(
+            conn, actors["beneficiary_a"].id, x, "assisted_creation", actors["pro_x"].id
+        )
     return World(actors, x, y)
 
 

@@ -1,5 +1,8 @@
 """Every route × every actor → expected status. A route missing from the table fails the test.
 
+Amina (beneficiary_a) is followed by structure X: pro_x and the structure administrator (of X)
+may act for her, pro_y (structure Y) gets 404 on every route that acts on a person.
+
 Requests carry a valid CSRF token (forms) or header (API) and minimal data, so the status shows
 the access decision (or a validation error for those allowed), without side effects except
 on sacrificial objects. Object ids of others give 404, never the document.
@@ -12,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import add_account, csrf_token, login, pdf_bytes, upload
+from vault_service import accounts, assisted_recovery, relationships
 
 ACTORS = [
     "anonymous",
@@ -44,6 +48,9 @@ SADMIN_POST = row(303, 403, 403, 403, 403, 400, 403)
 PADMIN = row(303, 403, 403, 403, 403, 403, 200)
 PADMIN_POST = row(303, 403, 403, 403, 403, 403, 400)
 API_BENEF = row(401, 200, 200, 403, 403, 403, 403)
+# A person acted on by professionals: Amina is followed by structure X (pro_x, structure_admin),
+# not by Y: an unrelated professional gets 404, exactly as for a person who does not exist.
+FOLLOWED = row(303, 403, 403, 400, 404, 400, 403)
 API_OWNER = row(401, 200, 404, 403, 403, 403, 403)
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
@@ -88,10 +95,15 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/compte/double-authentification"): BENEF_POST,
     ("POST", "/compte/double-authentification/desactiver"): BENEF_POST,
     ("POST", "/compte/feuille-de-secours"): SIGNED_IN_POST,
+    ("GET", "/compte/avis"): SIGNED_IN,
+    ("POST", "/compte/avis"): ALL(303),
+    ("POST", "/compte/liens"): row(303, 200, 200, 403, 403, 403, 403),
     ("GET", "/pro"): PRO,
     ("POST", "/pro/recherche"): PRO_POST,
+    ("POST", "/pro/liens"): PRO_POST,
     ("POST", "/pro/beneficiaires"): PRO_POST,
-    ("POST", "/pro/beneficiaires/{account_id}/recuperation"): PRO,
+    ("POST", "/pro/beneficiaires/{account_id}/recuperation"): FOLLOWED,
+    ("POST", "/pro/recuperations/{request_id}/approuver"): FOLLOWED,
     ("GET", "/structure"): SADMIN,
     ("POST", "/structure/professionnels"): SADMIN_POST,
     ("POST", "/structure/professionnels/{account_id}/desactiver"): SADMIN,
@@ -111,7 +123,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/documents/{doc_id}/content"): API_OWNER,
     ("POST", "/api/documents/{doc_id}/versions"): row(401, 400, 404, 403, 403, 403, 403),
     ("GET", "/static/vault.css"): ALL(200),
-    # Last: these end the session (the actor signs in again) or delete the document.
+    # Last: these end a link, end the session (the actor signs in again) or delete the document.
+    ("POST", "/compte/liens/{link_id}/fin"): row(303, 303, 404, 403, 403, 403, 403),
     ("POST", "/deconnexion"): ALL(303),
     ("POST", "/deconnexion-partout"): ALL(303),
     ("DELETE", "/api/session"): row(401, 204, 204, 204, 204, 204, 204),
@@ -176,12 +189,25 @@ def test_access_matrix(app, world, engine, settings):
         follow_redirects=False,
     )
     assert issued.status_code == 303
+    amina = world.actors["beneficiary_a"].id
+    with engine.begin() as conn:
+        # A recovery of Amina awaiting a second approval (asked by pro.x2), and a link of
+        # Amina with a third structure, that she ends.
+        requester = accounts.get(conn, sacrificial.id)
+        assisted_recovery.request(conn, requester, amina, "cni", second_approval=True, days=5)
+        (pending,) = assisted_recovery.pending_for(
+            conn, accounts.get(conn, world.actors["pro_x"].id)
+        )
+        z = accounts.create_structure(conn, "Structure Z", 5, None)
+        link_id = relationships.link(conn, amina, z, "link_code", None)
     values = {
         "{doc_id}": doc_id,
         "{structure_id}": world.structure_y,
         "{code}": issued.headers["location"].rsplit("/", 1)[-1],
         "{kid}": "k1",
         "{page}": "partir",
+        "{request_id}": pending["id"],
+        "{link_id}": link_id,
     }
     failures = []
     for (method, template), expected in EXPECTED.items():

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 VAULT = Path(__file__).resolve().parents[2] / "vault_service"
-PAGES = {"auth", "account_pages", "document_pages", "duplicate_pages", "staff_pages"}
+PAGES = {
+    "auth",
+    "account_pages",
+    "document_pages",
+    "duplicate_pages",
+    "relationship_pages",
+    "staff_pages",
+}
 ENDPOINTS = PAGES | {"api"}
 # What an endpoint module may take from SQLAlchemy: types and errors, never query builders
 # or tables.

@@ -1,0 +1,62 @@
+"""What the pages say about the service must be true: the address printed on sheets comes from
+VAULT_PUBLIC_URL, never from the Host header an attacker chooses; the footer says who holds the
+keys."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.vault.conftest import login
+from tests.vault.test_cli import free_port, run
+from tests.vault.test_flows import create_beneficiary
+from vault_service.settings import Settings, SettingsError
+
+
+def test_sheet_never_prints_the_host_header(app, world):
+    client = TestClient(app, base_url="http://coffre.attaquant.example")
+    login(client, world.actors["pro_x"])
+    sheet = create_beneficiary(client, "Said", "Ahmed", "1960-12-01")
+    assert sheet.status_code == 200
+    assert "attaquant" not in sheet.text
+    assert "page « Activation » du coffre-fort" in html.unescape(sheet.text)
+    service = app.state.vault
+    service.settings = service.settings.__class__(
+        **{**service.settings.__dict__, "public_url": "https://coffre.example.yt/"}
+    )
+    again = create_beneficiary(client, "Said", "Ahmed", "1960-12-02")
+    assert "<dd>https://coffre.example.yt/activation</dd>" in again.text
+    assert "attaquant" not in again.text
+
+
+def test_serve_requires_the_public_address(tmp_path):
+    key = run(["new-key"], tmp_path).stdout.strip()
+    env = {
+        "VAULT_COOKIE_KEY": "c" * 40,
+        "VAULT_KEYRING": f"k1:{key}",
+        "VAULT_DATABASE_URL": f"sqlite:///{tmp_path / 'v.db'}",
+        "VAULT_DATA_DIR": str(tmp_path / "d"),
+    }
+    assert run(["init-db"], tmp_path, env=env).returncode == 0
+    result = run(["serve", "--port", str(free_port())], tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("VAULT_PUBLIC_URL est obligatoire")
+
+
+def test_a_malformed_public_address_is_refused():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(
+            {"VAULT_PUBLIC_URL": "coffre.example.yt"}, cookie_key="k" * 40, keyring={"k": b"0" * 32}
+        )
+    assert str(refused.value) == (
+        "VAULT_PUBLIC_URL : « coffre.example.yt » n'est pas une adresse http(s) "
+        "→ écrivez par exemple https://coffre.example.yt/"
+    )
+
+
+def test_footer_says_who_holds_the_keys(client):
+    page = html.unescape(client.get("/").text)
+    assert "vous seul·e pouvez les lire" not in page
+    assert "qui en gardent les clés" in page and "pas un chiffrement de bout en bout" in page
