@@ -16,6 +16,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("opendata_publish", ()),
     ("vault_throughput", ()),
     ("vault_memory", ()),
+    ("vault_export", ()),
     (
         "vault_event_loop",
         ("--latency-ms", "20", "--postgres", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
