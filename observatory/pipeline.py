@@ -64,11 +64,12 @@ class Renderers:
 
 def default_renderers() -> Renderers:
     charts = importlib.import_module("observatory.compute.charts")
+    specs = importlib.import_module("observatory.compute.chart_specs")
     maps = importlib.import_module("observatory.compute.maps")
     narratives = importlib.import_module("observatory.compute.narratives")
     return Renderers(
         charts=lambda jobs: charts.render_charts(jobs, workers=2),
-        chart_job=charts.ChartJob,
+        chart_job=specs.ChartJob,
         figure_html=charts.figure_html,
         choropleth=maps.choropleth,
         summarize=narratives.summarize,

@@ -43,7 +43,6 @@ KNOWN_IMPORTS: frozenset[tuple[str, str]] = frozenset(
 )
 KNOWN_LONG: frozenset[str] = frozenset(
     {
-        "observatory/compute/charts.py",
         "observatory/compute/maps.py",
         "observatory/publish/opendata.py",
     }

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from observatory.compute.charts import ChartJob, build_spec, chart_kind, render_charts
+from observatory.compute.chart_specs import ChartJob, build_spec, chart_kind
+from observatory.compute.charts import render_charts
 from observatory.core.model import Indicator, Point, Series
 from observatory.core.site import Chart
 
