@@ -70,6 +70,7 @@ ROUTES: list[BaseRoute] = [
     Route("/documents/{doc_id}/supprimer", document_pages.delete_page, methods=GET_POST),
     Route("/documents/{doc_id}/duplicata", duplicate_pages.issue_page, methods=GET_POST),
     Route("/documents/{doc_id}/duplicatas/{code}", duplicate_pages.download, methods=GET),
+    Route("/documents/{doc_id}/duplicatas/{code}/annuler", duplicate_pages.revoke, methods=POST),
     Route("/documents/{doc_id}/restaurer", leaving_pages.restore, methods=POST),
     Route("/verification", duplicate_pages.verify_page, methods=GET_POST),
     Route("/cles-publiques", duplicate_pages.public_keys, methods=GET),

@@ -146,6 +146,17 @@ def download(request: Request) -> Response:
     )
 
 
+async def revoke(request: Request) -> Response:
+    account = require(request, "beneficiary")
+    await form(request)
+    doc_id = request.path_params["doc_id"]
+    code = dups.normalise_code(request.path_params["code"])
+    await db_read(request, owned, doc_id, account.id)  # another person's document: 404
+    if not await db_write(request, dups.revoke, code, doc_id, account.id):
+        raise HTTPError(404, "introuvable", "Duplicata introuvable ou déjà annulé.")
+    return redirect(request, f"/documents/{doc_id}/duplicata")
+
+
 class _Checking:
     """The uploaded file goes straight into the verifier (no copy on disk or in memory)."""
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from vault_service import audit, signing
 from vault_service.db import as_utc, duplicates, now
@@ -370,6 +370,32 @@ def for_document(conn: Connection, document_id: str, owner_id: str) -> list[Any]
             .order_by(duplicates.c.issued_at.desc())
         )
     )
+
+
+def revoke(conn: Connection, code: str, document_id: str, owner_id: str) -> bool:
+    """The owner cancels a duplicate she gave (lost, no longer needed): verification then says
+    so. False when it is not hers or already cancelled."""
+    done = conn.execute(
+        update(duplicates)
+        .where(
+            duplicates.c.id == code,
+            duplicates.c.document_id == document_id,
+            duplicates.c.issued_by == owner_id,
+            duplicates.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now())
+    )
+    if done.rowcount != 1:
+        return False
+    audit.record(
+        conn,
+        "duplicate.revoke",
+        actor_id=owner_id,
+        subject_id=owner_id,
+        object_id=document_id,
+        detail={"code": code},
+    )
+    return True
 
 
 def against_register(verdict: Verdict, record: Any) -> Verdict:

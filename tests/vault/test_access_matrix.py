@@ -128,6 +128,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/deconnexion"): ALL(303),
     ("POST", "/deconnexion-partout"): ALL(303),
     ("DELETE", "/api/session"): row(401, 204, 204, 204, 204, 204, 204),
+    ("POST", "/documents/{doc_id}/duplicatas/{code}/annuler"): row(
+        303, 303, 404, 403, 403, 403, 403
+    ),
     ("DELETE", "/api/documents/{doc_id}"): row(401, 204, 404, 403, 403, 403, 403),
 }
 ENDS_SESSION = {

@@ -153,6 +153,22 @@ def test_genuine_duplicate_verifies_and_every_forgery_is_named(client, world, ap
         ]
     assert actions[-2:] == ["duplicate.issue", "duplicate.download"]
 
+    # She cancels it (lost paper): every check says so from now on.
+    token = csrf_token(client, f"/documents/{doc_id}/duplicata")
+    cancel = client.post(
+        f"/documents/{doc_id}/duplicatas/{code}/annuler",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert cancel.status_code == 303
+    assert "Ce duplicata a été annulé le" in verify_upload(anonymous, pdf)
+    typed = anonymous.get("/verification", params={"code": code})
+    assert "Ce duplicata a été annulé le" in typed.text
+    again = client.post(
+        f"/documents/{doc_id}/duplicatas/{code}/annuler", data={"csrf_token": token}
+    )
+    assert again.status_code == 404
+
 
 def test_photo_duplicate_and_form_errors(client, world):
     login(client, world.actors["beneficiary_a"])
