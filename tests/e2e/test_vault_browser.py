@@ -245,3 +245,52 @@ def test_a_duplicate_is_issued_and_verified_on_the_public_page(
     assert check.locator("#verdict").get_attribute("data-status") == "fichier_modifie"
     assert "modifié après sa délivrance" in check.locator("#verdict").inner_text()
     visitor.close()
+
+
+def test_duplicate_export_closure_and_information_pages_are_accessible(
+    browser: Any, vault_url: str, tmp_path: Path
+) -> None:
+    """axe-core on the pages of duplicates, verification, export, closure, information."""
+    context = browser.new_context(
+        bypass_csp=True, accept_downloads=True, viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    problems: dict[str, list[str]] = {}
+    for path in ("/informations", "/informations/donnees", "/verification", "/cles-publiques"):
+        page.goto(vault_url + path)
+        problems[path] = axe_serious(page)
+    page.goto(vault_url + "/inscription")
+    for field, value in (
+        ("#given_name", "Anli"),
+        ("#family_name", "Soilihi"),
+        ("#birth_date", "1979-09-09"),
+        ("#password", PASSWORD),
+        ("#password2", PASSWORD),
+    ):
+        page.fill(field, value)
+    page.click("button:has-text('Créer mon compte')")
+    page.wait_for_url(vault_url + "/documents?bienvenue=1")
+    problems["/documents?bienvenue=1"] = axe_serious(page)
+    document = tmp_path / "piece.pdf"
+    document.write_bytes(synthetic_pdf())
+    page.goto(vault_url + "/documents/depot")
+    page.set_input_files("#file", str(document))
+    page.fill("#expires_on", "2026-12-20")
+    page.click("button:has-text('Déposer')")
+    page.wait_for_url(re.compile(r"/documents/[0-9a-f-]{36}$"))
+    doc_url = page.url
+    page.goto(doc_url + "/duplicata")
+    page.fill("#recipient", "Pôle emploi")
+    page.fill("#purpose", "Inscription")
+    with page.expect_download() as info:
+        page.click("button:has-text('Créer le duplicata')")
+    code = info.value.suggested_filename[len("duplicata-") : -len(".pdf")]
+    page.goto(doc_url + "/duplicata")
+    problems["/documents/{id}/duplicata"] = axe_serious(page)
+    page.goto(vault_url + "/verification?code=" + code)
+    problems["/verification?code"] = axe_serious(page)
+    for path in ("/documents", "/documents?type=autre", "/compte/export", "/compte/fermeture"):
+        page.goto(vault_url + path)
+        problems[path] = axe_serious(page)
+    context.close()
+    assert {path: found for path, found in problems.items() if found} == {}
