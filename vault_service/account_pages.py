@@ -10,7 +10,17 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, crypto, notices, passwords, relationships, sessions, totp
+from vault_service import (
+    accounts,
+    assisted_recovery,
+    audit,
+    crypto,
+    notices,
+    passwords,
+    relationships,
+    sessions,
+    totp,
+)
 from vault_service.web import (
     check_password,
     db_read,
@@ -31,9 +41,11 @@ def _enrol_serializer(request: Request) -> URLSafeTimedSerializer:
 
 
 def _set_password(conn: Connection, account_id: str, password_hash: str, session_row: str) -> None:
-    """New password; the other sessions (another device, a thief's) are closed."""
+    """New password; the other sessions (another device, a thief's) are closed, and so are
+    the recovery sheets a professional printed for her (she has her access back)."""
     accounts.set_password(conn, account_id, password_hash)
     sessions.revoke_others(conn, account_id, session_row)
+    accounts.cancel_codes(conn, account_id, assisted_recovery.PURPOSE)
     audit.record(conn, "account.password", actor_id=account_id, subject_id=account_id)
 
 

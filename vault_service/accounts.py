@@ -293,6 +293,22 @@ def redeem(
     return account, row
 
 
+def cancel_codes(
+    conn: Connection, account_id: str, purpose: str, structure_id: str | None = None
+) -> int:
+    """Cancel the account's unused codes of `purpose` (only those printed by members of
+    `structure_id` when given); the number cancelled."""
+    query = update(one_time_codes).where(
+        one_time_codes.c.account_id == account_id,
+        one_time_codes.c.purpose == purpose,
+        one_time_codes.c.used_at.is_(None),
+    )
+    if structure_id is not None:
+        members = select(accounts.c.id).where(accounts.c.structure_id == structure_id)
+        query = query.where(one_time_codes.c.created_by.in_(members.scalar_subquery()))
+    return int(conn.execute(query.values(used_at=now())).rowcount)
+
+
 def set_password(conn: Connection, account_id: str, password_hash: str) -> None:
     conn.execute(
         update(accounts)

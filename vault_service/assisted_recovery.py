@@ -31,7 +31,7 @@ ID_DOCUMENTS = {
     "recepisse": "Récépissé de demande de titre de séjour",
     "autre": "Autre pièce officielle avec photo",
 }
-PURPOSE = "assisted"
+PURPOSE = relationships.ASSISTED_PURPOSE
 REQUEST_HOURS = 24
 NO_DOCUMENT = (
     "Indiquez la pièce d'identité que vous avez vue (original, avec photo) : sans contrôle "

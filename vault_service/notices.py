@@ -23,8 +23,9 @@ from vault_service.db import now
 MESSAGES = {
     "assisted_recovery_issued": (
         "{who} ({structure}) a imprimé une feuille de récupération pour votre compte{approval}. "
-        "Si vous ne l'avez pas demandée : mettez fin au lien avec cette structure ci-dessous "
-        "(« Mes structures ») et changez votre mot de passe."
+        "Si vous ne l'avez pas demandée : dans « Mon compte », rubrique « Mes structures », "
+        "mettez fin au lien avec cette structure (la feuille ne servira plus) et changez votre "
+        "mot de passe."
     ),
     "assisted_recovery_used": (
         "Votre mot de passe a été changé avec une feuille de récupération remise par {who} "

@@ -8,7 +8,8 @@ account page (in person). She sees her links and ends any of them; an ended link
 Every professional route that acts on a person goes through `guard`: unless the person is a
 beneficiary followed by the actor's structure through a live link, it answers 404 with the same
 message as for a person who does not exist. Search (`find_followed`) only looks among people
-the actor's structure follows. This module is the only writer of the `relationships` table.
+the actor's structure follows. Ending a link cancels the recovery sheets its structure printed
+and nobody used. This module is the only writer of the `relationships` table.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ORIGIN_LABELS = {
     "link_code": "code de lien que vous avez donné",
 }
 LINK_PURPOSE = "link"
+ASSISTED_PURPOSE = "assisted"  # codes printed by a professional (assisted_recovery.py)
 LINK_CODE_MINUTES = 30
 NOT_FOLLOWED = "Personne introuvable parmi celles que suit votre structure."
 
@@ -123,13 +125,15 @@ def end(conn: Connection, link_id: str, person_id: str) -> bool:
         .where(relationships.c.id == link_id)
         .values(ended_at=now(), ended_by=person_id)
     )
+    # A recovery sheet that structure printed and nobody used yet stops working too.
+    cancelled = accounts.cancel_codes(conn, person_id, ASSISTED_PURPOSE, row.structure_id)
     audit.record(
         conn,
         "relationship.end",
         actor_id=person_id,
         subject_id=person_id,
         object_id=link_id,
-        detail={"structure_id": row.structure_id},
+        detail={"structure_id": row.structure_id, "codes_cancelled": cancelled},
     )
     return True
 

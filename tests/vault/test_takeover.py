@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import PASSWORD, csrf_token, login, pdf_bytes, upload
-from tests.vault.test_flows import CODE_RE, found, redeem, sign_in
+from tests.vault.test_flows import CODE_RE, NEW, found, redeem, sign_in
 from vault_service.db import audit_log, now, one_time_codes
 from vault_service.relationship_pages import AWAITING, BAD_CODE, NO_CODE
 from vault_service.relationships import NOT_FOLLOWED
@@ -325,3 +325,28 @@ def test_assisted_recovery_is_journaled_under_the_professional(app, world, engin
     entries = journal(engine, amina.id)
     acts = [entry for entry in entries if entry[0] in {"code.issue.assisted", "auth.recovered"}]
     assert acts == [("code.issue.assisted", pro.id), ("auth.recovered", pro.id)]
+
+
+def test_ending_the_link_or_changing_her_password_cancels_a_printed_sheet(app, world):
+    """Told that a structure printed a sheet she never asked for, she ends the link (or
+    changes her password): that sheet no longer opens her account."""
+    amina = world.actors["beneficiary_a"]
+    without_second_approval(app)
+    pro = signed_in(app, world, "pro_x")
+    first = found(CODE_RE, ask_recovery(pro, amina.id).text)
+    person = signed_in(app, world, "beneficiary_a")
+    changed = post(
+        person,
+        "/compte/mot-de-passe",
+        page="/compte",
+        current=PASSWORD,
+        password=NEW,
+        password2=NEW,
+    )
+    assert changed.status_code == 200
+    assert redeem(TestClient(app), "amina", first, page="/recuperation").status_code == 400
+    second = found(CODE_RE, ask_recovery(pro, amina.id).text)
+    (link_id,) = re.findall(r'action="/compte/liens/([0-9a-f-]+)/fin"', get(person, "/compte").text)
+    post(person, f"/compte/liens/{link_id}/fin", page="/compte")
+    assert redeem(TestClient(app), "amina", second, page="/recuperation").status_code == 400
+    assert sign_in(TestClient(app), "amina", NEW).status_code == 303
