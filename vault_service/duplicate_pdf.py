@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import segno
 from PIL import Image, ImageOps
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -149,33 +148,51 @@ def render(
     media_type: str,
 ) -> bytes:
     """The duplicate PDF (without its signature trailer)."""
-    first = io.BytesIO()
-    canvas = _canvas(first)
-    _stamp_page(canvas, lines, qr, how)
-    if media_type != "application/pdf":
-        if not _image_page(canvas, original, band):
-            _note_page(canvas, band, media_type)
+
+    def stamp_then(add: Callable[[Canvas], None] | None) -> bytes:
+        buffer = io.BytesIO()
+        canvas = _canvas(buffer)
+        _stamp_page(canvas, lines, qr, how)
+        if add is not None:
+            add(canvas)
         canvas.save()
-        return first.getvalue()
-    pages = None
-    try:
-        reader = PdfReader(io.BytesIO(original))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = list(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, NotImplementedError):
-        pages = None
-    if not pages:
+        return buffer.getvalue()
+
+    def note(canvas: Canvas) -> None:
         _note_page(canvas, band, media_type)
-        canvas.save()
-        return first.getvalue()
-    canvas.save()
+
+    if media_type != "application/pdf":
+
+        def picture(canvas: Canvas) -> None:
+            if not _image_page(canvas, original, band):
+                note(canvas)
+
+        return stamp_then(picture)
+    try:
+        stamped = _stamped_pages(stamp_then(None), original, band)
+    except Exception:  # a PDF pypdf cannot take apart gets the note page
+        stamped = None
+    return stamped if stamped is not None else stamp_then(note)
+
+
+def _stamped_pages(stamp: bytes, original: bytes, band: str) -> bytes | None:
+    """The stamp page followed by every page of `original` with the band; None if it has no
+    readable page."""
+    reader = PdfReader(io.BytesIO(original))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    if not reader.pages:
+        return None
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(first.getvalue())))
-    for page in pages:
+    writer.append(PdfReader(io.BytesIO(stamp)))
+    for page in reader.pages:
         added = writer.add_page(page)
+        added.transfer_rotation_to_content()  # the band goes on top as people see the page
         box = added.mediabox
-        added.merge_page(_overlay(band, float(box.width), float(box.height)).pages[0])
+        overlay = _overlay(band, float(box.width), float(box.height)).pages[0]
+        added.merge_transformed_page(
+            overlay, Transformation().translate(float(box.left), float(box.bottom))
+        )
     writer.add_metadata({"/Title": "Duplicata", "/Producer": "Coffre-fort numérique"})
     out = io.BytesIO()
     writer.write(out)

@@ -236,3 +236,27 @@ def test_verifier_memory_is_bounded(size):
         verifier.feed(b"x" * 65536)
         assert len(verifier.tail) <= 2 * (dups.MAX_TRAILER + 64) + 65536
     assert verifier.verdict().status == "sans_signature"
+
+
+def test_rotated_offset_and_unreadable_originals():
+    from pypdf import PdfWriter
+
+    from vault_service.duplicate_pdf import render
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=400)
+    page.rotate(90)
+    page.mediabox.lower_left = (50, 50)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    lines = [("Document", "Test")]
+    rotated = PdfReader(
+        io.BytesIO(render(lines, "x", "y", "BANDE", buffer.getvalue(), "application/pdf"))
+    )
+    assert len(rotated.pages) == 2 and "BANDE" in rotated.pages[1].extract_text()
+    # Not a PDF pypdf can read: the stamp page and a note page, never an error.
+    broken = render(lines, "x", "y", "BANDE", b"%PDF-1.4\ngarbage\n%%EOF\n", "application/pdf")
+    pages = PdfReader(io.BytesIO(broken)).pages
+    assert len(pages) == 2 and "ne peut pas être reproduit" in pages[1].extract_text()
+    heic = render(lines, "x", "y", "BANDE", b"\x00\x00\x00\x18ftypheic", "image/heic")
+    assert "ne peut pas être reproduit" in PdfReader(io.BytesIO(heic)).pages[1].extract_text()
