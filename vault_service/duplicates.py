@@ -61,6 +61,10 @@ LABELS = {
 # Verdicts: (status, French message). Tests assert these texts.
 AUTHENTIC = "authentique"
 MESSAGES = {
+    AUTHENTIC: (
+        "Duplicata authentique : délivré le {issued} à « {recipient} » pour « {purpose} ». "
+        "Comparez ces mentions avec celles du papier."
+    ),
     "sans_signature": (
         "Ce fichier ne porte pas la signature d'un duplicata du coffre-fort numérique : ce "
         "n'est pas un duplicata qu'il a délivré (ou la signature a été retirée). Ne l'acceptez "
@@ -105,8 +109,9 @@ class DuplicateError(Exception):
 @dataclass
 class Verdict:
     status: str
-    message: str
+    message: str  # French, formatted (CLI); pages translate MESSAGES[status] with `values`
     fields: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
 
     @property
     def authentic(self) -> bool:
@@ -136,6 +141,10 @@ def issued_text(iso: str) -> str:
 
 def message(status: str, **values: str) -> str:
     return MESSAGES[status].format(**values)
+
+
+def make_verdict(status: str, fields: dict[str, Any] | None = None, **values: str) -> Verdict:
+    return Verdict(status, message(status, **values), fields or {}, values)
 
 
 # --- the trailer -----------------------------------------------------------------------------
@@ -171,33 +180,29 @@ def qr_payload(keys: signing.SigningKeys, fields: dict[str, Any]) -> str:
 def check_fields(trusted: list[bytes], fields: Any, sig_text: Any) -> tuple[Verdict | None, bytes]:
     """Verdict if the fields fail (None when their signature holds) and the signature bytes."""
     if not isinstance(fields, dict) or not isinstance(sig_text, str):
-        return Verdict("illisible", message("illisible")), b""
+        return make_verdict("illisible"), b""
     try:
         public = signing.unb64(str(fields.get("key", "")))
         sig = signing.unb64(sig_text)
     except ValueError:
-        return Verdict("illisible", message("illisible")), b""
+        return make_verdict("illisible"), b""
     if public not in trusted:
         return (
-            Verdict(
-                "cle_etrangere",
-                message("cle_etrangere", fingerprint=signing.fingerprint(public)),
-                fields,
-            ),
+            make_verdict("cle_etrangere", fields, fingerprint=signing.fingerprint(public)),
             sig,
         )
     if not signing.verify(public, sig, signing.canonical(fields)):
-        return Verdict("mentions_modifiees", message("mentions_modifiees"), fields), sig
+        return make_verdict("mentions_modifiees", fields), sig
     return None, sig
 
 
 def authentic(fields: dict[str, Any]) -> Verdict:
-    return Verdict(
+    return make_verdict(
         AUTHENTIC,
-        f"Duplicata authentique : délivré le {issued_text(str(fields['issued_at']))} à "
-        f"« {fields['recipient']} » pour « {fields['purpose']} ». Comparez ces mentions avec "
-        "celles du papier.",
         fields,
+        issued=issued_text(str(fields["issued_at"])),
+        recipient=str(fields["recipient"]),
+        purpose=str(fields["purpose"]),
     )
 
 
@@ -205,9 +210,9 @@ def verify_qr(trusted: list[bytes], payload: str) -> Verdict:
     try:
         data = json.loads(signing.unb64(payload.strip()))
     except (ValueError, UnicodeDecodeError):
-        return Verdict("illisible", message("illisible"))
+        return make_verdict("illisible")
     if not isinstance(data, dict):
-        return Verdict("illisible", message("illisible"))
+        return make_verdict("illisible")
     failed, _ = check_fields(trusted, data.get("fields"), data.get("sig"))
     return failed or authentic(data["fields"])
 
@@ -234,14 +239,14 @@ class Verifier:
         at = self.tail.rfind(MARKER)
         line_end = self.tail.find(b"\n", at + 1)
         if at < 0 or line_end < 0:
-            return Verdict("sans_signature", message("sans_signature"))
+            return make_verdict("sans_signature")
         encoded = self.tail[at + len(MARKER) : line_end].rstrip(b"\r")
         try:
             trailer = json.loads(signing.unb64(encoded.decode("ascii")))
         except (ValueError, UnicodeDecodeError):
-            return Verdict("illisible", message("illisible"))
+            return make_verdict("illisible")
         if not isinstance(trailer, dict) or not isinstance(trailer.get("file_sig"), str):
-            return Verdict("illisible", message("illisible"))
+            return make_verdict("illisible")
         fields = trailer.get("fields")
         failed, fields_sig = check_fields(self.trusted, fields, trailer.get("sig"))
         if failed is not None:
@@ -253,9 +258,9 @@ class Verifier:
         try:
             file_sig = signing.unb64(trailer["file_sig"])
         except ValueError:
-            return Verdict("illisible", message("illisible"))
+            return make_verdict("illisible")
         if not signing.verify(public, file_sig, file_message(self.digest.digest(), fields_sig)):
-            return Verdict("fichier_modifie", message("fichier_modifie"), fields)
+            return make_verdict("fichier_modifie", fields)
         return authentic(fields)
 
 
@@ -403,21 +408,15 @@ def against_register(verdict: Verdict, record: Any) -> Verdict:
     if not verdict.authentic:
         return verdict
     if record is None:
-        return Verdict("inconnu", message("inconnu"), verdict.fields)
+        return make_verdict("inconnu", verdict.fields)
     if record.revoked_at is not None:
         from vault_service.web import local_time
 
-        return Verdict(
-            "annule", message("annule", date=local_time(record.revoked_at)), verdict.fields
-        )
+        return make_verdict("annule", verdict.fields, date=local_time(record.revoked_at))
     stored = json.loads(record.payload) if record.payload else {}
     for name in FIELD_NAMES:
         if stored.get(name) != verdict.fields.get(name):
-            return Verdict(
-                "ne_correspond_pas",
-                message("ne_correspond_pas", field=LABELS.get(name, name)),
-                verdict.fields,
-            )
+            return make_verdict("ne_correspond_pas", verdict.fields, field=LABELS.get(name, name))
     return verdict
 
 
@@ -425,7 +424,7 @@ def lookup(conn: Connection, code: str) -> Verdict:
     """A typed code: the register's fields, to compare with the paper."""
     record = find(conn, normalise_code(code))
     if record is None or not record.payload:
-        return Verdict("inconnu", message("inconnu"))
+        return make_verdict("inconnu")
     fields = json.loads(record.payload)
     return against_register(authentic(fields), record)
 

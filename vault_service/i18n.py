@@ -95,7 +95,27 @@ def extract() -> Catalog:
         PACKAGE, METHOD_MAP, OPTIONS_MAP
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, text in labels():
+        catalog.add(text, None, [(filename, 0)])
     return catalog
+
+
+def labels() -> list[tuple[str, str]]:
+    """(module file, text) of the texts pages show from Python tables, through the `t` filter
+    (`{{ DOC_TYPES[d.doc_type]|t }}`): labels and the duplicate verdicts."""
+    from vault_service import documents, duplicates, web
+
+    tables = (
+        (documents, documents.DOC_TYPES),
+        (documents, documents.SCHEMES),
+        (web, web.ROLE_LABELS),
+        (duplicates, duplicates.MESSAGES),
+    )
+    return [
+        (f"{module.__name__.replace('.', '/')}.py", text)
+        for module, table in tables
+        for text in table.values()
+    ]
 
 
 def write_template(catalog: Catalog, path: Path = TEMPLATE) -> None:

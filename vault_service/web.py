@@ -88,7 +88,9 @@ def make_jinja(language: str = i18n.SOURCE_LANGUAGE) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # as extracted (i18n.OPTIONS_MAP)
-    env.install_gettext_translations(i18n.load(language), newstyle=True)  # type: ignore[attr-defined]
+    translations = i18n.load(language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["t"] = translations.gettext  # a text from a Python table (i18n.labels)
     env.globals.update(DOC_TYPES=DOC_TYPES, SCHEMES=SCHEMES, ROLE_LABELS=ROLE_LABELS)
     env.globals["icon"] = icons.icon
     env.filters["size"] = human_size
