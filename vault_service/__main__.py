@@ -272,14 +272,14 @@ def _serve(settings: Settings, host: str, port: int) -> int:
         )
         return 2
 
-    if settings.secure_cookies and not settings.public_url:
+    if not settings.public_url:
         print(
-            "VAULT_PUBLIC_URL est obligatoire : c'est l'adresse imprimée sur les feuilles "
-            "d'activation et de récupération (ex. https://coffre.example.yt/) ; elle n'est "
-            "jamais déduite de l'en-tête Host, que n'importe qui peut choisir.",
+            "Attention : VAULT_PUBLIC_URL n'est pas définie. Les feuilles d'activation et de "
+            "récupération n'imprimeront pas l'adresse du coffre-fort (elle n'est jamais "
+            "déduite de l'en-tête Host, que n'importe qui peut choisir) : définissez-la, "
+            "ex. https://coffre.example.yt/",
             file=sys.stderr,
         )
-        return 2
     proxies = settings.trusted_proxies
     config = uvicorn.Config(
         create_app(settings),

@@ -125,8 +125,9 @@ class Settings:
     public_url: str = _setting(
         "VAULT_PUBLIC_URL",
         "Adresse publique du coffre-fort, imprimée sur les feuilles d'activation et de "
-        "récupération (ex. https://coffre.example.yt/) ; obligatoire pour `serve` avec des "
-        "cookies sécurisés. Jamais déduite de l'en-tête Host de la requête.",
+        "récupération (ex. https://coffre.example.yt/) ; sans elle, les feuilles n'impriment "
+        "pas d'adresse (`serve` le signale au démarrage) : elle n'est jamais déduite de "
+        "l'en-tête Host de la requête.",
         default="",
     )
     trusted_proxies: str = _setting(

@@ -5,12 +5,18 @@ keys."""
 from __future__ import annotations
 
 import html
+import os
+import signal
+import subprocess
+import sys
+import time
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import login
-from tests.vault.test_cli import free_port, run
+from tests.vault.test_cli import ROOT, free_port, run
 from tests.vault.test_flows import create_beneficiary
 from vault_service.settings import Settings, SettingsError
 
@@ -31,18 +37,44 @@ def test_sheet_never_prints_the_host_header(app, world):
     assert "attaquant" not in again.text
 
 
-def test_serve_requires_the_public_address(tmp_path):
+def test_serve_warns_without_the_public_address(tmp_path):
+    """A real server started without VAULT_PUBLIC_URL says so, and a sheet it prints carries
+    no address, whatever Host the client sends."""
     key = run(["new-key"], tmp_path).stdout.strip()
     env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(ROOT),
         "VAULT_COOKIE_KEY": "c" * 40,
         "VAULT_KEYRING": f"k1:{key}",
         "VAULT_DATABASE_URL": f"sqlite:///{tmp_path / 'v.db'}",
         "VAULT_DATA_DIR": str(tmp_path / "d"),
+        "VAULT_SECURE_COOKIES": "false",
     }
     assert run(["init-db"], tmp_path, env=env).returncode == 0
-    result = run(["serve", "--port", str(free_port())], tmp_path, env=env)
-    assert result.returncode == 2
-    assert result.stderr.startswith("VAULT_PUBLIC_URL est obligatoire")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vault_service", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = httpx.get(
+                    f"http://127.0.0.1:{port}/", headers={"Host": "coffre.attaquant.example"}
+                )
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "le coffre-fort n'a pas démarré"
+                time.sleep(0.2)
+        assert page.status_code == 200 and "attaquant" not in page.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert stderr.startswith("Attention : VAULT_PUBLIC_URL n'est pas définie.")
 
 
 def test_a_malformed_public_address_is_refused():
