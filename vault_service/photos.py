@@ -89,6 +89,9 @@ def _page(data: bytes, label: str) -> Image.Image:
         with Image.open(io.BytesIO(data)) as opened:
             if opened.width * opened.height > MAX_PIXELS:
                 raise PhotoError(f"{label} : image trop grande ({opened.width}×{opened.height}).")
+            # JPEG: decode at a reduced scale straight away (a 50 MP photo never becomes
+            # 150 MB of pixels); other formats are decoded whole, then reduced.
+            opened.draft("RGB", (LONG_SIDE, LONG_SIDE))
             picture = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError):
         raise PhotoError(f"{label} : la photo est abîmée et ne peut pas être lue.") from None

@@ -184,3 +184,22 @@ def test_sign_up_without_inventing_a_login(client):
         follow_redirects=False,
     )
     assert signed.status_code == 303
+
+
+def test_a_phone_photo_taken_sideways_is_turned_upright(client, world):
+    login(client, world.actors["beneficiary_a"])
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90°": how phones record a portrait photo
+    Image.new("RGB", (300, 200), (0, 0, 0)).save(buffer, "JPEG", exif=exif)
+    response = deposit(
+        client,
+        "Bail",
+        "logement",
+        "aucun",
+        files=[("photos", ("portrait.jpg", buffer.getvalue(), "image/jpeg"))],
+    )
+    doc_id = response.headers["location"].rsplit("/", 1)[-1]
+    pdf = PdfReader(io.BytesIO(client.get(f"/documents/{doc_id}/telecharger").content))
+    box = pdf.pages[0].mediabox
+    assert float(box.height) > float(box.width)  # upright, as she saw it
