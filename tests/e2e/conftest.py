@@ -33,6 +33,7 @@ from tests.conftest import CHROMIUM, require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PUBLIC_URL = "https://observatoire.example.org/"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -66,8 +67,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         return Path(prebuilt).resolve()
     dist = tmp_path_factory.mktemp("site") / "dist"
-    # a developer's local build (CI=true would make it a publication, which needs a site URL)
-    env = {**os.environ, "OBSERVATOIRE_DIST": str(dist), "CI": ""}
+    # built as it is published: the DCAT catalogue and the sitemap carry absolute addresses
+    # under a public site URL (udata harvests them), as CI=true requires
+    env = {**os.environ, "OBSERVATOIRE_DIST": str(dist), "OBSERVATOIRE_SITE_URL": PUBLIC_URL}
     done = subprocess.run(
         [sys.executable, "build.py", "build"],
         cwd=ROOT,
