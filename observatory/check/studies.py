@@ -13,7 +13,7 @@ from observatory.compute.indicators import compute_series
 from observatory.core.model import Project
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery
-from observatory.studies.frontmatter import StudyRefs, read_studies, study_folders
+from observatory.source.studies import StudyRefs, read_studies, study_folders
 from observatory.studies.scenarios import PARAMETERS_FILE, SCENARIOS_FILE, read_cost_model
 from observatory.studies.shortcodes import Context, expand, values_from_series
 

@@ -244,6 +244,8 @@ class Study:
     indicators: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()
     pdf: str = ""
+    # files beside index.md (PDF, parameter tables, images): (relative POSIX path, bytes)
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)

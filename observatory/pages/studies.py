@@ -25,19 +25,9 @@ from observatory.core.urls import (
     study_url,
     url_of,
 )
-from observatory.studies.frontmatter import INDEX, StudyRefs, read_studies
 from observatory.studies.shortcodes import Context, expand, values_from_series
 
 NAV = ("Études",)
-
-
-def site_studies(site: Site) -> tuple[Study, ...]:
-    """The loaded studies, or read them here when the load stage did not."""
-    if site.project.studies:
-        return site.project.studies
-    root = site.project.root
-    studies, _ = read_studies(root / "studies", root, StudyRefs.from_project(site.project))
-    return studies
 
 
 @dataclass(frozen=True)
@@ -111,25 +101,13 @@ def study_page(
             "packages": [
                 (packages[p].title, package_path(p)) for p in study.packages if p in packages
             ],
-            "files": study_files(study),
+            "files": [name for name, _ in study.files],
             "licence": licence_label(study.licence),
             "site_url": public_url(site.config),
         },
         nav=NAV,
         order=1,
         description=study.summary,
-    )
-
-
-def study_files(study: Study) -> list[str]:
-    """Files published beside the study (PDF, parameter tables, images), as POSIX paths
-    relative to the study folder."""
-    return sorted(
-        p.relative_to(study.path).as_posix()
-        for p in study.path.rglob("*")
-        if p.is_file()
-        and p.name != INDEX
-        and not any(part.startswith(".") for part in p.relative_to(study.path).parts)
     )
 
 
@@ -172,7 +150,7 @@ def feed(site: Site, studies: tuple[Study, ...]) -> bytes:
 
 
 def produce(site: Site) -> Iterator[Page | Output]:
-    studies = site_studies(site)
+    studies = site.project.studies
     every = cards(site, studies)
     yield list_page(STUDIES, "Études", every, every, 0)
     for title, path in sorted({t for c in every for t in c.themes}):
@@ -198,8 +176,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
     values = values_from_series(tuple(site.series.values()))
     for card in every:
         yield study_page(site, card, values)
-        for name in study_files(card.study):
-            content = (card.study.path / name).read_bytes()
+        for name, content in card.study.files:
             media = "application/pdf" if name.endswith(".pdf") else "text/csv"
             yield Output(study_file_path(card.study.slug, name), content, media)
     yield Output(STUDIES_FEED, feed(site, studies), "application/atom+xml")

@@ -4,13 +4,14 @@ Only call it after ``check`` returned no problem: values are converted, not vali
 Order is deterministic: packages by folder name, rows in file order (the data contract
 sorts them), territories as in ``territoires.csv``, schemes as in ``dispositifs.csv``,
 partners as in ``partenaires.csv``.
-Studies are left empty here (the studies stage reads them).
+Studies are read with the files beside them (``source.studies``).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,6 +36,7 @@ from observatory.core.model import (
 )
 from observatory.core.urls import MANIFEST
 from observatory.source.discover import THEMES_FILE, PackageFolder, discover
+from observatory.source.studies import StudyRefs, read_studies
 
 TERRITORY_PACKAGE = "territoires"
 SCHEMES_PACKAGE = "dispositifs"
@@ -331,7 +333,7 @@ def load_project(config: Config) -> Project:
     discovery = discover(config)
     folders = [f for f in discovery.packages if f.descriptor is not None]
     observations = [o for folder in folders for o in load_observations(folder)]
-    return Project(
+    project = Project(
         root=config.root,
         themes=load_themes(),
         territories=load_territories(discovery.package(TERRITORY_PACKAGE)),
@@ -343,3 +345,5 @@ def load_project(config: Config) -> Project:
         release=config.release,
         previous_manifest=load_previous_manifest(config),
     )
+    studies, _ = read_studies(config.studies, config.root, StudyRefs.from_project(project))
+    return replace(project, studies=studies)

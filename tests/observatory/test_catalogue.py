@@ -19,6 +19,7 @@ from observatory.pages import studies as pages_studies
 from observatory.publish.render import make_environment, render_page
 from observatory.source.discover import discover
 from observatory.source.load import load_partners, load_schemes
+from observatory.source.studies import StudyRefs, read_studies
 from tests.observatory.opendata_fixture import fixture_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,6 +93,8 @@ def rich_site(root: Path) -> Site:
         schemes=load_schemes(discovery.package("dispositifs")),
         partners=load_partners(discovery.package("partenaires")),
     )
+    refs = StudyRefs.from_project(project)
+    project = dataclasses.replace(project, studies=read_studies(root / "studies", root, refs)[0])
     return dataclasses.replace(site, project=project, series=compute_series(project))
 
 

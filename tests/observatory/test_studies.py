@@ -19,7 +19,7 @@ from observatory.core.model import (
     Theme,
 )
 from observatory.core.problems import Problem, sort_problems
-from observatory.studies.frontmatter import StudyRefs, read_studies, read_study
+from observatory.source.studies import StudyRefs, read_studies, read_study
 
 GOOD = """---
 title: Une étude
