@@ -142,6 +142,14 @@ def approve(
             "demande_expiree",
             f"Cette demande a plus de {REQUEST_HOURS} heures : refaites le contrôle d'identité.",
         )
+    requester = accounts.get(conn, row.requested_by)
+    if requester.status != "active" or requester.structure_id != row.structure_id:
+        raise HTTPError(
+            409,
+            "demandeur_parti",
+            "La personne qui a fait cette demande n'a plus de compte actif dans votre "
+            "structure : refaites le contrôle d'identité.",
+        )
     if row.requested_by == actor.id:
         raise HTTPError(
             403,
@@ -172,7 +180,7 @@ def approve(
 
 def pending_for(conn: Connection, actor: Any) -> list[dict[str, Any]]:
     """Requests of the actor's structure that the actor may approve (not their own, recent,
-    person still followed)."""
+    requester still an active member, person still followed)."""
     if not actor.structure_id:
         return []
     since = now() - timedelta(hours=REQUEST_HOURS)
@@ -189,13 +197,16 @@ def pending_for(conn: Connection, actor: Any) -> list[dict[str, Any]]:
     for row in rows:
         if as_utc(row.requested_at) <= since:
             continue
+        requester = accounts.get(conn, row.requested_by)
+        if requester.status != "active" or requester.structure_id != actor.structure_id:
+            continue
         if not relationships.follows(conn, actor.structure_id, row.person_id):
             continue
         pending.append(
             {
                 "id": row.id,
                 "person": accounts.get(conn, row.person_id),
-                "requester": accounts.get(conn, row.requested_by),
+                "requester": requester,
                 "id_document": ID_DOCUMENTS[row.id_document],
                 "requested_at": row.requested_at,
             }

@@ -350,3 +350,22 @@ def test_ending_the_link_or_changing_her_password_cancels_a_printed_sheet(app, w
     post(person, f"/compte/liens/{link_id}/fin", page="/compte")
     assert redeem(TestClient(app), "amina", second, page="/recuperation").status_code == 400
     assert sign_in(TestClient(app), "amina", NEW).status_code == 303
+
+
+def test_request_of_a_departed_professional_cannot_be_approved(app, world):
+    amina = world.actors["beneficiary_a"]
+    ask_recovery(signed_in(app, world, "pro_x"), amina.id, "cni")
+    colleague = signed_in(app, world, "structure_admin")
+    (request_id,) = re.findall(
+        r'action="/pro/recuperations/([0-9a-f-]+)/approuver"', get(colleague, "/pro").text
+    )
+    gone = post(
+        colleague,
+        f"/structure/professionnels/{world.actors['pro_x'].id}/desactiver",
+        page="/structure",
+    )
+    assert gone.status_code == 200
+    assert "Récupérations à valider" not in get(colleague, "/pro").text
+    approval = post(colleague, f"/pro/recuperations/{request_id}/approuver", id_document="cni")
+    assert approval.status_code == 409 and "n'a plus de compte actif" in approval.text
+    assert not CODE_RE.search(approval.text)
