@@ -86,7 +86,7 @@ def main() -> None:
         )
         one = dataclasses.replace(study, body=call)
         hundred = dataclasses.replace(study, body=call * 100)
-        ctx = Context(small.project, values, Path(tmp))
+        ctx = Context(small.project, values, one)
         t_one = timed(lambda: expand(one, ctx), repeat=20)
         t_hundred = timed(lambda: expand(hundred, ctx), repeat=20)
         print(f"raccourcis : 100 chiffres / 1 chiffre = {t_hundred / t_one:.1f}")

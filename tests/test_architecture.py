@@ -53,7 +53,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
         "observatory/check/descriptors.py:metadata_problems",
         "observatory/check/fields.py:check_field",
-        "observatory/studies/scenarios.py:read_cost_model",
     }
 )
 

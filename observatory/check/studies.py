@@ -13,7 +13,7 @@ from observatory.compute.indicators import compute_series
 from observatory.core.model import Project
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery
-from observatory.source.studies import StudyRefs, read_studies, study_folders
+from observatory.source.studies import StudyRefs, read_files, read_studies, study_folders
 from observatory.studies.scenarios import PARAMETERS_FILE, SCENARIOS_FILE, read_cost_model
 from observatory.studies.shortcodes import Context, expand, values_from_series
 
@@ -26,11 +26,13 @@ def check_studies(project: Project) -> list[Problem]:
     series = compute_series(project)
     values = values_from_series(tuple(series.values()))
     for study in studies:
-        _, found = expand(study, Context(project, values, study.path, series=series))
+        _, found = expand(study, Context(project, values, study, series=series))
         problems.extend(found)
-    for folder in study_folders(project.root / "studies"):
-        if (folder / PARAMETERS_FILE).exists() or (folder / SCENARIOS_FILE).exists():
-            problems.extend(read_cost_model(folder, project.root)[1])
+    for folder in study_folders(project.root / "studies"):  # also those with other problems
+        files = dict(read_files(folder))
+        if PARAMETERS_FILE in files or SCENARIOS_FILE in files:
+            rel = folder.relative_to(project.root).as_posix()
+            problems.extend(read_cost_model(files, rel)[1])
     return problems
 
 

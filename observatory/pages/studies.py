@@ -82,7 +82,7 @@ def study_page(
     study = card.study
     prefix = "../" * study_url(study.slug).count("/")
     charts = {k: c.svg for k, c in site.charts.items()}
-    body, _ = expand(study, Context(site.project, values, study.path, prefix, charts, site.series))
+    body, _ = expand(study, Context(site.project, values, study, prefix, charts, site.series))
     indicators = {i.id: i for p in site.project.packages for i in p.indicators}
     packages = {p.id: p for p in site.project.packages}
     return Page(

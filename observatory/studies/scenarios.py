@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from observatory.core.problems import Problem
 
@@ -87,31 +87,52 @@ class CostModel:
         return any(p.nature == "exemple" for p in self.parameters)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+def _rows(data: bytes) -> list[dict[str, str]]:
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def read_cost_model(folder: Path, root: Path) -> tuple[CostModel | None, list[Problem]]:
-    """Read the two files of ``folder``; every problem names file, line and column."""
-    problems: list[Problem] = []
-    spath, ppath = folder / SCENARIOS_FILE, folder / PARAMETERS_FILE
-    srel, prel = spath.relative_to(root).as_posix(), ppath.relative_to(root).as_posix()
-    for path, rel in ((spath, srel), (ppath, prel)):
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    file=rel,
-                    code="scenarios-fichier-absent",
-                    message="fichier absent : les coûts des scénarios ne peuvent être calculés",
-                    fix=f"Ajoutez {path.name} dans le dossier de l'étude (voir le modèle livré).",
-                )
-            )
+def read_cost_model(
+    files: Mapping[str, bytes], folder: str
+) -> tuple[CostModel | None, list[Problem]]:
+    """The cost model of a study from its files (``Study.files``); ``folder`` is the study
+    folder relative to the project (for the problems). Every problem names file, line and
+    column."""
+    srel, prel = f"{folder}/{SCENARIOS_FILE}", f"{folder}/{PARAMETERS_FILE}"
+    problems = [
+        Problem(
+            file=rel,
+            code="scenarios-fichier-absent",
+            message="fichier absent : les coûts des scénarios ne peuvent être calculés",
+            fix=f"Ajoutez {name} dans le dossier de l'étude (voir le modèle livré).",
+        )
+        for name, rel in ((SCENARIOS_FILE, srel), (PARAMETERS_FILE, prel))
+        if name not in files
+    ]
     if problems:
         return None, problems
+    scenarios = _scenarios(_rows(files[SCENARIOS_FILE]), srel, problems)
+    rows = _rows(files[PARAMETERS_FILE])
+    _check_header(rows, scenarios, prel, problems)
+    if problems:
+        return None, problems
+    parameters = [
+        parameter
+        for line, row in enumerate(rows, start=2)
+        if (parameter := _parameter(row, line, scenarios, prel, problems)) is not None
+    ]
+    _check_all_given(parameters, prel, problems)
+    if problems:
+        return None, problems
+    return CostModel(scenarios, tuple(parameters)), []
+
+
+def _scenarios(
+    rows: list[dict[str, str]], srel: str, problems: list[Problem]
+) -> tuple[Scenario, ...]:
     scenarios = tuple(
         Scenario(r.get("id", "").strip(), r.get("nom", "").strip(), r.get("description", ""))
-        for r in _read_csv(spath)
+        for r in rows
     )
     for line, s in enumerate(scenarios, start=2):
         if not s.id or not s.name:
@@ -125,7 +146,15 @@ def read_cost_model(folder: Path, root: Path) -> tuple[CostModel | None, list[Pr
                     fix="Remplissez les colonnes id et nom.",
                 )
             )
-    rows = _read_csv(ppath)
+    return scenarios
+
+
+def _check_header(
+    rows: list[dict[str, str]],
+    scenarios: tuple[Scenario, ...],
+    prel: str,
+    problems: list[Problem],
+) -> None:
     header = list(rows[0].keys()) if rows else []
     for column in (*FIXED_COLUMNS, *(s.id for s in scenarios)):
         if column not in header:
@@ -140,71 +169,86 @@ def read_cost_model(folder: Path, root: Path) -> tuple[CostModel | None, list[Pr
                     "colonne par identifiant de scenarios.csv.",
                 )
             )
-    if problems:
-        return None, problems
-    parameters: list[Parameter] = []
-    for line, row in enumerate(rows, start=2):
-        pid = row["parametre"].strip()
-        if pid not in PARAMETERS:
-            problems.append(
-                Problem(
-                    file=prel,
-                    row=line,
-                    field="parametre",
-                    value=pid,
-                    code="scenarios-parametre-inconnu",
-                    message="paramètre inconnu",
-                    fix="Paramètres possibles : " + ", ".join(PARAMETERS) + ".",
-                )
+
+
+def _parameter(
+    row: dict[str, str],
+    line: int,
+    scenarios: tuple[Scenario, ...],
+    prel: str,
+    problems: list[Problem],
+) -> Parameter | None:
+    """One row of ``parametres.csv``; ``None`` for an unknown parameter."""
+    pid = row["parametre"].strip()
+    if pid not in PARAMETERS:
+        problems.append(
+            Problem(
+                file=prel,
+                row=line,
+                field="parametre",
+                value=pid,
+                code="scenarios-parametre-inconnu",
+                message="paramètre inconnu",
+                fix="Paramètres possibles : " + ", ".join(PARAMETERS) + ".",
             )
-            continue
-        if row["unite"].strip() != PARAMETERS[pid]:
-            problems.append(
-                Problem(
-                    file=prel,
-                    row=line,
-                    field="unite",
-                    value=row["unite"],
-                    code="scenarios-unite",
-                    message=f"unité inattendue pour « {pid} »",
-                    fix=f"Exprimez ce paramètre en {PARAMETERS[pid]}.",
-                )
+        )
+        return None
+    if row["unite"].strip() != PARAMETERS[pid]:
+        problems.append(
+            Problem(
+                file=prel,
+                row=line,
+                field="unite",
+                value=row["unite"],
+                code="scenarios-unite",
+                message=f"unité inattendue pour « {pid} »",
+                fix=f"Exprimez ce paramètre en {PARAMETERS[pid]}.",
             )
-        nature = row["nature"].strip()
-        if nature not in NATURES:
-            problems.append(
-                Problem(
-                    file=prel,
-                    row=line,
-                    field="nature",
-                    value=nature,
-                    code="scenarios-nature",
-                    message="nature de valeur inconnue",
-                    fix="Écrivez exemple, estimation ou devis.",
-                )
+        )
+    nature = row["nature"].strip()
+    if nature not in NATURES:
+        problems.append(
+            Problem(
+                file=prel,
+                row=line,
+                field="nature",
+                value=nature,
+                code="scenarios-nature",
+                message="nature de valeur inconnue",
+                fix="Écrivez exemple, estimation ou devis.",
             )
-        values: list[Decimal] = []
-        for s in scenarios:
-            raw = (row.get(s.id) or "").strip()
-            try:
-                number = Decimal(raw.replace(",", "."))
-                if not number.is_finite() or number < 0:
-                    raise InvalidOperation
-                values.append(number)
-            except InvalidOperation:
-                problems.append(
-                    Problem(
-                        file=prel,
-                        row=line,
-                        field=s.id,
-                        value=raw,
-                        code="scenarios-valeur",
-                        message="la valeur doit être un nombre positif ou nul",
-                        fix="Écrivez un nombre sans unité ni espace, par exemple 1200 ou 0.5.",
-                    )
-                )
-        label = row["libelle"].strip()
-        parameters.append(Parameter(pid, label, PARAMETERS[pid], nature, tuple(values)))
+        )
+    values = tuple(
+        number
+        for s in scenarios
+        if (number := _amount(row.get(s.id) or "", line, s.id, prel, problems)) is not None
+    )
+    return Parameter(pid, row["libelle"].strip(), PARAMETERS[pid], nature, values)
+
+
+def _amount(raw: str, line: int, column: str, prel: str, problems: list[Problem]) -> Decimal | None:
+    raw = raw.strip()
+    try:
+        number = Decimal(raw.replace(",", "."))
+        if not number.is_finite() or number < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(
+            Problem(
+                file=prel,
+                row=line,
+                field=column,
+                value=raw,
+                code="scenarios-valeur",
+                message="la valeur doit être un nombre positif ou nul",
+                fix="Écrivez un nombre sans unité ni espace, par exemple 1200 ou 0.5.",
+            )
+        )
+        return None
+    return number
+
+
+def _check_all_given(parameters: list[Parameter], prel: str, problems: list[Problem]) -> None:
     for pid in PARAMETERS:
         if pid not in {p.id for p in parameters} and not any(
             p.field == "parametre" and p.value == pid for p in problems
@@ -220,6 +264,3 @@ def read_cost_model(folder: Path, root: Path) -> tuple[CostModel | None, list[Pr
                     "avec une valeur par scénario.",
                 )
             )
-    if problems:
-        return None, problems
-    return CostModel(scenarios, tuple(parameters)), []

@@ -14,7 +14,6 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markupsafe import escape
 
@@ -42,7 +41,7 @@ class Context:
 
     project: Project
     values: Mapping[ValueKey, float | None]
-    study_folder: Path
+    study: Study  # the study being expanded (its folder and files)
     base_url: str = "/"  # prefix of site-relative links (e.g. "../../" from a study page)
     charts: Mapping[str, str] = field(default_factory=dict)  # indicator id -> chart SVG
     series: Mapping[str, Series] = field(default_factory=dict)  # the computed series
@@ -188,7 +187,7 @@ def tableau(ctx: Context, args: list[object], kwargs: dict[str, object]) -> str:
             name,
         )
     try:
-        return TABLES[name](ctx.project, ctx.series, ctx.study_folder, ctx.base_url, kwargs)
+        return TABLES[name](ctx.project, ctx.series, ctx.study, ctx.base_url, kwargs)
     except TableError as error:
         raise ShortcodeError(error.message, error.fix, error.value) from error
 

@@ -8,12 +8,11 @@ the list of names a study may use.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, theme_packages
-from observatory.core.model import LEVELS, Project, Series
+from observatory.core.model import LEVELS, Project, Series, Study
 from observatory.core.numbers import fmt_number
 from observatory.core.urls import package_url
 from observatory.studies.scenarios import read_cost_model
@@ -56,7 +55,7 @@ def _theme_titles(project: Project, ids: Iterable[str]) -> str:
 def available(
     project: Project,
     series: Mapping[str, Series],
-    folder: Path,
+    study: Study,
     base_url: str,
     kw: Mapping[str, object],
 ) -> str:
@@ -78,7 +77,7 @@ def available(
 def desired(
     project: Project,
     series: Mapping[str, Series],
-    folder: Path,
+    study: Study,
     base_url: str,
     kw: Mapping[str, object],
 ) -> str:
@@ -120,7 +119,7 @@ def years_text(years: list[int]) -> str:
 def coverage(
     project: Project,
     series: Mapping[str, Series],
-    folder: Path,
+    study: Study,
     base_url: str,
     kw: Mapping[str, object],
 ) -> str:
@@ -142,7 +141,7 @@ def coverage(
 def priorities(
     project: Project,
     series: Mapping[str, Series],
-    folder: Path,
+    study: Study,
     base_url: str,
     kw: Mapping[str, object],
 ) -> str:
@@ -169,11 +168,12 @@ def _euros(value: object) -> str:
 def costs(
     project: Project,
     series: Mapping[str, Series],
-    folder: Path,
+    study: Study,
     base_url: str,
     kw: Mapping[str, object],
 ) -> str:
-    model, problems = read_cost_model(folder, project.root)
+    folder = study.path.relative_to(project.root).as_posix()
+    model, problems = read_cost_model(dict(study.files), folder)
     if model is None:
         files = sorted({p.file for p in problems})
         raise TableError(
@@ -219,7 +219,7 @@ def costs(
     return result
 
 
-TableFn = Callable[[Project, Mapping[str, Series], Path, str, Mapping[str, object]], str]
+TableFn = Callable[[Project, Mapping[str, Series], Study, str, Mapping[str, object]], str]
 TABLES: dict[str, TableFn] = {
     "couts": costs,
     "couverture": coverage,

@@ -271,10 +271,12 @@ def test_cost_parameters_are_checked_cell_by_cell(project: Project) -> None:
 
 
 def test_cost_totals_follow_the_formula() -> None:
+    from observatory.source.studies import read_files
     from observatory.studies.scenarios import read_cost_model
 
     root = Path(__file__).resolve().parents[2]
-    model, problems = read_cost_model(root / "studies" / "scenarios-deploiement", root)
+    files = dict(read_files(root / "studies" / "scenarios-deploiement"))
+    model, problems = read_cost_model(files, "studies/scenarios-deploiement")
     assert problems == [] and model is not None
     totals = model.totals(0)
     # shipped example values: 0 + 2000 + (20 + 2 + 3) × 600 ; 12 × 60 + 3000 ; 3 years
