@@ -1,7 +1,7 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
 Verbs: demo, serve, init-db, create-admin, reset-totp, create-structure, rotate-keys,
-check-integrity, purge, verify-duplicate, i18n, new-key. Secrets come from environment
+check-integrity, fsck, purge, verify-duplicate, i18n, new-key. Secrets come from environment
 variables; with `--demo` (and in `demo`), from the development secrets generated under
 ./vault-data (never in the repository).
 Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
@@ -248,6 +248,31 @@ def cmd_check_integrity(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_fsck(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from vault_service.db import make_engine
+    from vault_service.fsck import fsck
+    from vault_service.storage import open_store
+
+    settings = load_settings(args)
+    store = open_store(settings)
+    report = fsck(
+        make_engine(settings.database_url),
+        store,
+        grace=timedelta(minutes=args.grace_minutes),
+        repair=not args.dry_run,
+    )
+    for line in report.lines(repair=not args.dry_run):
+        print(line)
+    print(
+        f"{report.checked} fichier(s) examiné(s) dans {store.describe()} : "
+        f"{len(report.removed)} orphelin(s) {'à supprimer' if args.dry_run else 'supprimé(s)'}, "
+        f"{len(report.missing)} manquant(s)."
+    )
+    return 1 if report.missing else 0
+
+
 def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
@@ -271,6 +296,14 @@ def _serve(settings: Settings, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return 2
+    from vault_service.operations import log_config
+    from vault_service.storage import StorageUnavailable, open_store
+
+    try:
+        open_store(settings).check()
+    except StorageUnavailable as error:
+        print(f"Stockage des fichiers indisponible : {error}", file=sys.stderr)
+        return 2
 
     if not settings.public_url:
         print(
@@ -285,8 +318,8 @@ def _serve(settings: Settings, host: str, port: int) -> int:
         create_app(settings),
         host=host,
         port=port,
-        log_level="warning",
-        access_log=False,  # no personal data (addresses, paths) in logs
+        log_config=log_config(),  # JSON lines without personal data (operations.py)
+        access_log=False,  # uvicorn's would name addresses and paths: ours names routes
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )
@@ -465,6 +498,19 @@ def parser() -> argparse.ArgumentParser:
     verbs.add_parser(
         "check-integrity", help="vérifier fichiers, empreintes et journal"
     ).set_defaults(run=cmd_check_integrity)
+    check = verbs.add_parser(
+        "fsck",
+        help="après une panne : supprimer les fichiers orphelins et les envois interrompus, "
+        "signaler les fichiers manquants",
+    )
+    check.add_argument(
+        "--grace-minutes",
+        type=float,
+        default=60,
+        help="ne pas toucher aux fichiers plus récents (dépôts en cours ailleurs ; défaut : 60)",
+    )
+    check.add_argument("--dry-run", action="store_true", help="signaler sans rien supprimer")
+    check.set_defaults(run=cmd_fsck)
     serve = verbs.add_parser("serve", help="servir (secrets par variables d'environnement)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import db, listing, sessions
 from vault_service import documents as docs
+from vault_service import listing, sessions
 from vault_service.document_http import (
     file_response,
     owned_with_version,
@@ -199,15 +198,6 @@ async def document_versions(request: Request) -> Response:
     return JSONResponse({"id": document.id, "version": version}, status_code=201)
 
 
-async def health(request: Request) -> Response:
-    """For the load balancer: 200 when the database answers, 503 otherwise."""
-    try:
-        await db_read(request, db.ping)
-    except SQLAlchemyError:
-        raise HTTPError(503, "base_indisponible", "La base de données ne répond pas.") from None
-    return JSONResponse({"status": "ok"})
-
-
 async def openapi(request: Request) -> Response:
     return JSONResponse(OPENAPI)
 
@@ -278,7 +268,8 @@ OPENAPI: dict[str, Any] = {
     },
     "paths": {
         "/api/openapi.json": {"get": _op("Ce document", 200)},
-        "/api/health": {"get": _op("État du service (base de données)", 200, 503)},
+        "/api/health": {"get": _op("Vivacité : le service répond", 200)},
+        "/api/ready": {"get": _op("Prêt : base de données et stockage répondent", 200, 503)},
         "/api/session": {
             "post": _op("Se connecter", 200, 400, 401, 415, 429, body="json"),
             "delete": _op("Se déconnecter", 204, 401, 403),

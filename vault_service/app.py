@@ -27,6 +27,7 @@ from vault_service import (
     document_pages,
     duplicate_pages,
     leaving_pages,
+    operations,
     relationship_pages,
     staff_pages,
 )
@@ -119,7 +120,9 @@ ROUTES: list[BaseRoute] = [
         methods=POST,
     ),
     Route("/api/openapi.json", api.openapi, methods=GET),
-    Route("/api/health", api.health, methods=GET),
+    Route("/api/health", operations.health, methods=GET),
+    Route("/api/ready", operations.ready, methods=GET),
+    Route("/metrics", operations.metrics, methods=GET),
     Route("/api/session", api.session_endpoint, methods=["POST", "DELETE"]),
     Route("/api/me", api.me, methods=GET),
     Route("/api/documents", api.document_list, methods=GET_POST),
@@ -272,6 +275,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     app = Starlette(
         routes=ROUTES,
         middleware=[
+            Middleware(operations.Metrics),
             Middleware(SecurityHeaders, secure=settings.secure_cookies),
             Middleware(
                 Edge,

@@ -56,11 +56,14 @@ def parse_keyring(text: str, variable: str = "VAULT_KEYRING") -> dict[str, bytes
     return keys
 
 
-def _setting(env: str, help: str, *, secret: bool = False, default: Any = None) -> Any:
-    meta = {"env": env, "help": help, "secret": secret}
+def _setting(
+    env: str, help: str, *, secret: bool = False, default: Any = None, private: bool = False
+) -> Any:
+    """`secret`: mandatory, no default; `private`: optional but never shown (repr, --help)."""
+    meta = {"env": env, "help": help, "secret": secret, "private": private}
     if secret:
         return field(metadata=meta, repr=False)
-    return field(default=default, metadata=meta)
+    return field(default=default, metadata=meta, repr=not private)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,13 @@ class Settings:
         "VAULT_S3_ADDRESSING_STYLE",
         "Stockage objet : « path » (MinIO, Garage, Ceph…), « virtual » ou « auto ».",
         default="path",
+    )
+    metrics_token: str = _setting(
+        "VAULT_METRICS_TOKEN",
+        "Jeton des mesures Prometheus (GET /metrics avec Authorization: Bearer <jeton>) ; "
+        "vide : /metrics désactivé.",
+        default="",
+        private=True,
     )
     s3_part_bytes: int = _setting(
         "VAULT_S3_PART_BYTES",
@@ -249,6 +259,11 @@ class Settings:
                 "VAULT_KEYRING est vide : donnez au moins une clé, id:clé_base64 "
                 "(python -m vault_service new-key en crée une)."
             )
+        if self.metrics_token and len(self.metrics_token) < 24:
+            raise SettingsError(
+                "VAULT_METRICS_TOKEN doit faire au moins 24 caractères (ou rester vide : "
+                "/metrics désactivé) → prenez la sortie de python -m vault_service new-key."
+            )
         if self.storage not in {"local", "s3"}:
             raise SettingsError(
                 f"VAULT_STORAGE : « {self.storage} » n'est pas un stockage connu "
@@ -319,6 +334,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         "operator",
         "operator_contact",
         "hosting",
+        "metrics_token",
     }:
         return raw
     try:

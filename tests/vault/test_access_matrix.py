@@ -113,6 +113,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/admin/structures/{structure_id}/administrateurs"): PADMIN_POST,
     ("GET", "/api/openapi.json"): ALL(200),
     ("GET", "/api/health"): ALL(200),
+    ("GET", "/api/ready"): ALL(200),
+    ("GET", "/metrics"): ALL(404),  # off unless VAULT_METRICS_TOKEN (test_operations.py)
     ("POST", "/api/session"): ALL(415),
     ("GET", "/api/me"): row(401, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/documents"): API_BENEF,

@@ -223,3 +223,50 @@ def test_unreadable_stored_file_fails_closed_on_each_backend(
         assert "ne peut pas être déchiffré" in response.text
         problems = check_integrity(engine, store, Keyring(settings.keyring))
         assert len(problems) == 1 and problems[0].endswith("tronqué ou déplacé")
+
+
+def test_fsck_clears_orphans_and_reports_missing_files_on_each_backend(
+    storage_settings: Settings, engine: Any, world: Any
+):
+    from vault_service.fsck import fsck
+
+    settings = storage_settings
+    store = open_store(settings)
+    with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
+        login(client, world.actors["beneficiary_a"])
+        kept = upload(client, pdf_bytes(5000)).headers["location"]
+        lost = upload(client, pdf_bytes(6000)).headers["location"]
+    documents = store.names()
+    orphan = store.new_name()
+    store.put(orphan, iter([b"commit sans transaction"]))
+    interrupted = store.create(store.new_name())
+    interrupted.write(b"x" * (MIN_PART + 1))
+    interrupted.flush()  # a temp file, or a started multipart upload, never finished
+    young = fsck(engine, store, repair=False)  # default grace (an hour): may be in progress
+    assert (young.removed, young.young, young.missing) == ([], [orphan], [])
+    dry = fsck(engine, store, grace=timedelta(0), repair=False)
+    assert dry.removed == [orphan] and store.names() == documents | {orphan}
+    report = fsck(engine, store, grace=timedelta(0))
+    assert report.removed == [orphan]
+    assert report.temp_removed == 1
+    assert store.names() == documents
+    assert report.lines(repair=True) == [
+        f"fichier orphelin supprimé : {orphan}",
+        "1 envoi(s) interrompu(s) nettoyé(s)",
+    ]
+    # A file lost from the store (a row without its file) is named, never "repaired".
+    with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
+        login(client, world.actors["beneficiary_a"])
+        assert client.get(kept + "/telecharger").status_code == 200
+        from sqlalchemy import select
+
+        from vault_service.db import document_versions
+
+        with engine.connect() as conn:
+            name = conn.execute(
+                select(document_versions.c.storage_name).where(
+                    document_versions.c.document_id == lost.rsplit("/", 1)[-1]
+                )
+            ).scalar_one()
+    store.remove(name)
+    assert fsck(engine, store, grace=timedelta(0)).missing == [name]

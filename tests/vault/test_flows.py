@@ -343,26 +343,6 @@ def test_times_are_shown_in_mayotte_time():
     assert local_time(datetime(2026, 11, 29, 21, 30)) == "30/11/2026 00:30"  # naive = UTC
 
 
-def test_health_reports_a_dead_database(app, client, world):
-    assert client.get("/api/health").json() == {"status": "ok"}
-    from sqlalchemy import create_engine
-
-    service = app.state.vault
-    real = service.engine
-    service.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
-    try:
-        response = client.get("/api/health")
-    finally:
-        service.engine.dispose()
-        service.engine = real
-    assert response.status_code == 503
-    assert response.json()["error"] == {
-        "code": "base_indisponible",
-        "detail": None,
-        "message": "La base de données ne répond pas.",
-    }
-
-
 def test_disabled_professional_is_logged_out_and_cannot_sign_in(app, client, world):
     pro = world.actors["pro_x"]
     pro_client = TestClient(app)
