@@ -63,6 +63,7 @@ class VaultEnv:
             "VAULT_DATABASE_URL": self.database_url,
             "VAULT_DATA_DIR": str(self.data_dir),
             "VAULT_SECURE_COOKIES": "false",
+            "VAULT_PUBLIC_URL": "http://127.0.0.1/",
             "VAULT_ARGON2_MEMORY_KIB": "1024",
             "VAULT_ARGON2_ITERATIONS": "1",
             **self.extra,
@@ -102,7 +103,8 @@ class Instance:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> Instance:
-        self.port = free_port()
+        """Start on a free port (the same one again on a restart)."""
+        self.port = self.port or free_port()
         self.process = self.env.start("serve", "--host", "127.0.0.1", "--port", str(self.port))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
