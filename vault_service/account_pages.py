@@ -15,13 +15,16 @@ from vault_service import (
     assisted_recovery,
     audit,
     crypto,
+    guard,
     notices,
     passwords,
+    ratelimit,
     relationships,
     sessions,
     totp,
 )
 from vault_service.web import (
+    HTTPError,
     check_password,
     db_read,
     db_write,
@@ -78,8 +81,17 @@ async def account_page(request: Request, status: int = 200, **context: Any) -> R
 
 
 async def _wrong_password(request: Request, account: Any, data: dict[str, str]) -> Response | None:
-    """The account page with an error when the current password typed is wrong, else None."""
+    """The account page with an error when the current password typed is wrong, else None.
+
+    Each check claims an attempt of the account first (guard.py): a stolen session cannot
+    guess the password behind it."""
+    key = ratelimit.key("password-check", account.id)
+    try:
+        ticket = await guard.claim(request, key)
+    except HTTPError as error:
+        return await account_page(request, status=error.status, error=error.message)
     if await check_password(request, data.get("current", ""), account.password_hash):
+        await db_write(request, ratelimit.release, key, ticket)
         return None
     return await account_page(request, status=400, error="Le mot de passe actuel est incorrect.")
 

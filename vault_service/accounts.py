@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from vault_service import audit
+from vault_service import audit, identity
 from vault_service.db import accounts, as_utc, now, one_time_codes, structures
 
 STAFF_ROLES = ("structure_admin", "professional")
@@ -30,10 +30,13 @@ LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 class AccountError(Exception):
     """A rule is broken; `message` is French, `existing_id` points at a duplicate."""
 
-    def __init__(self, message: str, existing_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, existing_id: str | None = None, conflict: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.existing_id = existing_id
+        self.conflict = conflict  # the login or the person is already registered
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def _fold(text: str) -> str:
 
 
 def identity_key(person: Person) -> str:
-    return f"{_fold(person.family_name)}|{_fold(person.given_name)}|{person.birth_date}"
+    """Same key for the same person however the names are written (identity.py)."""
+    return identity.key(person.given_name, person.family_name, person.birth_date)
 
 
 def person_problems(person: Person, *, birth_required: bool) -> list[str]:
@@ -181,13 +185,16 @@ def create_account(
                 "Un compte existe déjà pour cette personne (mêmes nom, prénom et date de "
                 "naissance).",
                 existing_id=existing.id,
+                conflict=True,
             )
     if role in STAFF_ROLES:
         if structure_id is None:
             raise AccountError("Un compte professionnel appartient à une structure.")
         _check_cap(conn, structure_id)
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
-        raise AccountError(f"L'identifiant « {login} » est déjà pris : choisissez-en un autre.")
+        raise AccountError(
+            f"L'identifiant « {login} » est déjà pris : choisissez-en un autre.", conflict=True
+        )
     account_id = str(uuid.uuid4())
     values = {
         "id": account_id,
@@ -211,7 +218,8 @@ def create_account(
     except IntegrityError:
         raise AccountError(
             f"L'identifiant « {login} » ou cette personne vient d'être enregistré : "
-            f"rechargez la page."
+            f"rechargez la page.",
+            conflict=True,
         ) from None
     audit.record(
         conn,

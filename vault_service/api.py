@@ -83,8 +83,9 @@ async def session_endpoint(request: Request) -> Response:
         response.delete_cookie(sessions.cookie_name(vault(request).settings), path="/")
         return response
     data = await _json_body(request)
+    proof = (_text(data, "challenge_token"), _text(data, "challenge_answer"))
     account = await authenticate(
-        request, _text(data, "login"), _text(data, "password"), _text(data, "totp")
+        request, _text(data, "login"), _text(data, "password"), _text(data, "totp"), proof
     )
     if account == NEED_TOTP:
         raise HTTPError(

@@ -189,15 +189,16 @@ class SecurityHeaders:
 
     @staticmethod
     def _cross_site(headers: dict[str, str]) -> bool:
-        # Browsers send Sec-Fetch-Site; with `Referrer-Policy: no-referrer` they send
-        # `Origin: null` on forms, so Origin is only a fallback for older clients.
+        # Browsers send Sec-Fetch-Site (with `Referrer-Policy: no-referrer` their forms carry
+        # `Origin: null`, so Sec-Fetch-Site decides). Without it, Origin is the fallback, and
+        # `Origin: null` (a sandboxed frame, a data: or file: page) counts as another site.
         fetch_site = headers.get("sec-fetch-site")
         if fetch_site is not None:
             return fetch_site in {"cross-site", "same-site"}
         origin = headers.get("origin")
-        if origin is None or origin == "null":
+        if origin is None:
             return False
-        return urlsplit(origin).netloc != headers.get("host")
+        return origin == "null" or urlsplit(origin).netloc != headers.get("host")
 
     def _wrap(self, send: Send, path: str) -> Send:
         static = path.startswith("/static/")

@@ -13,6 +13,7 @@ from vault_service import (
     assisted_recovery,
     audit,
     crypto,
+    guard,
     notices,
     passwords,
     ratelimit,
@@ -31,6 +32,7 @@ from vault_service.login import (
 from vault_service.web import (
     HOME_BY_ROLE,
     HTTPError,
+    client_ip,
     db_read,
     db_write,
     form,
@@ -50,9 +52,18 @@ async def login_page(request: Request) -> Response:
     data = await form(request)
     login, code = data.get("login", ""), data.get("totp", "")
     try:
-        account = await authenticate(request, login, data.get("password", ""), code)
+        account = await authenticate(
+            request, login, data.get("password", ""), code, guard.proof(data)
+        )
     except HTTPError as error:
-        return render(request, "login.html", status=error.status, error=error.message, login=login)
+        return render(
+            request,
+            "login.html",
+            status=error.status,
+            error=error.message,
+            login=login,
+            challenge=guard.challenge_of(error),
+        )
     if account == NEED_TOTP:
         return render(
             request,
@@ -97,10 +108,38 @@ def _sign_up(conn: Connection, person: accounts.Person, login: str, password_has
     return accounts.get(conn, account_id)
 
 
+SIGNUP_CONFLICT = (
+    "Ce compte ne peut pas être créé avec ces informations. Si vous avez déjà un compte, "
+    "retrouvez l'accès avec votre feuille de secours (« Mot de passe oublié ») ou adressez-vous "
+    "à la structure qui vous accompagne ; sinon, choisissez un autre identifiant."
+)
+
+
+def _signup_refused(conn: Connection, existing_id: str | None, ip: str) -> None:
+    """Journaled under the existing person when it is her identity (her journal shows it)."""
+    audit.record(
+        conn, "account.signup_refused", actor_id=None, subject_id=existing_id, detail={"ip": ip}
+    )
+
+
 async def signup_page(request: Request) -> Response:
+    """Self sign-up. Limited per address (guard.py); a login or a person already registered
+    get the same answer (SIGNUP_CONFLICT), which names the way forward for the real person."""
     if request.method in ("GET", "HEAD"):
         return render(request, "signup.html", values={})
     data = await form(request)
+    try:
+        await guard.signup_allowed(request, guard.proof(data))
+    except HTTPError as error:
+        challenge = guard.challenge_of(error)
+        return render(
+            request,
+            "signup.html",
+            status=error.status,
+            error=error.message,
+            values=data,
+            challenge=challenge,
+        )
     person = accounts.Person(
         data.get("given_name", ""), data.get("family_name", ""), data.get("birth_date", "")
     )
@@ -112,16 +151,20 @@ async def signup_page(request: Request) -> Response:
     if problem:
         return render(request, "signup.html", status=400, error=problem, values=data)
     password_hash = await hash_password(request, password)
+    await db_write(request, guard.count_address, guard.address_key(request, "signup"))
     try:
         account = await db_write(request, _sign_up, person, login, password_hash)
     except accounts.AccountError as error:
+        if not error.conflict:
+            return render(request, "signup.html", status=400, error=error.message, values=data)
+        await db_write(request, _signup_refused, error.existing_id, client_ip(request))
         return render(
             request,
             "signup.html",
             status=400,
-            error=error.message,
-            values=data,
-            duplicate=error.existing_id is not None,
+            error=SIGNUP_CONFLICT,
+            values={k: v for k, v in data.items() if k != "login"},
+            duplicate=True,
         )
     response = redirect(request, "/documents" if login else "/documents?bienvenue=1")
     return await start_session(request, response, account)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, audit, crypto, csrf, passwords, ratelimit, sessions, totp
+from vault_service import accounts, audit, crypto, csrf, guard, passwords, ratelimit, sessions, totp
 from vault_service.settings import Settings
 from vault_service.web import (
     HTTPError,
@@ -31,11 +31,11 @@ IP_FACTOR = 20  # mobile carriers put many people behind one address (CGNAT): be
 
 
 def limit_keys(request: Request, kind: str, login: str) -> list[tuple[str, int]]:
-    """Per account (the real defence) and, more loosely, per client address."""
+    """Activation and recovery codes: per login and, more loosely, per client address."""
     limit = vault(request).settings.login_attempts
     return [
-        (f"{kind}:{login.casefold()}", limit),
-        (f"{kind}-ip:{client_ip(request)}", limit * IP_FACTOR),
+        (ratelimit.key(kind, login.casefold()), limit),
+        (ratelimit.key(f"{kind}-ip", client_ip(request)), limit * IP_FACTOR),
     ]
 
 
@@ -59,8 +59,28 @@ async def fail(request: Request, keys: list[tuple[str, int]], action: str, subje
     await db_write(request, _record_failure, keys, action, subject_id, client_ip(request))
 
 
-def _logged_in(conn: Connection, account_id: str, key: str, rehashed: str | None) -> None:
-    ratelimit.succeed(conn, key)
+def _login_failed(
+    conn: Connection, address_key: str, action: str, subject_id: str | None, ip: str
+) -> None:
+    """The claim already counted the attempt on the account; count it on the address."""
+    guard.count_address(conn, address_key)
+    audit.record(conn, action, actor_id=None, subject_id=subject_id, detail={"ip": ip})
+
+
+async def _refuse(
+    request: Request, action: str, account: Any, status: int, code: str, text: str
+) -> HTTPError:
+    """Journal a failed attempt (counted on the address too); the error to raise."""
+    subject_id = account.id if account is not None else None
+    address = guard.address_key(request, "login")
+    await db_write(request, _login_failed, address, action, subject_id, client_ip(request))
+    return HTTPError(status, code, text)
+
+
+def _logged_in(
+    conn: Connection, account_id: str, key: str, ticket: ratelimit.Ticket, rehashed: str | None
+) -> None:
+    ratelimit.release(conn, key, ticket)
     if rehashed is not None:
         accounts.set_password_hash(conn, account_id, rehashed)
 
@@ -72,18 +92,33 @@ def _open_session(conn: Connection, account_id: str, settings: Settings, ip: str
     return cookie
 
 
-async def authenticate(request: Request, login: str, password: str, code: str) -> Any:
-    """The account, or NEED_TOTP; raises HTTPError 401 / 429."""
+async def authenticate(
+    request: Request, login: str, password: str, code: str, proof: tuple[str, str] = ("", "")
+) -> Any:
+    """The account, or NEED_TOTP; raises HTTPError 401 / 429 (limits: guard.py).
+
+    `proof` is the (token, answer) of a challenge, needed when this address is busy."""
     service = vault(request)
     login = login.strip().lower()
-    keys = limit_keys(request, "login", login)
-    await db_read(request, check_locks, keys)
     account = await db_read(request, accounts.by_login, login)
+    key = guard.login_key(request, login, account)
+    if guard.known_device(request, account.id if account is not None else None) is None:
+        free = service.settings.address_free_failures
+        await guard.challenge_if_busy(request, "login", free, proof)
+    ticket = await guard.claim(
+        request, key
+    )  # counted before the check: parallel tries cannot slip in
     usable = account is not None and account.status == "active"
     ok = await check_password(request, password, account.password_hash if usable else None)
     if not (ok and usable):
-        await fail(request, keys, "auth.login_failed", account)
-        raise HTTPError(401, "identifiants", "Identifiant ou mot de passe incorrect.")
+        raise await _refuse(
+            request,
+            "auth.login_failed",
+            account,
+            401,
+            "identifiants",
+            "Identifiant ou mot de passe incorrect.",
+        )
     if account.totp_secret or account.role in accounts.ADMIN_ROLES:
         if not code.strip():
             return NEED_TOTP
@@ -95,8 +130,14 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
         step = totp.matching_step(secret, code) if secret else None
         if step is None or step <= (account.totp_last_step or 0):
             # Wrong, or already used once (a code seen over someone's shoulder is spent).
-            await fail(request, keys, "auth.totp_failed", account)
-            raise HTTPError(401, "code_totp", "Code de double authentification incorrect.")
+            raise await _refuse(
+                request,
+                "auth.totp_failed",
+                account,
+                401,
+                "code_totp",
+                "Code de double authentification incorrect.",
+            )
         await db_write(request, accounts.spend_totp_step, account.id, step)
     # Hash before the transaction: never await while holding a database lock.
     rehashed = (
@@ -104,7 +145,7 @@ async def authenticate(request: Request, login: str, password: str, code: str) -
         if passwords.needs_rehash(account.password_hash, service.argon2)
         else None
     )
-    await db_write(request, _logged_in, account.id, keys[0][0], rehashed)
+    await db_write(request, _logged_in, account.id, key, ticket, rehashed)
     return account
 
 
@@ -118,6 +159,7 @@ async def start_session(request: Request, response: Response, account: Any) -> R
         max_age=service.settings.session_hours * 3600,
         **sessions.cookie_options(service.settings),
     )
+    guard.remember_device(request, response, account.id)
     # A new CSRF cookie at login: a value planted before login is worthless after it.
     response.set_cookie(
         csrf.cookie_name(service.settings),

@@ -216,7 +216,41 @@ class Settings:
     )
     login_attempts: int = _setting(
         "VAULT_LOGIN_ATTEMPTS",
-        "Échecs tolérés avant blocage temporaire (le blocage double à chaque récidive).",
+        "Essais de mot de passe par identifiant (et par appareil connu) avant blocage "
+        "temporaire de cet identifiant ; comptés avant la vérification, même en parallèle.",
+        default=5,
+    )
+    login_lock_max_minutes: int = _setting(
+        "VAULT_LOGIN_LOCK_MAX_MINUTES",
+        "Plafond du blocage d'un identifiant (1 minute, puis 2, 4… jusqu'à ce plafond) ; "
+        "depuis un appareil connu, la titulaire n'est pas bloquée.",
+        default=15,
+    )
+    device_days: int = _setting(
+        "VAULT_DEVICE_DAYS",
+        "Durée de vie du cookie « appareil connu » posé après une connexion réussie.",
+        default=180,
+    )
+    address_free_failures: int = _setting(
+        "VAULT_ADDRESS_FREE_FAILURES",
+        "Échecs de connexion par adresse IP et par heure avant qu'une vérification (calcul "
+        "et attente) soit demandée à chaque essai : jamais de blocage d'une adresse partagée.",
+        default=20,
+    )
+    signup_free: int = _setting(
+        "VAULT_SIGNUP_FREE",
+        "Inscriptions par adresse IP et par heure avant qu'une vérification soit demandée.",
+        default=3,
+    )
+    signup_max: int = _setting(
+        "VAULT_SIGNUP_MAX",
+        "Inscriptions par adresse IP et par heure au-delà desquelles elles sont refusées "
+        "(429) jusqu'à l'heure suivante.",
+        default=20,
+    )
+    challenge_wait_seconds: int = _setting(
+        "VAULT_CHALLENGE_WAIT_SECONDS",
+        "Attente imposée entre l'affichage de la question de vérification et l'envoi.",
         default=5,
     )
 

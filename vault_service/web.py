@@ -236,7 +236,8 @@ def csrf_value(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     service = vault(request)
     cookie = request.cookies.get(csrf.cookie_name(service.settings))
-    if not csrf.valid(service.settings, cookie, submitted):
+    viewer(request)  # resolves the session the token must belong to
+    if not csrf.valid(service.settings, cookie, submitted, request.state.session_row):
         raise HTTPError(
             403,
             "csrf",
@@ -284,7 +285,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     html = service.jinja.get_template(template).render(
         request=request,
         viewer=account,
-        csrf_token=csrf.token_for(service.settings, csrf_value(request)),
+        csrf_token=csrf.token_for(
+            service.settings, csrf_value(request), getattr(request.state, "session_row", None)
+        ),
         home=HOME_BY_ROLE.get(account.role, "/") if account is not None else "/",
         public_url=service.public_url,
         **context,

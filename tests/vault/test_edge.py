@@ -285,3 +285,35 @@ def test_413_has_the_french_api_shape(client, world):
     )
     _clean_refusal(response, 413)
     assert "Requête trop volumineuse" in response.json()["error"]["message"]
+
+
+# --- CSRF notes of issue 8 ----------------------------------------------------------------
+
+
+def test_origin_null_without_fetch_metadata_is_refused(client, world):
+    login(client, world.actors["beneficiary_a"])
+    token = csrf_token(client, "/documents")
+    response = client.post("/deconnexion", data={"csrf_token": token}, headers={"Origin": "null"})
+    assert response.status_code == 403
+    assert "autre site" in response.text
+    assert client.get("/api/me").status_code == 200  # still logged in
+
+
+def test_csrf_token_is_bound_to_the_session(app, world):
+    """A token from an anonymous page, or from another session of the same browser cookie,
+    does not authorise a request in this session."""
+    from starlette.testclient import TestClient
+
+    client = TestClient(app)
+    anonymous_token = csrf_token(client, "/connexion")
+    login(client, world.actors["beneficiary_a"])
+    refused = client.post("/deconnexion", data={"csrf_token": anonymous_token})
+    assert refused.status_code == 403
+    first_session_token = csrf_token(client, "/documents")
+    csrf_cookie = client.cookies.get("vault_csrf")
+    client.post("/deconnexion", data={"csrf_token": first_session_token})
+    login(client, world.actors["beneficiary_a"])
+    client.cookies.set("vault_csrf", csrf_cookie or "")  # same CSRF cookie as before
+    replay = client.post("/deconnexion-partout", data={"csrf_token": first_session_token})
+    assert replay.status_code == 403
+    assert client.get("/api/me").status_code == 200

@@ -84,7 +84,8 @@ def test_signup_then_duplicate_is_offered_recovery(app, client, world):
     other = TestClient(app)
     again = signup(other, login="zainaba2", given_name="ZAINABA", family_name=" madi ")
     assert again.status_code == 400
-    assert "Un compte existe déjà pour cette personne" in again.text
+    assert "Ce compte ne peut pas être créé avec ces informations" in again.text
+    assert "Un compte existe déjà" not in again.text  # nothing said about who exists
     assert 'href="/recuperation"' in again.text
 
 
