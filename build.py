@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from observatory.cli import main
+from observatory.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:]))

@@ -1,6 +1,6 @@
 """Command line of the observatory: ``python build.py [build|check|serve]``.
 
-Exit codes: 0 success, 1 problems in the data, 2 usage error.
+Exit codes: 0 success, 1 problems in the data, 2 usage error (130 after Ctrl-C).
 """
 
 from __future__ import annotations
@@ -131,4 +131,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     code: int = args.run(config, args)
+    return code
+
+
+def run(argv: Sequence[str]) -> int:
+    """``main`` for a terminal: a reader that stops early (``build.py check | head``) or
+    Ctrl-C ends the command quietly, without a traceback."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # stdout is gone: point it at /dev/null so that the interpreter's final flush
+        # does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
     return code

@@ -83,7 +83,7 @@ def sums(
     wanted &= ~np.isnan(values)
     if not wanted.any():
         return
-    dims = [c for c in table.header if c not in ("indicateur", "niveau", "code_geo", "annee")]
+    dims = [c for c in table.columns if c not in ("indicateur", "niveau", "code_geo", "annee")]
     dims = [c for c in dims if c not in ("valeur", "source", "note")]
     group, _ = table.key(["indicateur", "annee", *dims])
     geo_codes, geo = table.factor("code_geo")

@@ -12,12 +12,12 @@ from typing import Any
 
 import jsonschema
 
+from observatory.check import context
+from observatory.check.resources import resource_problems
 from observatory.core.labels import OPEN_LICENCES, TYPES_FR
-from observatory.core.model import REFERENCE_PACKAGES
 from observatory.core.problems import Problem
 from observatory.source.discover import PROFILE_SCHEMA, Discovery, PackageFolder
 
-DATA_RESOURCES = ("observations", "sources")
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -299,62 +299,6 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
     yield from resource_problems(package)
 
 
-def resource_problems(package: PackageFolder) -> Iterator[Problem]:
-    rel = package.rel
-    root = package.path.resolve()
-    for index, resource in enumerate(package.resources()):
-        path = resource.get("path")
-        if not isinstance(path, str):
-            continue  # reported by the standard validation
-        field = f"resources[{index}].path"
-        target = (package.path / path).resolve()
-        if path.startswith(("/", "\\")) or "://" in path or not target.is_relative_to(root):
-            yield Problem(
-                file=rel,
-                field=field,
-                value=path,
-                code="chemin-interdit",
-                message="le chemin de la ressource sort du dossier du paquet",
-                fix="indiquez un chemin relatif à l'intérieur du dossier du paquet "
-                "(ex. « observations.csv »)",
-            )
-        elif not target.is_file():
-            yield Problem(
-                file=rel,
-                field=field,
-                value=path,
-                code="fichier-absent",
-                message="le fichier de la ressource n'existe pas",
-                fix=f"ajoutez le fichier {package.rel_file(path)} ou corrigez le chemin",
-            )
-    names = [r.get("name") for r in package.resources()]
-    block = package.observatory
-    if package.id in REFERENCE_PACKAGES or not block:
-        return
-    status = block.get("status")
-    if status == "available":
-        for wanted in DATA_RESOURCES:
-            if wanted not in names:
-                yield Problem(
-                    file=rel,
-                    field="resources",
-                    value=wanted,
-                    code="ressource-absente",
-                    message=f"un paquet disponible doit avoir la ressource « {wanted} »",
-                    fix=f"déclarez la ressource « {wanted} » ({wanted}.csv) ou passez le "
-                    'paquet en "status": "desired"',
-                )
-    elif status == "desired" and names:
-        yield Problem(
-            file=rel,
-            field="resources",
-            code="souhaite-avec-donnees",
-            message="un paquet souhaité (status « desired ») ne doit contenir aucune donnée",
-            fix='videz la liste ("resources": []) ou passez le paquet en "status": "available" '
-            "si les données sont publiées",
-        )
-
-
 def misleading(error: jsonschema.ValidationError, package: PackageFolder) -> bool:
     """Without ``status``, the profile's "if desired then require desired" rule also
     fires: the missing status is reported, not a missing ``desired`` block."""
@@ -373,6 +317,7 @@ def check_descriptors(discovery: Discovery) -> Iterator[Problem]:
     for package in discovery.packages:
         if package.descriptor is None:
             continue
+        context.mark(package.rel)
         yield from standard_problems(package)
         for error in validator.iter_errors(package.descriptor):
             if not misleading(error, package):

@@ -12,10 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from observatory.check.keys import as_list, check_null_keys, check_unique
 from observatory.check.tables import (
-    CAP,
     DECIMAL_COMMA,
     FAST_UNIQUES,
     INTEGER,
@@ -44,17 +43,11 @@ def schema_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
-def as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return []
-
-
 def check_header(table: Table, schema: dict[str, Any], out: Reporter) -> None:
+    """Fields absent from the header, extra columns, order. Blank and repeated labels
+    were reported when reading; those bound to a field count as that field here."""
     expected = [f["name"] for f in schema_fields(schema)]
-    found = table.header
+    found = list(table.columns)
     listing = ",".join(expected)
     for name in expected:
         if name not in found:
@@ -170,14 +163,15 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
     constraints = spec.get("constraints")
     constraints = constraints if isinstance(constraints, dict) else {}
     if constraints.get("required") and empty.any():
-        report_cells(
-            table,
-            out,
-            name,
-            empty,
-            "valeur-manquante",
-            "valeur obligatoire manquante",
-            f"renseignez « {name} » (champ obligatoire)",
+        rows = np.flatnonzero(empty[_codes])
+        if name in table.missing:  # a missing cell is reported as such, not twice
+            rows = rows[~table.missing[name][rows]]
+        out.rows(
+            table.lines[rows],
+            field=name,
+            code="valeur-manquante",
+            message="valeur obligatoire manquante",
+            fix=f"renseignez « {name} » (champ obligatoire)",
         )
     bad_type = type_errors(spec, uniques) & ~empty
     report_cells(
@@ -276,41 +270,6 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
             )
 
 
-def check_unique(table: Table, names: list[str], out: Reporter, *, code: str) -> None:
-    """Report every row whose key repeats an earlier row (naming that row)."""
-    if not len(table):
-        return
-    dense, first = table.key(names)
-    duplicated = pd.Series(dense).duplicated(keep="first").to_numpy().copy()
-    if code == "unique":
-        codes, uniques = table.factor(names[0])
-        duplicated &= uniques[codes] != ""
-    if not duplicated.any():
-        return
-    rows = np.flatnonzero(duplicated)
-    lines = table.lines[rows]
-    shown = rows[: CAP + 1]
-    first_line = dict(
-        zip(lines[: CAP + 1].tolist(), table.lines[first[dense[shown]]].tolist(), strict=True)
-    )
-    key_text = {
-        line: ", ".join(str(table.columns[n][r]) for n in names)
-        for line, r in zip(lines[: CAP + 1].tolist(), shown.tolist(), strict=True)
-    }
-    label = ", ".join(names)
-    what = "clé primaire" if code == "cle-primaire" else "valeur unique"
-    out.rows(
-        lines,
-        field=label if code == "cle-primaire" else names[0],
-        code=code,
-        message=lambda line: f"{what} en double ({label}) : déjà présente ligne {first_line[line]}",
-        fix=lambda line: (
-            f"supprimez l'une des lignes {first_line[line]} et {line}, ou corrigez la valeur"
-        ),
-        values=lambda line: key_text[line],
-    )
-
-
 def check_table(table: Table, schema: dict[str, Any]) -> list[Problem]:
     """Header, types, constraints and primary key of one table against its schema."""
     out = Reporter(table.file, table.resource)
@@ -325,50 +284,11 @@ def check_table(table: Table, schema: dict[str, Any]) -> list[Problem]:
         if unique and key != [spec["name"]] and spec["name"] in table.columns:
             check_unique(table, [spec["name"]], out, code="unique")
     if key and all(name in table.columns for name in key):
-        check_unique(table, key, out, code="cle-primaire")
-    return out.problems
-
-
-def check_foreign_keys(
-    table: Table, schema: dict[str, Any], resolve: Callable[[str], Table | None]
-) -> list[Problem]:
-    """Foreign keys to resources of the same package (``resolve`` finds them by name)."""
-    out = Reporter(table.file, table.resource)
-    keys = schema.get("foreignKeys")
-    for fk in keys if isinstance(keys, list) else []:
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            continue
-        local = as_list(fk.get("fields"))
-        target_name = str(fk["reference"].get("resource", "")) or table.resource
-        remote = as_list(fk["reference"].get("fields"))
-        if not local or len(local) != len(remote) or not all(n in table.columns for n in local):
-            continue
-        target = table if target_name == table.resource else resolve(target_name)
-        if target is None or not all(n in target.columns for n in remote):
-            continue
-        known = set(zip(*(target.columns[n].tolist() for n in remote), strict=True))
-        dense, first = table.key(local)
-        firsts = first.tolist()
-        tuples = [tuple(str(table.columns[n][r]) for n in local) for r in firsts]
-        bad_code = np.array([t not in known and any(t) for t in tuples], dtype=bool)
-        if not bad_code.any():
-            continue
-        rows = np.flatnonzero(bad_code[dense])
-        lines = table.lines[rows]
-        shown = {
-            line: ", ".join(tuples[c])
-            for line, c in zip(lines[: CAP + 1].tolist(), dense[rows[: CAP + 1]], strict=True)
+        required = {
+            f["name"]
+            for f in schema_fields(schema)
+            if isinstance(f.get("constraints"), dict) and f["constraints"].get("required")
         }
-        label = ", ".join(remote)
-        out.rows(
-            lines,
-            field=", ".join(local),
-            code="cle-etrangere",
-            message=f"valeur absente de la ressource « {target_name} » (champ « {label} »)",
-            fix={
-                line: f"ajoutez « {key} » dans la ressource « {target_name} » ou corrigez la valeur"
-                for line, key in shown.items()
-            },
-            values=shown,
-        )
+        check_null_keys(table, key, out, required)
+        check_unique(table, key, out, code="cle-primaire")
     return out.problems

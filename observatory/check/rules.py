@@ -14,8 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.check.fields import as_list, check_foreign_keys, check_table
-from observatory.check.tables import CAP, Reporter, Table, read_table, report_cells
+from observatory.check import context
+from observatory.check.csvread import read_table, too_big
+from observatory.check.fields import check_table, schema_fields
+from observatory.check.keys import as_list, check_foreign_keys
+from observatory.check.tables import CAP, Reporter, Table, report_cells
+from observatory.core.limits import MAX_FILE
 from observatory.core.model import LEVELS, REFERENCE_PACKAGES
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder
@@ -44,10 +48,18 @@ def get_table(discovery: Discovery, package: PackageFolder, name: str) -> Table 
     table: Table | None = None
     problems: list[Problem] = []
     path = resource.get("path") if resource else None
-    if isinstance(path, str) and path.endswith(".csv") and schema_of(resource or {}):
-        target = (package.path / path).resolve()
-        if target.is_file() and target.is_relative_to(package.path.resolve()):
-            table, problems = read_table(package.rel_file(path), name, target.read_bytes())
+    schema = schema_of(resource or {})
+    if isinstance(path, str) and path.endswith(".csv") and schema is not None:
+        target = package.file(path)
+        if target is not None:
+            rel = package.rel_file(path)
+            fields = [f["name"] for f in schema_fields(schema)]
+            if target.stat().st_size > MAX_FILE.value:
+                out = Reporter(rel, name)
+                too_big(out, target.stat().st_size)
+                problems = out.problems
+            else:
+                table, problems = read_table(rel, name, target.read_bytes(), fields)
     discovery.memo[key] = (table, problems)
     return table
 
@@ -114,6 +126,7 @@ def theme_packages(discovery: Discovery) -> Iterator[tuple[PackageFolder, Table]
             continue
         table = get_table(discovery, package, "observations")
         if table is not None and {"indicateur", "code_geo", "niveau"} <= set(table.columns):
+            context.mark(table.file)
             yield package, table
 
 
@@ -153,7 +166,7 @@ def check_observations(discovery: Discovery) -> Iterator[Problem]:
             'passez l\'indicateur en "status": "available" ou supprimez ses lignes',
         )
         dimensions = {d for i in indicators.values() for d in as_list(i.get("dimensions"))}
-        for column in table.header:
+        for column in table.columns:
             if column not in STANDARD_COLUMNS and column not in dimensions:
                 out.file_problem(
                     "dimension-non-declaree",

@@ -1,4 +1,4 @@
-"""Vectorised Table Schema checks of one CSV resource.
+"""The table of one CSV resource and the vectorised tools the Table Schema checks share.
 
 A CSV is read once with pandas (every cell as text), then each column is factorised:
 types and constraints are checked on the distinct values only and mapped back to the
@@ -8,9 +8,6 @@ reported (the first ``CAP`` per field and error, then one summary line).
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +16,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from observatory.check import context
 from observatory.core.problems import Problem
 
 CAP = 50
@@ -51,13 +49,19 @@ TYPE_FR = {
 
 @dataclass
 class Table:
-    """The text cells of one CSV resource, with the line number of every row."""
+    """The text cells of one CSV resource, with the line number of every row.
+
+    ``header`` holds the labels as written; ``columns`` the cells by field name (a blank
+    or repeated label is bound to the schema field at its position, see csvread.py);
+    ``missing`` flags, per field, the rows too short to have that cell (left empty).
+    """
 
     file: str
     resource: str
     header: list[str]
     columns: dict[str, np.ndarray]
     lines: np.ndarray
+    missing: dict[str, np.ndarray] = field(default_factory=dict)
     typed: dict[str, np.ndarray] = field(default_factory=dict)
     _factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
@@ -137,6 +141,7 @@ class Reporter:
     """Collects the problems of one table, capping each (field, code) at ``CAP`` rows."""
 
     def __init__(self, file: str, resource: str) -> None:
+        context.mark(file)
         self.file = file
         self.resource = resource
         self.problems: list[Problem] = []
@@ -219,147 +224,3 @@ def report_cells(
         fix={k: fix if isinstance(fix, str) else fix(v) for k, v in values.items()},
         values=values,
     )
-
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def read_table(file: str, resource: str, data: bytes) -> tuple[Table | None, list[Problem]]:
-    """Decode and split a CSV; report encoding, delimiter and row-shape problems."""
-    out = Reporter(file, resource)
-    if not data.strip():
-        out.file_problem(
-            "fichier-vide",
-            "le fichier est vide",
-            "ajoutez la ligne d'en-tête puis les données",
-        )
-        return None, out.problems
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        out.file_problem(
-            "encodage",
-            "le fichier est en UTF-16",
-            "réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)",
-            row=1,
-        )
-        return None, out.problems
-    if data.startswith(codecs.BOM_UTF8):
-        out.file_problem(
-            "bom",
-            "le fichier commence par une marque d'ordre d'octets (BOM)",
-            "enregistrez le fichier en UTF-8 sans BOM",
-            row=1,
-        )
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        out.file_problem(
-            "encodage",
-            f"le fichier n'est pas en UTF-8 : octet invalide 0x{data[error.start]:02x} "
-            f"ligne {line} (encodage Latin-1 ou Windows-1252 ?)",
-            "réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)",
-            row=line,
-        )
-        return None, out.problems
-    first = text.split("\n", 1)[0].rstrip("\r")
-    for delimiter, label in ((";", "point-virgule"), ("\t", "tabulation")):
-        if first.count(delimiter) > first.count(","):
-            out.file_problem(
-                "separateur",
-                f"séparateur « {delimiter if delimiter != chr(9) else 'tab'} » "
-                f"({label}) détecté au lieu de la virgule",
-                "enregistrez le fichier en CSV séparé par des virgules",
-                row=1,
-            )
-            return None, out.problems
-    header = next(csv.reader([first]))
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    for name in duplicated:
-        out.file_problem(
-            "en-tete-double",
-            "colonne présente plusieurs fois dans l'en-tête",
-            "gardez une seule colonne de ce nom",
-            row=1,
-            field=name,
-        )
-    if duplicated:
-        return None, out.problems
-    if '"' not in text:
-        table = fast_split(file, resource, data, header, out)
-    else:
-        table = slow_split(file, resource, text, header, out)
-    return table, out.problems
-
-
-def fast_split(file: str, resource: str, data: bytes, header: list[str], out: Reporter) -> Table:
-    """Unquoted CSV: count the cells of every line with numpy, parse with pandas' C engine."""
-    raw = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(raw == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    starts = starts[starts < len(raw)]
-    is_comma = (raw == 44).view(np.uint8)
-    # Commas per line modulo 256 (fast); the exact total proves that no line wrapped.
-    commas = np.add.reduceat(is_comma, starts, dtype=np.uint8).astype(np.int64)
-    wrapped = int(commas.sum()) != int(np.count_nonzero(is_comma))
-    ends = np.concatenate((newlines, [len(raw)]))[: len(starts)]
-    lengths = ends - starts - (raw[np.maximum(ends - 1, 0)] == 13)
-    blank = lengths <= 0
-    expected = len(header)
-    bad = (commas + 1 != expected) | (blank & (expected > 1))
-    bad[0] = False
-    if wrapped or bad.any():
-        return slow_split(file, resource, data.decode("utf-8"), header, out)
-    frame = pd.read_csv(
-        io.BytesIO(data),
-        dtype=str,
-        na_filter=False,
-        index_col=False,
-        skip_blank_lines=False,
-        engine="c",
-        encoding="utf-8",
-    )
-    columns = {name: frame[name].to_numpy(dtype=object) for name in header}
-    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return Table(file, resource, header, columns, lines)
-
-
-def slow_split(file: str, resource: str, text: str, header: list[str], out: Reporter) -> Table:
-    """Quoted or irregular CSV: the csv module, with exact line numbers of bad rows."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader, None)
-    expected = len(header)
-    good: list[list[str]] = []
-    lines: list[int] = []
-    blank: list[int] = []
-    short: list[tuple[int, int]] = []
-    previous = reader.line_num
-    for row in reader:
-        line = previous + 1
-        previous = reader.line_num
-        if not row or (row == [""] and expected > 1):
-            blank.append(line)
-        elif len(row) != expected:
-            short.append((line, len(row)))
-        else:
-            good.append(row)
-            lines.append(line)
-    out.rows(
-        np.array(blank, dtype=np.int64),
-        field="",
-        code="ligne-vide",
-        message="ligne vide",
-        fix="supprimez la ligne vide",
-    )
-    counts = dict(short)
-    out.rows(
-        np.array([line for line, _ in short], dtype=np.int64),
-        field="",
-        code="nombre-cellules",
-        message=lambda line: f"la ligne a {counts[line]} cellules au lieu de {expected}",
-        fix="vérifiez les virgules de la ligne : une valeur qui contient une virgule "
-        "doit être entre guillemets doubles",
-    )
-    matrix = np.array(good, dtype=object).reshape(len(good), expected)
-    columns = {name: matrix[:, i] for i, name in enumerate(header)}
-    return Table(file, resource, header, columns, np.array(lines, dtype=np.int64))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 
-from observatory.check import cache
+from observatory.check import cache, context
 from observatory.core.config import Config
 from observatory.core.problems import Problem, sort_problems
 from observatory.source.discover import Discovery, discover, input_files
@@ -47,6 +47,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.check.descriptors", "check_descriptors"),
     lazy("observatory.check.rules", "check_tables"),
     lazy("observatory.check.rules", "check_observations"),
+    lazy("observatory.check.bounds", "check_bounds"),
     lazy("observatory.check.consistency", "check_aggregates"),
     lazy("observatory.check.consistency", "check_indicator_ids"),
     lazy("observatory.check.consistency", "check_desired_rows"),
@@ -59,16 +60,20 @@ CHECKS: tuple[Check, ...] = (
 def run_checks(discovery: Discovery, checks: Iterable[Check] = CHECKS) -> list[Problem]:
     problems: list[Problem] = []
     for check_one in checks:
+        context.mark("datapackages")
         try:
             problems.extend(check_one(discovery))
-        except Exception as error:  # a validator bug must not hide the other problems
+        except (Exception, RecursionError) as error:  # a bug must not hide the other problems
+            file, row = context.last()
             problems.append(
                 Problem(
-                    file="datapackages",
+                    file=file,
+                    row=row,
                     code="erreur-interne",
-                    message=f"erreur interne du validateur dans {check_one.__name__} : "
-                    f"{type(error).__name__}: {error}",
-                    fix="signalez ce problème aux mainteneurs de l'observatoire avec ce message",
+                    message=f"erreur interne du validateur en lisant ce fichier "
+                    f"({check_one.__name__} : {type(error).__name__}: {str(error)[:200]})",
+                    fix="signalez ce problème aux mainteneurs de l'observatoire avec ce "
+                    "message et le fichier en cause",
                 )
             )
     return sort_problems(problems)

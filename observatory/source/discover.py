@@ -7,12 +7,14 @@ tables they read through ``Discovery.memo`` so that each CSV is parsed once.
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from observatory.core.config import Config
+from observatory.core.limits import MAX_DEPTH, MAX_JSON, megabytes
 from observatory.core.problems import Problem
 
 PROFILE_DIR = Path(__file__).parents[1] / "profile"
@@ -48,6 +50,17 @@ class PackageFolder:
             return []
         return [r for r in resources if isinstance(r, dict)]
 
+    def file(self, name: str) -> Path | None:
+        """The file ``name`` if it is a regular file inside the package folder (links
+        resolved), else ``None``; a path the system refuses (NUL byte, too long) too."""
+        try:
+            target = (self.path / name).resolve()
+            if target.is_relative_to(self.path.resolve()) and target.is_file():
+                return target
+        except (OSError, ValueError):
+            pass
+        return None
+
     def resource(self, name: str) -> dict[str, Any] | None:
         for resource in self.resources():
             if resource.get("name") == name:
@@ -76,8 +89,21 @@ class Discovery:
         return None
 
 
+def outside_link(rel: str, path: Path) -> Problem:
+    return Problem(
+        file=rel,
+        code="lien-hors-depot",
+        message="lien symbolique vers l'extérieur de datapackages/ : son contenu ne serait "
+        "ni vérifié ni publié avec le dépôt",
+        value=str(path.readlink()) if path.is_symlink() else "",
+        fix="copiez les fichiers dans le dépôt à la place du lien symbolique",
+    )
+
+
 def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     path = folder / DESCRIPTOR
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        return None, [outside_link(rel, path)]
     if not path.is_file():
         return None, [
             Problem(
@@ -88,24 +114,58 @@ def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list
                 "ou supprimez le dossier",
             )
         ]
+    size = path.stat().st_size
+    if size > MAX_JSON.value:
+        return None, [
+            Problem(
+                file=rel,
+                code="fichier-trop-gros",
+                message=f"descripteur trop volumineux ({megabytes(size)}, au plus "
+                f"{MAX_JSON.text()})",
+                fix="un datapackage.json décrit les données sans les contenir : placez les "
+                "données dans des fichiers CSV déclarés comme ressources",
+            )
+        ]
     raw = path.read_bytes()
+    problems: list[Problem] = []
+    if raw.startswith(codecs.BOM_UTF8):
+        problems.append(
+            Problem(
+                file=rel,
+                row=1,
+                code="bom",
+                message="le fichier commence par une marque d'ordre d'octets (BOM), que "
+                "JSON interdit et que frictionless refuse",
+                fix="enregistrez le fichier en UTF-8 sans BOM",
+            )
+        )
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         return None, [
+            *problems,
             Problem(
                 file=rel,
                 row=line,
                 code="encodage",
                 message=f"le fichier n'est pas en UTF-8 (octet invalide ligne {line})",
                 fix="réenregistrez le fichier en UTF-8",
-            )
+            ),
         ]
+    oddities: list[str] = []
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=lambda pairs: unique_keys(pairs, oddities),
+            parse_constant=lambda name: oddities.append(f"valeur {name} (pas du JSON)"),
+        )
+    except RecursionError:
+        return None, [*problems, too_deep(rel)]
     except json.JSONDecodeError as error:
         return None, [
+            *problems,
             Problem(
                 file=rel,
                 row=error.lineno,
@@ -114,10 +174,34 @@ def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list
                 f"{translate_json_error(error.msg)}",
                 fix="corrigez la syntaxe JSON (virgules, guillemets doubles, accolades) ; "
                 "un validateur JSON en ligne ou votre éditeur indique l'endroit exact",
-            )
+            ),
         ]
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        return None, [
+            *problems,
+            Problem(
+                file=rel,
+                code="json-invalide",
+                message=f"valeur JSON illisible : {error}",
+                fix="corrigez la valeur (un nombre s'écrit avec au plus quelques dizaines "
+                "de chiffres)",
+            ),
+        ]
+    if depth(data) > MAX_DEPTH.value:
+        return None, [*problems, too_deep(rel)]
+    problems += [
+        Problem(
+            file=rel,
+            code="json-invalide",
+            message=f"JSON ambigu : {oddity}",
+            fix="gardez une seule fois chaque propriété d'un objet ; écrivez un nombre "
+            "(NaN et Infinity ne sont pas du JSON)",
+        )
+        for oddity in sorted(set(oddities))
+    ]
     if not isinstance(data, dict):
         return None, [
+            *problems,
             Problem(
                 file=rel,
                 row=1,
@@ -126,9 +210,44 @@ def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list
                 "il doit être un objet JSON ({ … })",
                 fix="placez les métadonnées du paquet entre accolades : "
                 '{"name": …, "title": …, "resources": […]}',
-            )
+            ),
         ]
-    return data, []
+    return data, problems
+
+
+def unique_keys(pairs: list[tuple[str, Any]], oddities: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            oddities.append(f"propriété « {key[:80]} » présente deux fois dans un objet")
+        result[key] = value
+    return result
+
+
+def depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest = 0
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH.value:
+                return level
+            children = item.values() if isinstance(item, dict) else item
+            todo.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def too_deep(rel: str) -> Problem:
+    return Problem(
+        file=rel,
+        code="json-trop-profond",
+        message=f"JSON trop profondément imbriqué (au plus {MAX_DEPTH.text()} d'objets "
+        "et de listes les uns dans les autres)",
+        fix="un datapackage.json n'a besoin que de quelques niveaux : vérifiez les "
+        "accolades et crochets (un descripteur généré par erreur ?)",
+    )
 
 
 JSON_KINDS: dict[type, str] = {
@@ -170,8 +289,12 @@ def discover(config: Config) -> Discovery:
     problems: list[Problem] = []
     base = config.datapackages
     folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    inside = base.resolve()
     for folder in folders:
         package_id = folder.name
+        if not folder.resolve().is_relative_to(inside):
+            problems.append(outside_link(f"datapackages/{package_id}", folder))
+            continue
         descriptor, found = read_descriptor(folder, f"datapackages/{package_id}/{DESCRIPTOR}")
         problems.extend(found)
         packages.append(PackageFolder(id=package_id, path=folder, descriptor=descriptor))

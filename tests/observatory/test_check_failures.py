@@ -559,8 +559,8 @@ def test_wrong_number_of_cells(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/observations.csv › ressource « observations » › ligne 7 : la ligne a 7 cellules au lieu de 8
-    → vérifiez les virgules de la ligne : une valeur qui contient une virgule doit être entre guillemets doubles
+datapackages/population/observations.csv › ressource « observations » › ligne 7 › champ « sexe » : cellule manquante : la ligne a 7 cellules au lieu de 8
+    → ajoutez la valeur (ou une cellule vide) : vérifiez les virgules de la ligne ; une valeur qui contient une virgule doit être entre guillemets doubles
 
 1 problème trouvé.
 """,
@@ -574,7 +574,7 @@ def test_blank_line(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/observations.csv › ressource « observations » › ligne 10 : ligne vide
+datapackages/population/observations.csv › ressource « observations » › ligne 10 : ligne vide (aucune valeur)
     → supprimez la ligne vide
 
 1 problème trouvé.
@@ -876,8 +876,8 @@ def test_duplicate_column_in_header(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/sources.csv › ressource « sources » › ligne 1 › champ « id » : colonne présente plusieurs fois dans l'en-tête
-    → gardez une seule colonne de ce nom
+datapackages/population/sources.csv › ressource « sources » › ligne 1 › champ « titre » : « id » apparaît plusieurs fois dans l'en-tête (colonnes 1 et 3) ; le schéma attend ici « titre » (valeur : « id »)
+    → gardez une seule colonne de ce nom et nommez celle-ci « titre »
 
 1 problème trouvé.
 """,

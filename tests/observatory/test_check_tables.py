@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from observatory.check.csvread import read_table
 from observatory.check.fields import check_table
-from observatory.check.tables import CAP, FAST_UNIQUES, Reporter, read_table
+from observatory.check.tables import CAP, FAST_UNIQUES, Reporter
 from tests.observatory.fixtures.projects import (
     OBSERVATIONS,
     SOURCES,
@@ -77,7 +78,7 @@ def test_a_row_with_256_extra_cells_is_not_missed(tmp_path: Path) -> None:
         root, OBSERVATIONS, "97611,2020,200,fictive,,", "97611,2020,200,fictive,," + "," * 256
     )
     assert [(p["row"], p["message"]) for p in problems(root)] == [
-        (7, "la ligne a 264 cellules au lieu de 8")
+        (7, "la ligne a 264 cellules au lieu de 8 : 256 en trop après « sexe »")
     ]
 
 
@@ -99,7 +100,7 @@ def test_reporter_names_every_row_under_the_cap() -> None:
 
 def test_many_distinct_numbers_take_the_fast_path_and_stay_exact() -> None:
     values = [f"{i / 4}" for i in range(FAST_UNIQUES + 10)]
-    body = "".join(f"{v},{i}\n" for i, v in enumerate(values)) + ",\n"
+    body = "".join(f"{v},{i}\n" for i, v in enumerate(values)) + ",7\n"
     table, found = read_table("t.csv", "t", ("x,n\n" + body).encode())
     assert table is not None and found == []
     schema = {"fields": [{"name": "x", "type": "number"}, {"name": "n", "type": "integer"}]}
