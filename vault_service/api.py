@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from vault_service import documents as docs
-from vault_service import listing, sessions
+from vault_service import duplicates as dups
+from vault_service import listing, sessions, signing
 from vault_service.document_http import (
     file_response,
     owned_with_version,
@@ -21,6 +23,7 @@ from vault_service.document_http import (
     save_upload,
 )
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
+from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 
@@ -117,6 +120,71 @@ async def document_list(request: Request) -> Response:
         raise HTTPError(400, "document_refuse", error.message) from None
     document = await db_read(request, owned_with_version, document_id, account.id)
     return JSONResponse(_doc_json(document), status_code=201)
+
+
+async def document_duplicates(request: Request) -> Response:
+    """GET: the duplicates she issued of this document; POST {recipient, purpose[, scheme]}:
+    a new one (201, with the address of its PDF)."""
+    account = require(request, "beneficiary")
+    document = await _owned(request, account)
+    if request.method in ("GET", "HEAD"):
+        rows = await db_read(request, dups.for_document, document.id, account.id)
+        return JSONResponse({"duplicates": [dups.listed(row) for row in rows]})
+    data = await _json_body(request)
+    scheme = _text(data, "scheme") if "scheme" in data else document.scheme
+    if scheme not in docs.SCHEMES:
+        raise HTTPError(
+            400, "champ", "Choisissez un dispositif dans la liste.", {"field": "scheme"}
+        )
+    recipient, purpose = _text(data, "recipient"), _text(data, "purpose")
+    version = await db_read(request, docs.version_row, document.id, document.current_version)
+
+    def work(conn: Connection) -> Any:
+        fields = dups.issue(
+            conn,
+            vault(request).signing,
+            owner=account,
+            document=document,
+            version=version,
+            recipient=recipient,
+            purpose=purpose,
+            scheme=scheme,
+        )
+        return dups.find(conn, fields["code"])
+
+    try:
+        record = await db_write(request, work)
+    except dups.DuplicateError as error:
+        raise HTTPError(400, "duplicata_refuse", error.message) from None
+    return JSONResponse(dups.listed(record), status_code=201)
+
+
+async def verification(request: Request) -> Response:
+    """Public. GET ?code= (typed) or ?d= (QR code content); POST multipart `file` (the PDF)."""
+    trusted = list(vault(request).signing.published(signing.PLATFORM).values())
+    if request.method == "POST":
+        limit = 2 * vault(request).settings.max_upload_bytes
+        try:
+            _, sink = await receive(request, lambda _name: dups.VerifierSink(trusted), limit)
+        except docs.TooLarge:
+            raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
+        except BadUpload as error:
+            raise HTTPError(400, "formulaire", error.message) from None
+        if sink is None:
+            raise HTTPError(400, "fichier_absent", "Envoyez le PDF du duplicata (champ file).")
+        verdict = await db_read(request, dups.with_register, sink.verifier.verdict())
+    elif request.query_params.get("d"):
+        verdict = dups.verify_qr(trusted, request.query_params["d"])
+        verdict = await db_read(request, dups.with_register, verdict)
+    elif request.query_params.get("code"):
+        verdict = await db_read(request, dups.lookup, request.query_params["code"])
+    else:
+        raise HTTPError(
+            400,
+            "parametre",
+            "Indiquez le code du duplicata (?code=) ou le contenu du QR code (?d=).",
+        )
+    return JSONResponse(dups.verdict_json(verdict))
 
 
 async def document_counts(request: Request) -> Response:
@@ -287,6 +355,23 @@ OPENAPI: dict[str, Any] = {
             "get": _op("Un document et ses versions", 200, 401, 403, 404),
             "patch": _op("Renommer, reclasser", 200, 400, 401, 403, 404, body="json"),
             "delete": _op("Supprimer", 204, 401, 403, 404),
+        },
+        "/api/documents/{doc_id}/duplicates": {
+            "get": _op("Mes duplicatas de ce document", 200, 401, 403, 404),
+            "post": _op(
+                "Faire un duplicata (recipient, purpose, scheme facultatif) ; pdf : son adresse",
+                201,
+                400,
+                401,
+                403,
+                404,
+                415,
+                body="json",
+            ),
+        },
+        "/api/verification": {
+            "get": _op("Vérifier un duplicata : ?code= ou ?d= (public)", 200, 400),
+            "post": _op("Vérifier le PDF d'un duplicata, champ file (public)", 200, 400, 413),
         },
         "/api/documents/{doc_id}/content": {
             "get": _op("Télécharger (paramètre version facultatif)", 200, 401, 403, 404)

@@ -128,6 +128,8 @@ ROUTES: list[BaseRoute] = [
     Route("/api/documents", api.document_list, methods=GET_POST),
     Route("/api/documents/counts", api.document_counts, methods=GET),
     Route("/api/documents/{doc_id}", api.document_item, methods=["GET", "PATCH", "DELETE"]),
+    Route("/api/documents/{doc_id}/duplicates", api.document_duplicates, methods=GET_POST),
+    Route("/api/verification", api.verification, methods=GET_POST),
     Route("/api/documents/{doc_id}/content", api.document_content, methods=GET),
     Route("/api/documents/{doc_id}/versions", api.document_versions, methods=POST),
     Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
@@ -141,6 +143,7 @@ UPLOADS = {
     "/verification": 2,  # a duplicate: the document and its signature page
     "/api/documents": 1,
     "/api/documents/{doc_id}/versions": 1,
+    "/api/verification": 2,
 }
 
 CSP = (

@@ -157,25 +157,6 @@ async def revoke(request: Request) -> Response:
     return redirect(request, f"/documents/{doc_id}/duplicata")
 
 
-class _Checking:
-    """The uploaded file goes straight into the verifier (no copy on disk or in memory)."""
-
-    def __init__(self, trusted: list[bytes]) -> None:
-        self.verifier = dups.Verifier(trusted)
-
-    def write(self, data: bytes) -> None:
-        self.verifier.feed(data)
-
-    def abort(self) -> None:
-        pass
-
-
-def _with_register(conn: Connection, verdict: dups.Verdict) -> dups.Verdict:
-    if verdict.status not in (dups.AUTHENTIC,):
-        return verdict
-    return dups.against_register(verdict, dups.find(conn, str(verdict.fields.get("code", ""))))
-
-
 async def verify_page(request: Request) -> Response:
     """Public: no account needed, nothing written."""
     verdict = None
@@ -184,17 +165,17 @@ async def verify_page(request: Request) -> Response:
         limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
         trusted = _trusted(request)
         try:
-            _, sink = await receive(request, lambda _name: _Checking(trusted), limit)
+            _, sink = await receive(request, lambda _name: dups.VerifierSink(trusted), limit)
         except docs.TooLarge:
             raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
         except BadUpload as error:
             raise HTTPError(400, "formulaire", error.message) from None
         if sink is None:
             raise HTTPError(400, "fichier_absent", "Choisissez le fichier PDF du duplicata.")
-        verdict = await db_read(request, _with_register, sink.verifier.verdict())
+        verdict = await db_read(request, dups.with_register, sink.verifier.verdict())
     elif request.query_params.get("d"):
         verdict = dups.verify_qr(_trusted(request), request.query_params["d"])
-        verdict = await db_read(request, _with_register, verdict)
+        verdict = await db_read(request, dups.with_register, verdict)
     elif code:
         verdict = await db_read(request, dups.lookup, code)
     return render(

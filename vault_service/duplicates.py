@@ -264,6 +264,44 @@ class Verifier:
         return authentic(fields)
 
 
+class VerifierSink:
+    """An uploaded file streamed straight into a `Verifier` (an `upload.Sink`): no copy."""
+
+    def __init__(self, trusted: list[bytes]) -> None:
+        self.verifier = Verifier(trusted)
+
+    def write(self, data: bytes) -> None:
+        self.verifier.feed(data)
+
+    def abort(self) -> None:
+        pass
+
+
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """The verdict for the API: status, French message, and the fields when authentic."""
+    body: dict[str, Any] = {
+        "status": verdict.status,
+        "authentic": verdict.authentic,
+        "message": verdict.message,
+    }
+    if verdict.authentic:
+        body["fields"] = verdict.fields
+    return body
+
+
+def listed(record: Any) -> dict[str, Any]:
+    return {
+        "code": record.id,
+        "version": record.version,
+        "recipient": record.recipient,
+        "purpose": record.purpose,
+        "scheme": record.scheme,
+        "issued_at": as_utc(record.issued_at).isoformat(),
+        "revoked_at": as_utc(record.revoked_at).isoformat() if record.revoked_at else None,
+        "pdf": f"/documents/{record.document_id}/duplicatas/{record.id}",
+    }
+
+
 # --- the register (table `duplicates`) -------------------------------------------------------
 
 
@@ -418,6 +456,13 @@ def against_register(verdict: Verdict, record: Any) -> Verdict:
         if stored.get(name) != verdict.fields.get(name):
             return make_verdict("ne_correspond_pas", verdict.fields, field=LABELS.get(name, name))
     return verdict
+
+
+def with_register(conn: Connection, verdict: Verdict) -> Verdict:
+    """A verdict from the signatures alone, completed by the register when they hold."""
+    if not verdict.authentic:
+        return verdict
+    return against_register(verdict, find(conn, str(verdict.fields.get("code", ""))))
 
 
 def lookup(conn: Connection, code: str) -> Verdict:

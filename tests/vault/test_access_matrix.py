@@ -123,6 +123,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/documents/{doc_id}"): API_OWNER,
     ("PATCH", "/api/documents/{doc_id}"): row(401, 415, 404, 403, 403, 403, 403),
     ("GET", "/api/documents/{doc_id}/content"): API_OWNER,
+    ("GET", "/api/documents/{doc_id}/duplicates"): API_OWNER,
+    ("POST", "/api/documents/{doc_id}/duplicates"): row(401, 415, 404, 403, 403, 403, 403),
+    ("GET", "/api/verification"): ALL(400),
+    ("POST", "/api/verification"): ALL(400),
     ("POST", "/api/documents/{doc_id}/versions"): row(401, 400, 404, 403, 403, 403, 403),
     ("GET", "/static/vault.css"): ALL(200),
     # Last: these end a link, end the session (the actor signs in again) or delete the document.

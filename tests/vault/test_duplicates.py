@@ -260,3 +260,37 @@ def test_rotated_offset_and_unreadable_originals():
     assert len(pages) == 2 and "ne peut pas être reproduit" in pages[1].extract_text()
     heic = render(lines, "x", "y", "BANDE", b"\x00\x00\x00\x18ftypheic", "image/heic")
     assert "ne peut pas être reproduit" in PdfReader(io.BytesIO(heic)).pages[1].extract_text()
+
+
+def test_duplicates_through_the_api(client, world, app):
+    api = {"X-Vault-CSRF": "1"}
+    login(client, world.actors["beneficiary_a"])
+    doc_id = upload(client, real_pdf(1)).headers["location"].rsplit("/", 1)[-1]
+    refused = client.post(
+        f"/api/documents/{doc_id}/duplicates", json={"recipient": "", "purpose": ""}, headers=api
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "duplicata_refuse"
+    made = client.post(
+        f"/api/documents/{doc_id}/duplicates",
+        json={"recipient": "Caisse de sécurité sociale", "purpose": "Carte vitale"},
+        headers=api,
+    )
+    assert made.status_code == 201
+    body = made.json()
+    assert client.get(f"/api/documents/{doc_id}/duplicates").json()["duplicates"] == [body]
+    pdf = client.get(body["pdf"]).content
+    public = type(client)(app, base_url="http://testserver")
+    checked = public.post(
+        "/api/verification", files={"file": ("d.pdf", pdf, "application/pdf")}, headers=api
+    ).json()
+    assert checked["status"] == "authentique" and checked["authentic"] is True
+    assert checked["fields"]["recipient"] == "Caisse de sécurité sociale"
+    typed = public.get("/api/verification", params={"code": body["code"]}).json()
+    assert typed["fields"]["purpose"] == "Carte vitale"
+    bad = public.post(
+        "/api/verification",
+        files={"file": ("d.pdf", pdf[:-40] + b"x" * 40, "application/pdf")},
+        headers=api,
+    ).json()
+    assert bad["authentic"] is False and "fields" not in bad
+    assert public.get("/api/verification").status_code == 400
