@@ -20,7 +20,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from vault_service import accounts, audit
 from vault_service.db import accounts as accounts_table
@@ -138,8 +138,9 @@ def end(conn: Connection, link_id: str, person_id: str) -> bool:
     return True
 
 
-def followed_people(conn: Connection, structure_id: str | None) -> list[Any]:
-    """Accounts of the people the structure follows, by name."""
+def followed_people(conn: Connection, structure_id: str | None, limit: int = 10) -> list[Any]:
+    """The people the structure began to follow most recently (a page never lists them all:
+    a professional finds anyone else by search)."""
     if not structure_id:
         return []
     return list(
@@ -147,10 +148,21 @@ def followed_people(conn: Connection, structure_id: str | None) -> list[Any]:
             select(accounts_table)
             .join(relationships, relationships.c.person_id == accounts_table.c.id)
             .where(relationships.c.structure_id == structure_id, relationships.c.ended_at.is_(None))
-            .distinct()
-            .order_by(accounts_table.c.family_name, accounts_table.c.given_name)
+            .order_by(relationships.c.created_at.desc(), accounts_table.c.id)
+            .limit(limit)
         )
     )
+
+
+def followed_count(conn: Connection, structure_id: str | None) -> int:
+    if not structure_id:
+        return 0
+    count: int = conn.execute(
+        select(func.count(func.distinct(relationships.c.person_id))).where(
+            relationships.c.structure_id == structure_id, relationships.c.ended_at.is_(None)
+        )
+    ).scalar_one()
+    return count
 
 
 def find_followed(conn: Connection, structure_id: str | None, person: accounts.Person) -> Any:

@@ -48,6 +48,7 @@ async def _sheet(request: Request, account_id: str, purpose: str, actor: Any) ->
 def _pro_lists(conn: Connection, actor: Any) -> dict[str, Any]:
     return {
         "followed": relationships.followed_people(conn, actor.structure_id),
+        "followed_count": relationships.followed_count(conn, actor.structure_id),
         "pending": assisted_recovery.pending_for(conn, actor),
     }
 

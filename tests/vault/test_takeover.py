@@ -369,3 +369,19 @@ def test_request_of_a_departed_professional_cannot_be_approved(app, world):
     approval = post(colleague, f"/pro/recuperations/{request_id}/approuver", id_document="cni")
     assert approval.status_code == 409 and "n'a plus de compte actif" in approval.text
     assert not CODE_RE.search(approval.text)
+
+
+def test_the_professional_page_never_lists_everyone_followed(app, world, engine, settings):
+    from tests.vault.conftest import add_account
+    from vault_service import relationships
+
+    for n in range(12):
+        person = add_account(
+            engine, settings, f"suivi.{n:02d}", "beneficiary", None, f"1960-01-{n + 1:02d}"
+        )
+        with engine.begin() as conn:
+            relationships.link(conn, person.id, world.structure_x, "link_code", None)
+    page = get(signed_in(app, world, "pro_x"), "/pro").text
+    assert "Votre structure suit 13 personnes." in page
+    listed = page.split("Les dernières arrivées", 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 10 and "Suivi.11 Test" in listed
