@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from observatory.compute.opendata import compare, for_site, make_manifest
 from observatory.core.model import Observation, Study
 from observatory.core.site import Site
-from observatory.publish.opendata import compare, make_manifest, produce
+from observatory.publish.opendata import produce
 from observatory.studies.shortcodes import Context, expand, values_from_project
-from tests.observatory.opendata_fixture import fixture_site, write_packages
+from tests.observatory.opendata_fixture import fixture_site, with_files
 from tests.observatory.test_pipeline_project import COMMUNES
 
 
@@ -45,8 +46,7 @@ def site_with_rows(root: Path, rows: int) -> Site:
         Observation(indicator, "commune", COMMUNES[i % 17][0], 1900 + i // 17, float(i), "src")
         for i in range(rows)
     ]
-    project = dataclasses.replace(site.project, observations=tuple(obs))
-    write_packages(project)
+    project = with_files(dataclasses.replace(site.project, observations=tuple(obs)))
     return dataclasses.replace(site, project=project)
 
 
@@ -58,14 +58,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         small = site_with_rows(Path(tmp) / "small", args.rows)
         large = site_with_rows(Path(tmp) / "large", args.rows * args.scale)
-        t_small = timed(lambda: list(produce(small)))
-        t_large = timed(lambda: list(produce(large)))
+        t_small = timed(lambda: list(produce(for_site(small))))
+        t_large = timed(lambda: list(produce(for_site(large))))
         print(f"produce, {args.rows} lignes : {t_small * 1000:.0f} ms")
         print(
             f"produce, {args.rows * args.scale} lignes : {t_large * 1000:.0f} ms "
             f"(rapport {t_large / t_small:.1f} pour ×{args.scale} données)"
         )
-        m_small, m_large = make_manifest(small, None), make_manifest(large, None)
+        m_small = make_manifest(small.project, small.release, None)
+        m_large = make_manifest(large.project, large.release, None)
         c_small = timed(lambda: compare(m_small, m_small))
         c_large = timed(lambda: compare(m_large, m_large))
         print(f"notes de version : rapport {c_large / c_small:.1f} pour ×{args.scale} données")

@@ -21,6 +21,7 @@ from typing import Any
 
 from observatory.compute import buildcache
 from observatory.compute.indicators import compute_series
+from observatory.compute.opendata import open_data
 from observatory.core.config import Config
 from observatory.core.model import DEPARTEMENT, Level, Project, Series
 from observatory.core.problems import Problem
@@ -218,6 +219,7 @@ def build_project(
         maps=make_maps(config, project, series, r),
         narratives={sid: r.summarize(s, DEPARTEMENT, names) for sid, s in series.items()},
     )
+    site = replace(site, open_data=open_data(project, release))
     plan, problems = make_plan(site, producers)
     if problems:
         return problems

@@ -188,6 +188,8 @@ class Package:
     desired: DesiredData | None = None
     keywords: tuple[str, ...] = ()
     version: str = ""
+    # datapackage.json and its resource files as read: (path in the folder, bytes)
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)

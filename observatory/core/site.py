@@ -21,6 +21,7 @@ from typing import Any
 
 from observatory.core.config import Config
 from observatory.core.model import Indicator, Project, Series, Territory, Theme
+from observatory.core.opendata import OpenData
 from observatory.core.problems import Problem
 
 
@@ -65,6 +66,7 @@ class Site:
     charts: Mapping[str, Chart] = field(default_factory=dict)
     maps: Mapping[str, MapOutput] = field(default_factory=dict)
     narratives: Mapping[str, str] = field(default_factory=dict)
+    open_data: OpenData = field(default_factory=OpenData)
 
     # Lookups used by many producers -------------------------------------------------
     def territory(self, code: str) -> Territory:

@@ -7,9 +7,11 @@ release. Filters by theme and by producer are plain pages (readable without Java
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from observatory.core.labels import (
     AGGREGATION,
@@ -25,6 +27,7 @@ from observatory.core.labels import (
     theme_packages,
 )
 from observatory.core.model import LEVELS, Indicator, Package, Partner
+from observatory.core.opendata import DatasetInfo, Published
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import (
     CATALOGUE,
@@ -37,12 +40,6 @@ from observatory.core.urls import (
     package_path,
     producer_path,
     public_url,
-)
-from observatory.publish.opendata import (
-    Published,
-    current_manifest,
-    published,
-    schema_org,
 )
 from observatory.studies.tables import coverage_years
 
@@ -162,7 +159,7 @@ def _filtered(
     )
 
 
-def package_sheets(site: Site, items: list[Published]) -> Iterator[Page]:
+def package_sheets(site: Site, items: Iterable[Published]) -> Iterator[Page]:
     by_id = {item.package.id: item for item in items}
     titles = {t.id: t.title for t in site.project.themes}
     filtered = {t for p in theme_packages(site.project.packages) for t in p.themes}
@@ -333,8 +330,42 @@ def partners_page(site: Site) -> Page:
 
 def produce(site: Site) -> Iterator[Page | Output]:
     yield from data_catalogue(site)
-    yield from package_sheets(site, published(site, current_manifest(site)))
+    yield from package_sheets(site, site.open_data.published)
     yield indicator_catalogue(site)
     yield schemes_page(site)
     yield priorities_page(site)
     yield partners_page(site)
+
+
+def schema_org(info: DatasetInfo, site_url: str) -> str:
+    """schema.org ``Dataset`` JSON-LD for the package sheet (Google Dataset Search)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": info.title,
+        "description": info.description,
+        "identifier": f"observatoire-social-mayotte/{info.id}",
+        "url": site_url + info.landing,
+        "keywords": list(info.keywords),
+        "license": info.license_url,
+        "inLanguage": "fr",
+        "isAccessibleForFree": True,
+        "datePublished": info.issued,
+        "dateModified": info.modified,
+        "creator": {"@type": "Organization", "name": info.publisher},
+        "spatialCoverage": {"@type": "Place", "name": "Mayotte, France"},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f.title,
+                "contentUrl": site_url + f.path,
+                "encodingFormat": "text/csv" if f.path.endswith(".csv") else "application/json",
+                "contentSize": f"{f.size} B",
+            }
+            for f in info.files
+            if not f.path.endswith(".schema.json")
+        ],
+    }
+    if info.years:
+        data["temporalCoverage"] = f"{info.years[0]}/{info.years[1]}"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")

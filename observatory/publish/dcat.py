@@ -20,7 +20,6 @@ is byte-identical between runs; every other node has an IRI under the site URL.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
+from observatory.core.opendata import BBox, DatasetInfo, FileInfo
 from observatory.core.urls import DCAT_TURTLE, theme_path, url_of
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -66,49 +66,12 @@ FILE_TYPES: dict[str, tuple[str, str]] = {  # suffix -> (IANA media type, EU fil
 
 
 @dataclass(frozen=True)
-class FileInfo:
-    """One published file: its site-relative path, size, SHA-1 and schema (if a table)."""
-
-    path: str
-    title: str
-    size: int
-    sha1: str
-    schema: str = ""  # site-relative path of its Table Schema, or "" (spec for descriptors)
-
-
-BBox = tuple[float, float, float, float]  # west, south, east, north (WGS84 degrees)
-
-
-@dataclass(frozen=True)
 class Contact:
     """The catalogue's contact point: a name and a page (and an e-mail if one is set)."""
 
     name: str
     page: str  # absolute URL
     email: str = ""
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    id: str
-    title: str
-    description: str
-    keywords: tuple[str, ...]
-    themes: tuple[str, ...]
-    publisher: str
-    frequency: str
-    license_url: str
-    landing: str  # site-relative URL of the package sheet
-    issued: str
-    modified: str
-    years: tuple[int, int] | None
-    files: tuple[FileInfo, ...]
-    bbox: BBox | None = None  # spatial coverage: Mayotte's bounding box
-
-
-def sha1_hex(data: bytes) -> str:
-    """SHA-1, the only checksum algorithm DCAT-AP 2.1.1 accepts (integrity, not security)."""
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 def typed_date(value: str) -> Literal:

@@ -172,7 +172,29 @@ def load_sources(folder: PackageFolder) -> tuple[Source, ...]:
     )
 
 
+def read_package_files(path: Path) -> tuple[tuple[str, bytes], ...]:
+    """``datapackage.json`` and every resource file of the package folder ``path``, as
+    bytes (the open data copies them as they are)."""
+    descriptor_path = path / "datapackage.json"
+    if not descriptor_path.is_file():
+        return ()
+    raw = descriptor_path.read_bytes()
+    files = [("datapackage.json", raw)]
+    for resource in json.loads(raw).get("resources", []):
+        name = resource.get("path") if isinstance(resource, dict) else None
+        if isinstance(name, str) and (path / name).is_file():
+            files.append((name, (path / name).read_bytes()))
+    return tuple(files)
+
+
 def load_package(folder: PackageFolder) -> Package:
+    package = _package(folder)
+    if package.status == "available" and package.governance.sensitivity == "public":
+        package = replace(package, files=read_package_files(folder.path))  # published
+    return package
+
+
+def _package(folder: PackageFolder) -> Package:
     descriptor = folder.descriptor or {}
     block = folder.observatory
     themes = strings(block.get("themes"))

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from observatory.compute.opendata import for_site
 from observatory.core.model import Project
 from observatory.core.site import Site
+from observatory.source.load import read_package_files
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
 FIELDS: list[dict[str, Any]] = [
@@ -91,8 +93,16 @@ def write_packages(project: Project) -> None:
 
 
 def fixture_site(root: Path) -> Site:
-    project = fixture_project(root)
-    write_packages(project)
+    project = with_files(fixture_project(root))
     # the open-data files of a publication: absolute addresses under the site URL
     config = dataclasses.replace(fixture_config(root), site_url="http://localhost:8000/")
-    return Site(project=project, config=config, release="2026-11-15")
+    return for_site(Site(project=project, config=config, release="2026-11-15"))
+
+
+def with_files(project: Project) -> Project:
+    """The packages written to disk and read back as the loader reads them."""
+    write_packages(project)
+    packages = tuple(
+        dataclasses.replace(p, files=read_package_files(p.path)) for p in project.packages
+    )
+    return dataclasses.replace(project, packages=packages)

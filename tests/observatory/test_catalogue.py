@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from observatory.compute.indicators import compute_series
+from observatory.compute.opendata import for_site
 from observatory.core.model import DesiredData, Package, Priority, Resource, SchemaField
 from observatory.core.site import Output, Page, Site
 from observatory.pages import catalogue as pages_catalogue
 from observatory.pages import studies as pages_studies
 from observatory.publish.render import make_environment, render_page
 from observatory.source.discover import discover
-from observatory.source.load import load_partners, load_schemes
+from observatory.source.load import load_partners, load_schemes, read_package_files
 from observatory.source.studies import StudyRefs, read_studies
 from tests.observatory.opendata_fixture import fixture_site
 
@@ -62,7 +63,12 @@ def rich_site(root: Path) -> Site:
     partners_dir = root / "datapackages" / "partenaires"
     shutil.copytree(REPO / "datapackages" / "partenaires", partners_dir)
     partners = dataclasses.replace(
-        fictif, id="partenaires", path=partners_dir, title="Partenaires", indicators=()
+        fictif,
+        id="partenaires",
+        path=partners_dir,
+        title="Partenaires",
+        indicators=(),
+        files=read_package_files(partners_dir),
     )
     schemes_dir = root / "datapackages" / "dispositifs"
     schemes_dir.mkdir(parents=True)
@@ -95,7 +101,7 @@ def rich_site(root: Path) -> Site:
     )
     refs = StudyRefs.from_project(project)
     project = dataclasses.replace(project, studies=read_studies(root / "studies", root, refs)[0])
-    return dataclasses.replace(site, project=project, series=compute_series(project))
+    return for_site(dataclasses.replace(site, project=project, series=compute_series(project)))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
+from observatory.compute.opendata import for_site
 from observatory.core.site import Output
 from observatory.publish.dcat import GSP, LOCN, VCARD, typed_date
 from observatory.publish.opendata import produce
@@ -220,7 +221,7 @@ def test_every_shipped_dataset_carries_the_required_properties(tmp_path: Path) -
 
     root = Path(__file__).resolve().parents[2]
     config = load_config(root=str(root), dist=str(tmp_path), release="2026-11-29")
-    site = Site(project=load_project(config), config=config, release="2026-11-29")
+    site = for_site(Site(project=load_project(config), config=config, release="2026-11-29"))
     (ttl,) = [o.content for o in produce(site) if isinstance(o, Output) and o.path.endswith(".ttl")]
     graph = Graph().parse(data=ttl.decode(), format="turtle")
     datasets = sorted(graph.subjects(RDF.type, DCAT.Dataset), key=str)
@@ -244,7 +245,7 @@ def test_every_shipped_dataset_carries_the_required_properties(tmp_path: Path) -
 def test_a_release_id_that_is_not_a_date_adds_no_untyped_date(tmp_path: Path) -> None:
     import dataclasses
 
-    site = dataclasses.replace(fixture_site(tmp_path), release="v2")
+    site = for_site(dataclasses.replace(fixture_site(tmp_path), release="v2"))
     (ttl,) = [o.content for o in produce(site) if isinstance(o, Output) and o.path.endswith(".ttl")]
     graph = Graph().parse(data=ttl.decode(), format="turtle")
     assert list(graph.objects(None, DCTERMS.modified)) == []

@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from observatory.compute.opendata import compare, for_site, previous_manifest
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import FULL_DOWNLOAD, MANIFEST
-from observatory.publish.opendata import (
-    compare,
-    previous_manifest,
-    produce,
-    sitemap,
-)
+from observatory.publish.opendata import produce, sitemap
 from observatory.source.load import load_previous_manifest
 from tests.conftest import require_tool
 from tests.observatory.opendata_fixture import fixture_site
@@ -28,7 +24,7 @@ def with_previous(site: Site, path: Path) -> Site:
     """The site as the loader makes it when the ``previous_manifest`` setting names ``path``."""
     config = dataclasses.replace(site.config, previous_manifest=path)
     project = dataclasses.replace(site.project, previous_manifest=load_previous_manifest(config))
-    return dataclasses.replace(site, config=config, project=project)
+    return for_site(dataclasses.replace(site, config=config, project=project))
 
 
 def outputs_of(root: Path, previous: Path | None = None) -> dict[str, bytes]:
@@ -117,7 +113,7 @@ def test_notes_compare_with_the_previous_manifest(
     values.remove(added_value)
     path = tmp_path / "previous.json"
     path.write_text(json.dumps(previous), encoding="utf-8")
-    loaded = previous_manifest(with_previous(site, path))
+    loaded = previous_manifest(with_previous(site, path).project, site.release)
     assert loaded is not None
     notes = compare(current, loaded)
     assert notes.previous == "2025-11-15"
@@ -159,7 +155,7 @@ def test_previous_manifest_of_the_same_release_is_ignored(
     site = fixture_site(tmp_path)
     path = tmp_path / "same.json"
     path.write_text(json.dumps({"release": "2026-11-15", "values": []}), encoding="utf-8")
-    assert previous_manifest(with_previous(site, path)) is None
+    assert previous_manifest(with_previous(site, path).project, site.release) is None
 
 
 def test_issued_date_is_carried_from_the_previous_manifest(
@@ -178,14 +174,14 @@ def test_shipped_packages_copied_into_dist_pass_plain_frictionless_validate(
 ) -> None:
     import frictionless
 
+    from observatory.compute.opendata import published_packages
     from observatory.core.config import load_config
     from observatory.core.site import Site
-    from observatory.publish.opendata import published_packages
     from observatory.source.load import load_project
 
     root = Path(__file__).resolve().parents[2]
     config = load_config(root=str(root), dist=str(tmp_path / "dist"), release="2026-11-29")
-    site = Site(project=load_project(config), config=config, release="2026-11-29")
+    site = for_site(Site(project=load_project(config), config=config, release="2026-11-29"))
     dist = tmp_path / "dist"
     for out in produce(site):
         if isinstance(out, Output):
