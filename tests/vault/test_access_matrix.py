@@ -160,6 +160,20 @@ def app_routes(app) -> set[tuple[str, str]]:
     return found
 
 
+def test_an_unrelated_professional_gets_404_on_every_route_about_a_person():
+    """Every professional route with an id in its path acts on a person or on something of
+    hers: a professional whose structure does not follow her gets 404 (never 403, never
+    200), like for an id that does not exist. A new /pro/… route must keep this."""
+    about_a_person = {key: row for key, row in EXPECTED.items() if key[1].startswith("/pro/")}
+    wrong = {
+        f"{method} {path}": row["pro_y"]
+        for (method, path), row in about_a_person.items()
+        if "{" in path and row["pro_y"] != 404
+    }
+    assert wrong == {}
+    assert sum("{" in path for _, path in about_a_person) >= 2
+
+
 def test_every_route_is_in_the_matrix(app):
     routes = app_routes(app)
     assert sorted(routes - set(EXPECTED)) == [], "route absente de la matrice"
