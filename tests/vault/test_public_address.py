@@ -89,6 +89,7 @@ def test_a_malformed_public_address_is_refused():
 
 
 def test_footer_says_who_holds_the_keys(client):
-    page = html.unescape(client.get("/").text)
-    assert "vous seul·e pouvez les lire" not in page
-    assert "qui en gardent les clés" in page and "pas un chiffrement de bout en bout" in page
+    for path in ("/", "/informations/service"):
+        page = html.unescape(client.get(path).text)
+        assert "vous seul·e pouvez les lire" not in page
+        assert "qui en gardent les clés" in page and "pas un chiffrement de bout en bout" in page
