@@ -3,8 +3,9 @@ she can change her mind, then crypto-erasure.
 
 Erasure destroys every wrapped data key (the version rows) and removes the encrypted files:
 without its data key no byte of a file can be decrypted, even from a backup of the blobs.
-Her grants end, her duplicates are cancelled and lose their details, her sessions and codes go,
-and the account row keeps no name, login, birth date or secret. The journal keeps its entries
+Her grants and links with structures end, her duplicates are cancelled and lose their details,
+her sessions, codes and notices go, and the account row keeps no name, login, birth date or
+secret. The journal keeps its entries
 (ids, dates, actions: what the law requires to prove who did what), chained as before, so
 `verify-journal` still holds. Deleted documents kept in the bin are erased the same way after
 the retention setting. `python -m vault_service purge` (daily, e.g. from cron) does both.
@@ -96,6 +97,17 @@ def erase_account(engine: Engine, store: BlobStore, account_id: str) -> dict[str
                 payload=None,
             )
         )
+        # Her links with structures end (they lose any access), what others told her goes.
+        links = metadata.tables.get("relationships")
+        if links is not None:
+            conn.execute(
+                update(links)
+                .where(links.c.person_id == account_id, links.c.ended_at.is_(None))
+                .values(ended_at=moment)
+            )
+        told = metadata.tables.get("notices")
+        if told is not None:
+            conn.execute(delete(told).where(told.c.account_id == account_id))
         conn.execute(delete(sessions).where(sessions.c.account_id == account_id))
         conn.execute(delete(one_time_codes).where(one_time_codes.c.account_id == account_id))
         conn.execute(

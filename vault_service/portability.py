@@ -4,7 +4,8 @@ Contents (`LISEZMOI.txt` explains them in French):
 
 - `documents/<n>-<title>/v<k>-<file name>`: every version of every document, as deposited;
 - `manifest.json`: her account, every document with its versions (size, SHA-256, path in the
-  ZIP, origin signature of a deposit when there is one), her grants (shares), her duplicates;
+  ZIP, origin signature of a deposit when there is one), her grants (shares), her links with
+  structures, her duplicates;
 - `journal.json`: every entry of the journal that concerns her or that she made, with the
   hashes that chain them (`verify-journal` semantics: hash = SHA-256(prev | entry)).
 
@@ -150,12 +151,26 @@ def collect(conn: Connection, owner_id: str) -> dict[str, Any]:
             .order_by(audit_log.c.seq)
         )
     ]
+    links_table = _optional("relationships")
+    links = (
+        [
+            _row(link)
+            for link in conn.execute(
+                select(links_table)
+                .where(links_table.c.person_id == owner_id)
+                .order_by(links_table.c.created_at)
+            )
+        ]
+        if links_table is not None
+        else []
+    )
     manifest = {
         "format": FORMAT,
         "exported_at": as_utc(now()).isoformat(),
         "account": _row(account, SECRET_COLUMNS | {"identity_key", "session_version"}),
         "documents": entries,
         "grants": grants,
+        "links": links,
         "duplicates": issued,
     }
     return {"manifest": manifest, "journal": journal, "files": files}

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import PASSWORD, csrf_token, login, pdf_bytes, upload
-from vault_service import audit, closure, crypto, portability
+from vault_service import audit, closure, crypto, notices, portability
 from vault_service import documents as docs
 from vault_service.app import create_app
 from vault_service.db import accounts, document_versions, documents, duplicates, now, shares
@@ -137,6 +137,13 @@ def test_closure_grace_period_then_crypto_erasure(app, client, world, engine, se
     add_version(client, doc_id, pdf_bytes(150_000))
     code = issue_duplicate(client, doc_id)
     share_id = grant(engine, amina.id, world.structure_x, doc_id)
+    from vault_service import relationships
+
+    with engine.begin() as conn:
+        relationships.link(conn, amina.id, world.structure_x, "link_code", amina.id)
+        notices.add(
+            conn, amina.id, "assisted_recovery_issued", who="Pro X", structure="X", approval=""
+        )
     bacar = TestClient(app, base_url="http://testserver")
     login(bacar, world.actors["beneficiary_b"])
     kept = new_document(bacar, pdf_bytes(100_000), "Document de Bacar")
@@ -188,6 +195,9 @@ def test_closure_grace_period_then_crypto_erasure(app, client, world, engine, se
         account = conn.execute(select(accounts).where(accounts.c.id == amina.id)).one()
         dup = conn.execute(select(duplicates).where(duplicates.c.id == code)).one()
         share = conn.execute(select(shares).where(shares.c.id == share_id)).one()
+        assert not relationships.follows(conn, world.structure_x, amina.id)
+        assert relationships.links_of(conn, amina.id) == []  # the link has ended
+        assert notices.recent(conn, amina.id) == []
         assert audit.verify(conn) == []
     assert [row.document_id for row in remaining] == [kept]
     # No key left in the database (unwrapped with every KEK) decrypts any byte of hers.
