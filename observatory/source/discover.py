@@ -101,6 +101,17 @@ def outside_link(rel: str, path: Path) -> Problem:
 
 
 def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The descriptor of a package folder as a JSON object, or ``None``, and the problems
+    of the file (absent, too large, BOM, encoding, syntax, depth, ambiguity, kind)."""
+    text, problems = _descriptor_text(folder, rel)
+    if text is None:
+        return None, problems
+    data, found = _parse_descriptor(text, rel)
+    return data, problems + found
+
+
+def _descriptor_text(folder: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """The text of ``datapackage.json`` (UTF-8, without BOM), or ``None``."""
     path = folder / DESCRIPTOR
     if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
         return None, [outside_link(rel, path)]
@@ -154,6 +165,12 @@ def read_descriptor(folder: Path, rel: str) -> tuple[dict[str, Any] | None, list
                 fix="réenregistrez le fichier en UTF-8",
             ),
         ]
+    return text, problems
+
+
+def _parse_descriptor(text: str, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The JSON object of a descriptor's text, or ``None``, and its problems."""
+    problems: list[Problem] = []
     oddities: list[str] = []
     try:
         data = json.loads(
