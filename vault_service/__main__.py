@@ -19,6 +19,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from vault_service import operations_cli
 from vault_service.settings import Settings, SettingsError, describe, parse_keyring
 
 DEMO_DIR = Path("vault-data")
@@ -248,31 +249,6 @@ def cmd_check_integrity(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def cmd_fsck(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from vault_service.db import make_engine
-    from vault_service.fsck import fsck
-    from vault_service.storage import open_store
-
-    settings = load_settings(args)
-    store = open_store(settings)
-    report = fsck(
-        make_engine(settings.database_url),
-        store,
-        grace=timedelta(minutes=args.grace_minutes),
-        repair=not args.dry_run,
-    )
-    for line in report.lines(repair=not args.dry_run):
-        print(line)
-    print(
-        f"{report.checked} fichier(s) examiné(s) dans {store.describe()} : "
-        f"{len(report.removed)} orphelin(s) {'à supprimer' if args.dry_run else 'supprimé(s)'}, "
-        f"{len(report.missing)} manquant(s)."
-    )
-    return 1 if report.missing else 0
-
-
 def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
@@ -498,19 +474,7 @@ def parser() -> argparse.ArgumentParser:
     verbs.add_parser(
         "check-integrity", help="vérifier fichiers, empreintes et journal"
     ).set_defaults(run=cmd_check_integrity)
-    check = verbs.add_parser(
-        "fsck",
-        help="après une panne : supprimer les fichiers orphelins et les envois interrompus, "
-        "signaler les fichiers manquants",
-    )
-    check.add_argument(
-        "--grace-minutes",
-        type=float,
-        default=60,
-        help="ne pas toucher aux fichiers plus récents (dépôts en cours ailleurs ; défaut : 60)",
-    )
-    check.add_argument("--dry-run", action="store_true", help="signaler sans rien supprimer")
-    check.set_defaults(run=cmd_fsck)
+    operations_cli.add_verbs(verbs, load_settings)  # fsck, backup, restore
     serve = verbs.add_parser("serve", help="servir (secrets par variables d'environnement)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)

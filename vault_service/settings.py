@@ -56,6 +56,31 @@ def parse_keyring(text: str, variable: str = "VAULT_KEYRING") -> dict[str, bytes
     return keys
 
 
+def read_keyring_file(path: Path) -> dict[str, bytes]:
+    """The keyring from a file readable by the service's account only (checked: a keyring
+    that other accounts of the machine can read is refused, before anything starts)."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise SettingsError(
+            f"VAULT_KEYRING_FILE : {path} illisible ({error.strerror}) → vérifiez le chemin."
+        ) from None
+    if not path.is_file():
+        raise SettingsError(f"VAULT_KEYRING_FILE : {path} n'est pas un fichier.")
+    if info.st_mode & 0o077:
+        raise SettingsError(
+            f"VAULT_KEYRING_FILE : {path} est accessible à d'autres comptes "
+            f"(droits {info.st_mode & 0o777:04o}) → chmod 600 {path}"
+        )
+    if info.st_uid != os.geteuid():
+        raise SettingsError(
+            f"VAULT_KEYRING_FILE : {path} appartient à un autre compte (uid {info.st_uid}) → "
+            f"chown au compte du service (uid {os.geteuid()}), droits 600."
+        )
+    text = path.read_text(encoding="utf-8")
+    return parse_keyring(",".join(text.split()), f"VAULT_KEYRING_FILE ({path})")
+
+
 def _setting(
     env: str, help: str, *, secret: bool = False, default: Any = None, private: bool = False
 ) -> Any:
@@ -78,8 +103,14 @@ class Settings:
     keyring: dict[str, bytes] = _setting(  # noqa: RUF009 (_setting returns a field())
         "VAULT_KEYRING",
         "Trousseau des clés de chiffrement de clés (KEK) : id:clé_base64,… ; la première sert "
-        "à chiffrer, les autres seulement à déchiffrer (rotation).",
+        "à chiffrer, les autres seulement à déchiffrer (rotation). Ou VAULT_KEYRING_FILE.",
         secret=True,
+    )
+    keyring_file: str = _setting(
+        "VAULT_KEYRING_FILE",
+        "Au lieu de VAULT_KEYRING : fichier du trousseau (même contenu, une clé par ligne "
+        "possible), propriété du compte du service et en droits 600, sinon refusé au démarrage.",
+        default="",
     )
     database_url: str = _setting(
         "VAULT_DATABASE_URL",
@@ -262,6 +293,14 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read every setting; raise SettingsError naming the first missing or bad variable."""
         env = os.environ if environ is None else environ
+        if env.get("VAULT_KEYRING_FILE") and "keyring" not in overrides:
+            if env.get("VAULT_KEYRING"):
+                raise SettingsError(
+                    "VAULT_KEYRING et VAULT_KEYRING_FILE sont toutes deux définies → gardez-en "
+                    "une seule (le fichier, de préférence)."
+                )
+            path = Path(env["VAULT_KEYRING_FILE"])
+            overrides = {**overrides, "keyring": read_keyring_file(path)}
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name in overrides:
@@ -369,6 +408,7 @@ def _convert(attr: str, name: str, raw: str) -> Any:
         "operator_contact",
         "hosting",
         "metrics_token",
+        "keyring_file",
     }:
         return raw
     try:

@@ -70,6 +70,7 @@ class VaultEnv:
         }
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         return subprocess.run(
             [sys.executable, "-m", "vault_service", *args],
             cwd=self.data_dir.parent,
@@ -80,6 +81,7 @@ class VaultEnv:
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         return subprocess.Popen(
             [sys.executable, "-m", "vault_service", *args],
             cwd=self.data_dir.parent,
