@@ -347,7 +347,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_verify_duplicate(args: argparse.Namespace) -> int:
     """Offline: only the file and the public key, no database, no secret."""
-    from vault_service import duplicates, signing
+    from vault_service import duplicate_check as duplicates
+    from vault_service import signing
 
     key_text = args.public_key
     key_path = Path(key_text)
