@@ -47,7 +47,6 @@ MAX_FUNCTION_LINES = 80
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
     {
         "observatory/check/descriptors.py:metadata_problems",
-        "observatory/check/fields.py:check_field",
     }
 )
 

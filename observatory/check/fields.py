@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -155,15 +156,33 @@ def typed_uniques(kind: str, uniques: np.ndarray) -> list[Any]:
 NUMERIC_KINDS = ("integer", "number", "year")
 
 
+@dataclass(frozen=True)
+class Column:
+    """One field of a table being checked: its distinct values (``uniques``) and which of
+    them are well typed and present (``ok``), where the constraint checks look."""
+
+    table: Table
+    out: Reporter
+    name: str
+    kind: str
+    uniques: np.ndarray
+    ok: np.ndarray
+    constraints: dict[str, Any]
+
+    def report(self, bad: np.ndarray, rule: str, message: str, fix: str) -> None:
+        report_cells(self.table, self.out, self.name, bad, rule, message, fix)
+
+
 def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
+    """Every rule of one field: required, type, then each constraint of the schema."""
     name = spec["name"]
     kind = str(spec.get("type", "string"))
-    _codes, uniques = table.factor(name)
+    codes, uniques = table.factor(name)
     empty = uniques == ""
     constraints = spec.get("constraints")
     constraints = constraints if isinstance(constraints, dict) else {}
     if constraints.get("required") and empty.any():
-        rows = np.flatnonzero(empty[_codes])
+        rows = np.flatnonzero(empty[codes])
         if name in table.missing:  # a missing cell is reported as such, not twice
             rows = rows[~table.missing[name][rows]]
         out.rows(
@@ -174,100 +193,97 @@ def check_field(table: Table, spec: dict[str, Any], out: Reporter) -> None:
             fix=f"renseignez « {name} » (champ obligatoire)",
         )
     bad_type = type_errors(spec, uniques) & ~empty
-    report_cells(
-        table,
-        out,
-        name,
-        bad_type,
-        "type",
-        f"valeur invalide : {TYPE_EXPECTED.get(kind, kind)}",
-        type_fix(kind, name),
-    )
-    ok = ~empty & ~bad_type
-    enum = constraints.get("enum")
-    if isinstance(enum, list) and enum:
-        allowed = {str(v) for v in enum}
-        if kind in NUMERIC_KINDS:
-            numbers = {float(v) for v in enum if isinstance(v, int | float)}
-            values = typed_uniques(kind, uniques)
-            bad = np.array([v not in numbers for v in values], dtype=bool) & ok
-        else:
-            bad = np.array([v not in allowed for v in uniques.tolist()], dtype=bool) & ok
-        choices = ", ".join(str(v) for v in enum)
-        report_cells(
-            table,
-            out,
-            name,
-            bad,
-            "enum",
-            "valeur non autorisée",
-            f"choisissez parmi : {choices}",
-        )
+    message = f"valeur invalide : {TYPE_EXPECTED.get(kind, kind)}"
+    report_cells(table, out, name, bad_type, "type", message, type_fix(kind, name))
+    column = Column(table, out, name, kind, uniques, ~empty & ~bad_type, constraints)
+    for check in CONSTRAINT_CHECKS:
+        check(column)
+
+
+def _enum(c: Column) -> None:
+    enum = c.constraints.get("enum")
+    if not isinstance(enum, list) or not enum:
+        return
+    allowed = {str(v) for v in enum}
+    if c.kind in NUMERIC_KINDS:
+        numbers = {float(v) for v in enum if isinstance(v, int | float)}
+        values = typed_uniques(c.kind, c.uniques)
+        bad = np.array([v not in numbers for v in values], dtype=bool) & c.ok
+    else:
+        bad = np.array([v not in allowed for v in c.uniques.tolist()], dtype=bool) & c.ok
+    choices = ", ".join(str(v) for v in enum)
+    c.report(bad, "enum", "valeur non autorisée", f"choisissez parmi : {choices}")
+
+
+def _range(c: Column) -> None:
     for bound in ("minimum", "maximum"):
-        limit = constraints.get(bound)
+        limit = c.constraints.get(bound)
         if limit is None:
             continue
-        if kind in NUMERIC_KINDS and isinstance(limit, int | float):
+        if c.kind in NUMERIC_KINDS and isinstance(limit, int | float):
             floats = np.array(
-                [np.nan if v is None else v for v in typed_uniques(kind, uniques)], dtype=float
+                [np.nan if v is None else v for v in typed_uniques(c.kind, c.uniques)],
+                dtype=float,
             )
             with np.errstate(invalid="ignore"):
                 bad = (floats < limit) if bound == "minimum" else (floats > limit)
-        elif kind in ("date", "datetime", "string"):
-            text = uniques.astype(str)
+        elif c.kind in ("date", "datetime", "string"):
+            text = c.uniques.astype(str)
             bad = (text < str(limit)) if bound == "minimum" else (text > str(limit))
         else:
             continue
-        bad = np.asarray(bad, dtype=bool) & ok
         word = "inférieure au minimum" if bound == "minimum" else "supérieure au maximum"
-        report_cells(
-            table,
-            out,
-            name,
-            bad,
+        c.report(
+            np.asarray(bad, dtype=bool) & c.ok,
             bound,
             f"valeur {word} autorisé ({limit})",
             f"corrigez la valeur (limite : {limit})",
         )
+
+
+def _lengths(c: Column) -> None:
     for bound in ("minLength", "maxLength"):
-        limit = constraints.get(bound)
+        limit = c.constraints.get(bound)
         if isinstance(limit, int):
+            uniques = c.uniques
             lengths = np.fromiter((len(v) for v in uniques), dtype=np.int64, count=len(uniques))
-            bad = ((lengths < limit) if bound == "minLength" else (lengths > limit)) & ok
+            bad = ((lengths < limit) if bound == "minLength" else (lengths > limit)) & c.ok
             word = "trop courte" if bound == "minLength" else "trop longue"
-            report_cells(
-                table,
-                out,
-                name,
+            c.report(
                 bad,
                 bound,
                 f"valeur {word} (limite : {limit} caractères)",
                 "corrigez la longueur de la valeur",
             )
-    pattern = constraints.get("pattern")
-    if isinstance(pattern, str):
-        try:
-            regex = re.compile(pattern)
-        except re.error:
-            out.file_problem(
-                "motif-invalide",
-                "motif (pattern) invalide dans le schéma : ce n'est pas une expression régulière",
-                f"corrigez « constraints.pattern » du champ « {name} » dans le datapackage.json "
-                "du paquet (crochets et parenthèses fermés, caractères spéciaux précédés de \\)",
-                field=name,
-                value=pattern,
-            )
-        else:
-            bad = flag(uniques, lambda v: regex.fullmatch(v) is not None) & ok
-            report_cells(
-                table,
-                out,
-                name,
-                bad,
-                "pattern",
-                f"format incorrect (motif attendu : {pattern})",
-                "corrigez la valeur pour qu'elle respecte le motif",
-            )
+
+
+def _pattern(c: Column) -> None:
+    pattern = c.constraints.get("pattern")
+    if not isinstance(pattern, str):
+        return
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        c.out.file_problem(
+            "motif-invalide",
+            "motif (pattern) invalide dans le schéma : ce n'est pas une expression régulière",
+            f"corrigez « constraints.pattern » du champ « {c.name} » dans le datapackage.json "
+            "du paquet (crochets et parenthèses fermés, caractères spéciaux précédés de \\)",
+            field=c.name,
+            value=pattern,
+        )
+        return
+    bad = flag(c.uniques, lambda v: regex.fullmatch(v) is not None) & c.ok
+    c.report(
+        bad,
+        "pattern",
+        f"format incorrect (motif attendu : {pattern})",
+        "corrigez la valeur pour qu'elle respecte le motif",
+    )
+
+
+# The constraints of a Table Schema field, checked in this order on the well-typed values.
+CONSTRAINT_CHECKS: tuple[Callable[[Column], None], ...] = (_enum, _range, _lengths, _pattern)
 
 
 def check_table(table: Table, schema: dict[str, Any]) -> list[Problem]:
