@@ -11,6 +11,7 @@ import sys
 
 BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("check_throughput", ("--rows", "5000000")),
+    ("check_hostile", ()),
     ("site_build", ()),
     ("page_weight", ()),
     ("opendata_publish", ()),

@@ -117,18 +117,6 @@ def decode(data: bytes, out: Reporter) -> str | None:
             row=1,
         )
         data = data[len(codecs.BOM_UTF8) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = line_of(data, error.start)
-        out.file_problem(
-            "encodage",
-            f"le fichier n'est pas en UTF-8 : octet invalide 0x{data[error.start]:02x} "
-            f"ligne {line} (encodage Latin-1 ou Windows-1252 ?)",
-            UTF8_FIX,
-            row=line,
-        )
-        return None
     lone = LONE_CR.search(data)
     if lone:
         line = line_of(data, lone.start())
@@ -151,6 +139,18 @@ def decode(data: bytes, out: Reporter) -> str | None:
             f"au plus {MAX_LINE.text()} par ligne)",
             "vérifiez les fins de ligne du fichier (une ligne par enregistrement) et "
             "raccourcissez les textes trop longs",
+            row=line,
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = line_of(data, error.start)
+        out.file_problem(
+            "encodage",
+            f"le fichier n'est pas en UTF-8 : octet invalide 0x{data[error.start]:02x} "
+            f"ligne {line} (encodage Latin-1 ou Windows-1252 ?)",
+            UTF8_FIX,
             row=line,
         )
         return None

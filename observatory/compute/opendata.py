@@ -49,6 +49,13 @@ def published_packages(project: Project) -> list[Package]:
     )
 
 
+def canonical(content: bytes) -> bytes:
+    """A published text file as ``check`` accepted it, with ``\n`` line endings (a CSV
+    saved on Windows ends its lines with CRLF: same data, canonical bytes). ``check``
+    refuses a BOM, a lone CR and anything that is not UTF-8, so nothing else differs."""
+    return content.replace(b"\r\n", b"\n")
+
+
 def package_files(package: Package) -> list[PublishedFile]:
     """datapackage.json, every resource file and every inline table schema, from the
     files the loader read (``Package.files``).
@@ -58,7 +65,7 @@ def package_files(package: Package) -> list[PublishedFile]:
     raw = dict(package.files)
     if "datapackage.json" not in raw:
         return []
-    descriptor_bytes = raw["datapackage.json"]
+    descriptor_bytes = canonical(raw["datapackage.json"])
     descriptor: dict[str, Any] = json.loads(descriptor_bytes)
     files = [
         PublishedFile(
@@ -83,7 +90,7 @@ def package_files(package: Package) -> list[PublishedFile]:
             PublishedFile(
                 package_file_path(package.id, path),
                 resource.get("title") or resource["name"],
-                raw[path],
+                canonical(raw[path]),
                 schema_path,
             )
         )

@@ -49,6 +49,21 @@ def test_copied_packages_pass_plain_frictionless_validate(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_files_saved_on_windows_are_published_with_unix_line_endings(tmp_path: Path) -> None:
+    """check accepts CRLF; the published copies (and the zip) are canonical: LF only."""
+    site = fixture_site(tmp_path / "project")
+    folder = next(p.path for p in site.project.packages if p.id == "fictif")
+    originals = {}
+    for name in ("datapackage.json", "observations.csv", "sources.csv"):
+        originals[name] = (folder / name).read_bytes()
+        (folder / name).write_bytes(originals[name].replace(b"\n", b"\r\n"))
+    outputs = {o.path: o.content for o in produce(site) if isinstance(o, Output)}
+    for name, original in originals.items():
+        assert outputs[f"donnees/fictif/{name}"] == original, name
+    with zipfile.ZipFile(io.BytesIO(outputs[FULL_DOWNLOAD])) as archive:
+        assert b"\r" not in archive.read("fictif/observations.csv")
+
+
 def test_full_download_holds_every_file_with_fixed_dates(tmp_path: Path) -> None:
     outputs = outputs_of(tmp_path)
     archive = zipfile.ZipFile(io.BytesIO(outputs[FULL_DOWNLOAD]))
