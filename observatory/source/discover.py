@@ -137,7 +137,11 @@ def _descriptor_text(folder: Path, rel: str) -> tuple[str | None, list[Problem]]
                 "données dans des fichiers CSV déclarés comme ressources",
             )
         ]
-    raw = path.read_bytes()
+    return parse_descriptor(rel, path.read_bytes())
+
+
+def parse_descriptor(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The descriptor's JSON object, or ``None`` with the problems that prevent it."""
     problems: list[Problem] = []
     if raw.startswith(codecs.BOM_UTF8):
         problems.append(
@@ -204,6 +208,13 @@ def _parse_descriptor(text: str, rel: str) -> tuple[dict[str, Any] | None, list[
                 "de chiffres)",
             ),
         ]
+    return checked_descriptor(rel, data, oddities, problems)
+
+
+def checked_descriptor(
+    rel: str, data: Any, oddities: list[str], problems: list[Problem]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The parsed descriptor if it is a JSON object of reasonable depth."""
     if depth(data) > MAX_DEPTH.value:
         return None, [*problems, too_deep(rel)]
     problems += [

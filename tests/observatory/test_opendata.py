@@ -52,11 +52,17 @@ def test_copied_packages_pass_plain_frictionless_validate(tmp_path: Path) -> Non
 def test_files_saved_on_windows_are_published_with_unix_line_endings(tmp_path: Path) -> None:
     """check accepts CRLF; the published copies (and the zip) are canonical: LF only."""
     site = fixture_site(tmp_path / "project")
-    folder = next(p.path for p in site.project.packages if p.id == "fictif")
-    originals = {}
-    for name in ("datapackage.json", "observations.csv", "sources.csv"):
-        originals[name] = (folder / name).read_bytes()
-        (folder / name).write_bytes(originals[name].replace(b"\n", b"\r\n"))
+    (package,) = [p for p in site.project.packages if p.id == "fictif"]
+    originals = dict(package.files)
+    assert originals and not any(b"\r" in content for content in originals.values())
+    windows = tuple((name, content.replace(b"\n", b"\r\n")) for name, content in package.files)
+    packages = tuple(
+        dataclasses.replace(p, files=windows) if p.id == "fictif" else p
+        for p in site.project.packages
+    )
+    site = for_site(
+        dataclasses.replace(site, project=dataclasses.replace(site.project, packages=packages))
+    )
     outputs = {o.path: o.content for o in produce(site) if isinstance(o, Output)}
     for name, original in originals.items():
         assert outputs[f"donnees/fictif/{name}"] == original, name
