@@ -206,6 +206,15 @@ def standard_problems(package: PackageFolder) -> Iterator[Problem]:
 
 
 def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterator[Problem]:
+    """The package's own metadata: name, title and description, licences, sources,
+    themes, then its resources."""
+    yield from _name_problems(package)
+    yield from _licence_problems(package)
+    yield from _source_theme_problems(package, themes)
+    yield from resource_problems(package)
+
+
+def _name_problems(package: PackageFolder) -> Iterator[Problem]:
     descriptor = package.descriptor or {}
     rel = package.rel
     name = descriptor.get("name")
@@ -239,6 +248,11 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
                 message=label,
                 fix=f'ajoutez "{key}" en français',
             )
+
+
+def _licence_problems(package: PackageFolder) -> Iterator[Problem]:
+    descriptor = package.descriptor or {}
+    rel = package.rel
     if not descriptor.get("licenses"):
         yield Problem(
             file=rel,
@@ -274,6 +288,11 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
                 "l'adresse officielle",
                 fix=f'écrivez "path": "{OPEN_LICENCES[name]}"',
             )
+
+
+def _source_theme_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterator[Problem]:
+    descriptor = package.descriptor or {}
+    rel = package.rel
     if not descriptor.get("sources") and package.observatory.get("status") != "desired":
         yield Problem(
             file=rel,
@@ -296,7 +315,6 @@ def metadata_problems(package: PackageFolder, themes: tuple[str, ...]) -> Iterat
                 fix="choisissez parmi les thèmes de observatory/profile/themes.json : "
                 + ", ".join(themes),
             )
-    yield from resource_problems(package)
 
 
 def misleading(error: jsonschema.ValidationError, package: PackageFolder) -> bool:
