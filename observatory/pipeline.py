@@ -20,13 +20,14 @@ from datetime import date
 from typing import Any
 
 from observatory.compute import buildcache
+from observatory.compute import maps as map_rules
 from observatory.compute.indicators import compute_series
 from observatory.compute.opendata import open_data
 from observatory.core.config import Config
 from observatory.core.model import DEPARTEMENT, Level, Project, Series
 from observatory.core.problems import Problem
 from observatory.core.site import Chart, MapOutput, Producer, Site, make_plan
-from observatory.core.urls import VENDOR, indicator_path, public_url
+from observatory.core.urls import TERRITORIES, VENDOR, indicator_path, public_url, url_of
 from observatory.pages import about as pages_about
 from observatory.pages import catalogue as pages_catalogue
 from observatory.pages import home as pages_home
@@ -148,8 +149,10 @@ def _draw_map(
 def make_maps(
     config: Config, project: Project, series: Mapping[str, Series], r: Renderers
 ) -> dict[str, MapOutput]:
-    """One map per indicator at the finest mapped level (communes, else EPCI), latest
-    year; cached one by one, drawn on both cores when there are several to draw."""
+    """One map per indicator at the finest mapped level (communes, else EPCI), for the
+    most recent year with full coverage (``compute.maps.map_year``) — none when too few distinct
+    values would make a misleading map; cached one by one, drawn on both cores when there
+    are several to draw."""
     geo = dict(project.geojson)
     memo = buildcache.Memo(config, "maps")
     out: dict[str, MapOutput] = {}
@@ -160,16 +163,34 @@ def make_maps(
         if config.basemap
         else {}
     )
+    codes = {lv: [t.code for t in project.territories if t.level == lv] for lv in geo}
+    organisations = {
+        i.id: {src.id: src.organisation for src in package.sources}
+        for package in project.packages
+        for i in package.indicators
+    }
     for sid in sorted(series):
         s = series[sid]
         for level in ("commune", "epci"):
-            years = [p.year for p in s.points if p.level == level and not p.dimensions]
-            if not years or level not in geo:
+            year = map_rules.map_year(s, level, codes.get(level, [])) if level in geo else None
+            if year is None:
                 continue
-            year, map_id = max(years), f"{sid}-{level}"
-            assets = "../" * indicator_path(sid).count("/") + "../" + VENDOR
+            map_id = f"{sid}-{level}"
+            if not map_rules.can_draw(s, level, year, codes[level]):
+                break  # too few distinct values: the labelled bar chart replaces the map
+            up = "../" * indicator_path(sid).count("/") + "../"
+            assets, portraits = up + VENDOR, up + url_of(TERRITORIES)
+            used = sorted(
+                {
+                    organisations.get(sid, {}).get(p.source, "")
+                    for p in s.points
+                    if p.level == level and p.year == year and p.source
+                }
+                - {""}
+            )
+            options = {"assets_url": assets, "portrait_url": portraits, "source": ", ".join(used)}
             key = buildcache.key_of(
-                "map", r.cache_token, s, level, year, geo[level], map_id, assets, basemap
+                "map", r.cache_token, s, level, year, geo[level], map_id, options, basemap
             )
             hit = memo.get(key)
             if hit is None:
@@ -180,7 +201,7 @@ def make_maps(
                         (
                             r.choropleth,
                             (s, level, year, geo[level], map_id),
-                            {"assets_url": assets, **basemap},
+                            {**options, **basemap},
                         ),
                     )
                 )

@@ -89,7 +89,7 @@ def test_pages_load_in_french_with_charts_and_map(
     assert static_map.locator("path.obs-map-area").count() >= 5
     assert static_map.bounding_box()["height"] > 100
     assert re.match(
-        r"Classes par (quantiles|seuils naturels de Jenks) \(\d classes\)|Une seule classe",
+        r"Classes par (quantiles|seuils naturels de Jenks) \([34] classes\)|Cercles proportionnels",
         page.locator(".obs-map-method").first.text_content(),
     )
     assert page.external == []

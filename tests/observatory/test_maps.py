@@ -1,4 +1,6 @@
-"""Choropleths: class breaks, hatched secret values, grey missing data, no external URL."""
+"""Maps: classes from the data (never fewer than three), proportional symbols for counts,
+hatched secret and missing values, numbered territories, links to portraits, the year of
+full coverage, no external URL."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import re
 
 import pytest
 
-from observatory.compute.maps import choropleth, classify, jenks_groups, quantile_groups
+from observatory.compute.classes import MapRefused, classify, jenks_groups, quantile_groups
+from observatory.compute.maps import can_draw, choropleth, is_count, map_year
 from observatory.core.model import Indicator, Point, Series
 from observatory.core.site import MapOutput
 
@@ -87,8 +90,27 @@ def test_method_depends_on_the_number_of_values() -> None:
     five = classify([1.0, 2.0, 10.0, 11.0, 30.0])
     assert five.method == "Classes par seuils naturels de Jenks (3 classes)"
     assert five.groups == ((1.0, 2.0), (10.0, 11.0), (30.0, 30.0))
-    assert classify([5.0, 5.0]).method == "Une seule classe (toutes les valeurs sont égales)"
-    assert classify([]).groups == ()
+    # ties are never split: three distinct values among eight make three classes
+    tied = classify([1.0] * 6 + [2.0, 9.0])
+    assert tied.groups == ((1.0, 1.0), (2.0, 2.0), (9.0, 9.0))
+
+
+def test_a_single_class_map_is_refused_with_its_message() -> None:
+    """Koungou 44 % and Sada 3 % must never share one colour."""
+    with pytest.raises(MapRefused) as refused:
+        classify([44.0, 3.0], "Part des logements en tôle")
+    assert str(refused.value) == (
+        "carte refusée pour « Part des logements en tôle » : 2 valeurs distinctes, il en faut "
+        "au moins 3 pour former 3 classes ; un diagramme en barres étiqueté la remplace"
+    )
+    with pytest.raises(MapRefused, match="1 valeur distincte,"):
+        classify([5.0, 5.0], "x")
+    two = Series(
+        INDICATOR, (Point("97601", "commune", 2020, 44.0), Point("97616", "commune", 2020, 3.0))
+    )
+    assert not can_draw(two, "commune", 2020, ["97601", "97616"])
+    with pytest.raises(MapRefused):
+        choropleth(two, "commune", 2020, GEOJSON, "m")
 
 
 def test_svg_colours_hatches_and_greys(output: MapOutput) -> None:
@@ -96,16 +118,20 @@ def test_svg_colours_hatches_and_greys(output: MapOutput) -> None:
         re.findall(r'<path id="carte-taux-chomage-commune-(\d+)"[^>]*fill="([^"]+)"', output.svg)
     )
     assert fills == {
-        "97601": "#a1dab4",
-        "97602": "#225ea8",  # 30 and 32,5 form one natural class
+        "97601": "#c7e9b4",
+        "97602": "#41b6c4",
         "97603": "#225ea8",
         "97604": "url(#carte-taux-chomage-commune-secret)",
-        "97605": "#d9d9d9",  # only a value by sex: no total, shown as missing
+        # only a value by sex: no total, hatched lightly as missing
+        "97605": "url(#carte-taux-chomage-commune-absent)",
     }
     assert '<pattern id="carte-taux-chomage-commune-secret"' in output.svg
-    assert "<title>Bouéni : secret statistique</title>" in output.svg
-    assert "<title>Chiconi : donnée non disponible</title>" in output.svg
-    assert f"<title>Bandrélé : 32,5{N}%</title>" in output.svg
+    assert '<pattern id="carte-taux-chomage-commune-absent"' in output.svg
+    assert "<title>4. Bouéni : secret statistique en 2020</title>" in output.svg
+    assert "<title>5. Chiconi : non disponible en 2020</title>" in output.svg
+    assert f"<title>3. Bandrélé : 32,5{N}% en 2020</title>" in output.svg
+    numbers = re.findall(r'<text class="obs-map-number"[^>]*>(\d+)</text>', output.svg)
+    assert numbers == ["1", "2", "3", "4", "5"]
     assert "CC de Petite-Terre" not in output.svg  # other level
 
 
@@ -118,26 +144,30 @@ def test_svg_is_accessible_in_french(output: MapOutput) -> None:
     ) in output.svg
     assert output.alt == (
         "Carte des communes de Mayotte : Taux de chômage en 2020. "
-        "Classes par seuils naturels de Jenks (2 classes). "
+        "Classes par seuils naturels de Jenks (3 classes). "
         f"Valeur la plus élevée : Bandrélé (32,5{N}%) ; la plus faible : Acoua (10,0{N}%). "
-        "Secret statistique : Bouéni. Donnée non disponible : Chiconi."
+        "Secret statistique : Bouéni. Non disponible : Chiconi."
     )
     assert f'<desc id="carte-taux-chomage-commune-desc">{output.alt}</desc>' in output.svg
 
 
 def test_legend_says_the_method_and_the_classes(output: MapOutput) -> None:
-    assert '<p class="obs-map-method">Classes par seuils naturels de Jenks (2 classes)</p>' in (
+    assert '<p class="obs-map-method">Classes par seuils naturels de Jenks (3 classes)</p>' in (
         output.legend
     )
-    items = [
-        re.sub(r"<svg.*?</svg>\s*", "", li) for li in re.findall(r"<li>(.*?)</li>", output.legend)
-    ]
+    assert '<p class="obs-map-facts">Unité : % · Année : 2020</p>' in output.legend
+    legend = output.legend.split('<details class="obs-map-key">')
+    items = [re.sub(r"<svg.*?</svg>\s*", "", li) for li in re.findall(r"<li>(.*?)</li>", legend[0])]
     assert items == [
         f"10,0{N}%",
-        f"de 30,0 à 32,5{N}%",
+        f"30,0{N}%",
+        f"32,5{N}%",
         "secret statistique",
-        "donnée non disponible",
+        "non disponible (aucune valeur publiée pour ce territoire et cette année)",
     ]
+    assert re.findall(r"<li>(.*?)</li>", legend[1]) == [
+        "Acoua", "Bandraboua", "Bandrélé", "Bouéni", "Chiconi",
+    ]  # fmt: skip
 
 
 def test_secret_hatching_survives_without_the_static_map(output: MapOutput) -> None:
@@ -193,7 +223,69 @@ def test_cache_token_follows_the_map_code_and_folium(monkeypatch: pytest.MonkeyP
     token = maps.cache_token()
     assert re.fullmatch(r"[0-9a-f]{16}", token)
     assert token != charts.cache_token()
-    assert token == buildcache.code_token(("compute/maps.py", "core/numbers.py"), ("folium",))
+    assert token == buildcache.code_token(
+        (
+            "compute/maps.py",
+            "compute/classes.py",
+            "compute/geometry.py",
+            "compute/leaflet.py",
+            "compute/map_legend.py",
+            "core/numbers.py",
+        ),
+        ("folium",),
+    )
     versions = {"folium": "0.0-autre"}
     monkeypatch.setattr("importlib.metadata.version", lambda dist: versions.get(dist, "1"))
     assert maps.cache_token() != token
+
+
+COUNT = Indicator(
+    id="population",
+    title="Population municipale",
+    unit="habitants",
+    definition="",
+    package="p",
+    theme="demographie",
+    levels=("commune",),
+    aggregation="sum",
+)
+
+
+def test_counts_are_proportional_symbols_linked_to_portraits() -> None:
+    counts = Series(
+        COUNT,
+        (
+            Point("97601", "commune", 2017, 400.0),
+            Point("97602", "commune", 2017, 100.0),
+            Point("97603", "commune", 2017, 25.0),
+        ),
+    )
+    out = choropleth(
+        counts, "commune", 2017, GEOJSON, "m", portrait_url="../../territoires/", source="INSEE"
+    )
+    radii = dict(
+        re.findall(r'<a href="../../territoires/(\d+)/"[^>]*><circle[^>]* r="([\d.]+)"', out.svg)
+    )
+    # the area of a circle is proportional to the value: r ∝ √value
+    assert radii == {"97601": "24.0", "97602": "12.0", "97603": "6.0"}
+    assert 'aria-label="Portrait de Acoua"' in out.svg
+    assert '<a href="../../territoires/97604/" aria-label="Portrait de Bouéni"><path' in out.svg
+    assert "Cercles proportionnels (surface proportionnelle à la valeur)" in out.legend
+    assert "Source : INSEE" in out.legend
+    assert '<ul class="obs-map-symbols">' in out.legend
+    assert out.legend.endswith("</ul></div>")
+    assert is_count(COUNT)
+    assert not is_count(INDICATOR)
+    density = Indicator("d", "Densité", "habitants par km²", "", "p", "t", ("commune",))
+    assert not is_count(density)
+
+
+def test_the_year_mapped_is_the_latest_with_full_coverage() -> None:
+    codes = ["97601", "97602", "97603"]
+    full_2012 = [Point(c, "commune", 2012, float(i)) for i, c in enumerate(codes)]
+    sparse_2017 = [Point("97601", "commune", 2017, 5.0)]
+    assert map_year(Series(INDICATOR, (*full_2012, *sparse_2017)), "commune", codes) == 2012
+    # without a complete year: the year with the most values, the latest among equals
+    partial = [Point("97601", "commune", y, 1.0) for y in (2015, 2016)]
+    assert map_year(Series(INDICATOR, tuple(partial)), "commune", codes) == 2016
+    assert map_year(Series(INDICATOR, ()), "commune", codes) is None
