@@ -137,11 +137,11 @@ def _descriptor_text(folder: Path, rel: str) -> tuple[str | None, list[Problem]]
                 "données dans des fichiers CSV déclarés comme ressources",
             )
         ]
-    return parse_descriptor(rel, path.read_bytes())
+    return _decode(rel, path.read_bytes())
 
 
-def parse_descriptor(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The descriptor's JSON object, or ``None`` with the problems that prevent it."""
+def _decode(rel: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text without BOM (a BOM is reported), or ``None`` if not UTF-8."""
     problems: list[Problem] = []
     if raw.startswith(codecs.BOM_UTF8):
         problems.append(
