@@ -41,8 +41,8 @@ def schema_of(resource: dict[str, Any]) -> dict[str, Any] | None:
 def get_table(discovery: Discovery, package: PackageFolder, name: str) -> Table | None:
     """The parsed CSV of a resource, read once per run (``None`` when unreadable)."""
     key = ("table", package.id, name)
-    if key in discovery.memo:
-        cached: Table | None = discovery.memo[key][0]
+    if key in discovery.shared:
+        cached: Table | None = discovery.shared[key][0]
         return cached
     resource = package.resource(name)
     table: Table | None = None
@@ -60,7 +60,7 @@ def get_table(discovery: Discovery, package: PackageFolder, name: str) -> Table 
                 problems = out.problems
             else:
                 table, problems = read_table(rel, name, target.read_bytes(), fields)
-    discovery.memo[key] = (table, problems)
+    discovery.shared[key] = (table, problems)
     return table
 
 
@@ -72,7 +72,7 @@ def check_tables(discovery: Discovery) -> Iterator[Problem]:
             if not isinstance(name, str) or schema is None:
                 continue
             table = get_table(discovery, package, name)
-            yield from discovery.memo[("table", package.id, name)][1]
+            yield from discovery.shared[("table", package.id, name)][1]
             if table is None:
                 continue
             yield from check_table(table, schema)
@@ -87,8 +87,8 @@ class Territories:
 
 
 def territories(discovery: Discovery) -> Territories | None:
-    if "territories" in discovery.memo:
-        cached: Territories | None = discovery.memo["territories"]
+    if "territories" in discovery.shared:
+        cached: Territories | None = discovery.shared["territories"]
         return cached
     result = None
     package = discovery.package(TERRITORY_PACKAGE)
@@ -109,7 +109,7 @@ def territories(discovery: Discovery) -> Territories | None:
             for up in mapping.values():
                 members[up] = members.get(up, 0) + 1
         result = Territories(dict(zip(codes, levels, strict=True)), parent, members)
-    discovery.memo["territories"] = result
+    discovery.shared["territories"] = result
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 
-from observatory.check import cache, context
+from observatory.check import context, results_cache
 from observatory.core.config import Config
 from observatory.core.problems import Problem, sort_problems
 from observatory.source.discover import Discovery, discover, input_files
@@ -81,10 +81,10 @@ def run_checks(discovery: Discovery, checks: Iterable[Check] = CHECKS) -> list[P
 
 def check(config: Config) -> list[Problem]:
     """Validate all packages; reuse the cached result when no input changed."""
-    key = cache.cache_key(config, input_files(config))
-    cached = cache.load(config, key)
+    key = results_cache.cache_key(config, input_files(config))
+    cached = results_cache.load(config, key)
     if cached is not None:
         return cached
     problems = run_checks(discover(config))
-    cache.store(config, key, problems)
+    results_cache.store(config, key, problems)
     return problems

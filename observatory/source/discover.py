@@ -2,7 +2,7 @@
 
 This is the only place (with ``load``) that looks at the project folders. A malformed
 ``datapackage.json`` becomes a problem, never an exception. Later checks share the
-tables they read through ``Discovery.memo`` so that each CSV is parsed once.
+tables they read through ``Discovery.shared`` so that each CSV is parsed once.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class Discovery:
     packages: tuple[PackageFolder, ...]
     themes: tuple[str, ...]
     problems: tuple[Problem, ...] = ()
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from observatory.check import cache, validate
-from observatory.check.cache import code_files
+from observatory.check import results_cache, validate
+from observatory.check.results_cache import code_files
 from observatory.core.config import Config, load_config
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, input_files
@@ -39,7 +39,9 @@ def project(tmp_path: Path) -> Config:
 
 
 def entries(config: Config) -> list[Path]:
-    return sorted(p for p in (config.cache / "check").glob("*.json") if p.name != cache.DIGESTS)
+    return sorted(
+        p for p in (config.cache / "check").glob("*.json") if p.name != results_cache.DIGESTS
+    )
 
 
 def test_second_run_is_served_from_the_cache(tmp_path: Path, counted: list[int]) -> None:
@@ -88,7 +90,9 @@ def test_an_entry_of_the_wrong_shape_is_ignored(tmp_path: Path, counted: list[in
     (entry,) = entries(config)
     items: list[dict[str, object]] = [{"file": "x"}]
     entry.write_text(
-        json.dumps({"key": entry.stem, "digest": cache.payload_digest(items), "problems": items}),
+        json.dumps(
+            {"key": entry.stem, "digest": results_cache.payload_digest(items), "problems": items}
+        ),
         encoding="utf-8",
     )
     assert validate.check(config) == first
@@ -125,13 +129,13 @@ def test_unchanged_files_are_not_read_again(
     config = project(tmp_path)
     validate.check(config)
     read: list[str] = []
-    real = cache.file_digest
+    real = results_cache.file_digest
 
     def digest(path: Path) -> str:
         read.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(cache, "file_digest", digest)
+    monkeypatch.setattr(results_cache, "file_digest", digest)
     validate.check(config)
     assert "observations.csv" not in read
     (config.root / OBSERVATIONS).write_text(
@@ -157,7 +161,7 @@ def test_a_same_size_edit_is_seen(tmp_path: Path, counted: list[int]) -> None:
 def test_a_corrupted_digest_memo_is_ignored(tmp_path: Path, counted: list[int]) -> None:
     config = project(tmp_path)
     validate.check(config)
-    memo = config.cache / "check" / cache.DIGESTS
+    memo = config.cache / "check" / results_cache.DIGESTS
     data = json.loads(memo.read_text(encoding="utf-8"))
     for item in data["files"].values():
         item[0] = -1  # sizes that match no file: every digest is recomputed

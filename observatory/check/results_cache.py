@@ -54,11 +54,11 @@ def code_files(start: str = "check.validate") -> list[Path]:
 
 
 DIGESTS = "digests.json"
-Memo = dict[str, list[object]]  # absolute path -> [size, mtime_ns, inode, sha256]
+Digests = dict[str, list[object]]  # absolute path -> [size, mtime_ns, inode, sha256]
 
 
-def read_memo(config: Config) -> Memo:
-    """Remembered digests; anything unexpected gives an empty memo (files are re-read)."""
+def read_digests(config: Config) -> Digests:
+    """Remembered digests; anything unexpected gives none (files are re-read)."""
     try:
         data = json.loads((config.cache / FOLDER / DIGESTS).read_text(encoding="utf-8"))
         files = data["files"]
@@ -73,21 +73,21 @@ def read_memo(config: Config) -> Memo:
         return {}
 
 
-def remembered_digest(path: Path, memo: Memo) -> str:
+def remembered_digest(path: Path, digests: Digests) -> str:
     """The file's SHA-256, read again unless its size, mtime and inode are unchanged."""
     stat = path.stat()
     signature: list[object] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    known = memo.get(str(path))
+    known = digests.get(str(path))
     if known is not None and known[:3] == signature:
         return str(known[3])
     digest = file_digest(path)
-    memo[str(path)] = [*signature, digest]
+    digests[str(path)] = [*signature, digest]
     return digest
 
 
 def cache_key(config: Config, files: Sequence[Path]) -> str:
-    memo = read_memo(config)
-    before = dict(memo)
+    digests = read_digests(config)
+    before = dict(digests)
     digest = hashlib.sha256(f"observatoire-check {VALIDATOR_VERSION}\n".encode())
     for source in code_files():
         digest.update(f"code {source.name} {file_digest(source)}\n".encode())
@@ -96,9 +96,11 @@ def cache_key(config: Config, files: Sequence[Path]) -> str:
             name = path.relative_to(config.root).as_posix()
         except ValueError:
             name = path.name
-        digest.update(f"file {name} {remembered_digest(path, memo)}\n".encode())
-    if memo != before:
-        write_json(config.cache / FOLDER / DIGESTS, {"version": VALIDATOR_VERSION, "files": memo})
+        digest.update(f"file {name} {remembered_digest(path, digests)}\n".encode())
+    if digests != before:
+        write_json(
+            config.cache / FOLDER / DIGESTS, {"version": VALIDATOR_VERSION, "files": digests}
+        )
     return digest.hexdigest()
 
 
