@@ -1,11 +1,11 @@
 """`python -m vault_service VERB`: the vault's command line (French messages).
 
 Verbs: demo, serve, init-db, create-admin, reset-totp, create-structure, rotate-keys,
-check-integrity, fsck, purge, verify-duplicate, i18n, new-key. Secrets come from environment
-variables; with `--demo` (and in `demo`), from the development secrets generated under
-./vault-data (never in the repository).
-Exit codes: 0 done, 1 problems found (check-integrity, a duplicate not authentic), 2 usage or
-configuration error.
+check-integrity, fsck, purge, verify-duplicate, verify-journal, journal, i18n, new-key. Secrets
+come from environment variables; with `--demo` (and in `demo`), from the development secrets
+generated under ./vault-data (never in the repository).
+Exit codes: 0 done, 1 problems found (check-integrity, verify-journal, a duplicate not
+authentic), 2 usage or configuration error.
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vault_service import operations_cli
+from vault_service import journal_cli, operations_cli
 from vault_service.settings import Settings, SettingsError, describe, parse_keyring
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEMO_DIR = Path("vault-data")
 DEMO_SECRETS = DEMO_DIR / "dev-secrets.json"
@@ -56,6 +60,13 @@ def load_settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env()
 
 
+def open_engine(settings: Settings) -> Engine:
+    """The database, with the journal head sealed by the keyring on every write (audit.py)."""
+    from vault_service import audit
+
+    return audit.engine_for(settings)
+
+
 def cmd_init_db(args: argparse.Namespace) -> int:
     from vault_service.db import make_engine, migrate
 
@@ -86,7 +97,6 @@ def _read_password(args: argparse.Namespace) -> str | None:
 def cmd_create_admin(args: argparse.Namespace) -> int:
     from vault_service import accounts, crypto, totp
     from vault_service.crypto import Keyring
-    from vault_service.db import make_engine
     from vault_service.passwords import Argon2Params, hash_password
 
     settings = load_settings(args)
@@ -95,7 +105,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         return 2
     params = Argon2Params(settings.argon2_memory_kib, settings.argon2_iterations)
     secret = totp.new_secret()
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     try:
         with engine.begin() as conn:
             account_id = accounts.create_account(
@@ -139,11 +149,10 @@ def cmd_reset_totp(args: argparse.Namespace) -> int:
     from vault_service import accounts, audit, crypto, sessions, totp
     from vault_service.crypto import Keyring
     from vault_service.db import accounts as table
-    from vault_service.db import make_engine
 
     settings = load_settings(args)
     secret = totp.new_secret()
-    with make_engine(settings.database_url).begin() as conn:
+    with open_engine(settings).begin() as conn:
         account = accounts.by_login(conn, args.login.strip().lower())
         if account is None:
             print(f"Aucun compte « {args.login} » : vérifiez l'identifiant.", file=sys.stderr)
@@ -172,11 +181,10 @@ def cmd_reset_totp(args: argparse.Namespace) -> int:
 
 def cmd_create_structure(args: argparse.Namespace) -> int:
     from vault_service import accounts
-    from vault_service.db import make_engine
 
     settings = load_settings(args)
     try:
-        with make_engine(settings.database_url).begin() as conn:
+        with open_engine(settings).begin() as conn:
             structure_id = accounts.create_structure(conn, args.name, args.cap, None)
     except accounts.AccountError as error:
         print(error.message, file=sys.stderr)
@@ -188,11 +196,10 @@ def cmd_create_structure(args: argparse.Namespace) -> int:
 def cmd_rotate_keys(args: argparse.Namespace) -> int:
     from vault_service import keys
     from vault_service.crypto import Keyring
-    from vault_service.db import make_engine
 
     settings = load_settings(args)
     keyring = Keyring(settings.keyring)
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     try:
         done = keys.rotate(engine, keyring, batch_size=args.batch_size, pause=args.pause)
     except keys.RotationError as error:
@@ -223,15 +230,14 @@ def _rotation_counts(done: dict[str, int]) -> str:
 
 def cmd_check_integrity(args: argparse.Namespace) -> int:
     from vault_service.crypto import Keyring
-    from vault_service.db import make_engine
     from vault_service.documents import check_integrity
     from vault_service.keys import key_usage
     from vault_service.storage import open_store
 
     settings = load_settings(args)
-    engine = make_engine(settings.database_url)
+    engine = open_engine(settings)
     keyring = Keyring(settings.keyring)
-    problems = check_integrity(engine, open_store(settings), keyring)
+    problems = check_integrity(engine, open_store(settings), keyring, settings.data_dir)
     for problem in problems:
         print(problem)
     with engine.connect() as conn:
@@ -331,13 +337,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     """Daily (cron): erase accounts past their grace period and documents past the bin."""
     from vault_service.closure import purge
-    from vault_service.db import make_engine
     from vault_service.storage import open_store
 
     settings = load_settings(args)
-    done = purge(
-        make_engine(settings.database_url), open_store(settings), settings.deleted_retention_days
-    )
+    done = purge(open_engine(settings), open_store(settings), settings.deleted_retention_days)
     print(
         f"Comptes fermés et effacés : {done['accounts']} ; "
         f"documents de la corbeille effacés : {done['documents']}."
@@ -476,6 +479,7 @@ def parser() -> argparse.ArgumentParser:
         "check-integrity", help="vérifier fichiers, empreintes et journal"
     ).set_defaults(run=cmd_check_integrity)
     operations_cli.add_verbs(verbs, load_settings)  # fsck, backup, restore
+    journal_cli.add_verbs(verbs, load_settings)  # verify-journal, journal
     serve = verbs.add_parser("serve", help="servir (secrets par variables d'environnement)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)

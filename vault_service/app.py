@@ -20,8 +20,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vault_service import (
+    access_pages,
     account_pages,
     api,
+    audit,
     auth,
     csrf,
     document_pages,
@@ -29,6 +31,7 @@ from vault_service import (
     leaving_pages,
     operations,
     relationship_pages,
+    share_pages,
     staff_pages,
 )
 from vault_service.crypto import Keyring
@@ -76,6 +79,11 @@ ROUTES: list[BaseRoute] = [
     Route("/verification", duplicate_pages.verify_page, methods=GET_POST),
     Route("/cles-publiques", duplicate_pages.public_keys, methods=GET),
     Route("/cles-publiques/{kid}.pem", duplicate_pages.public_key_pem, methods=GET),
+    Route("/partages", share_pages.my_shares, methods=GET),
+    Route("/partages", share_pages.create_share, methods=POST),
+    Route("/partages/nouveau", share_pages.new_share, methods=GET),
+    Route("/partages/{share_id}/retirer", share_pages.revoke_share, methods=POST),
+    Route("/historique", share_pages.my_history, methods=GET),
     Route("/compte", account_pages.settings_page, methods=GET),
     Route("/compte/mot-de-passe", account_pages.change_password, methods=POST),
     Route("/compte/export", leaving_pages.export_page, methods=GET),
@@ -104,6 +112,11 @@ ROUTES: list[BaseRoute] = [
         relationship_pages.approve_recovery,
         methods=POST,
     ),
+    Route("/pro/partages", access_pages.shared_with_me, methods=GET),
+    Route("/pro/documents/{doc_id}", access_pages.shared_document, methods=GET),
+    Route("/pro/documents/{doc_id}/voir", access_pages.view_shared, methods=GET),
+    Route("/pro/documents/{doc_id}/telecharger", access_pages.download_shared, methods=GET),
+    Route("/pro/documents/{doc_id}/transmettre", access_pages.pass_on, methods=POST),
     Route("/structure", staff_pages.structure_home, methods=GET),
     Route("/structure/professionnels", staff_pages.create_professional, methods=POST),
     Route(
@@ -261,10 +274,12 @@ async def starlette_error(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     """The vault as an ASGI app. The database must already be migrated (init-db)."""
     store = open_store(settings)
+    keyring = Keyring(settings.keyring)
+    base_engine = engine or make_engine(settings.database_url)
     service = Vault(
         settings=settings,
-        engine=engine or make_engine(settings.database_url),
-        keyring=Keyring(settings.keyring),
+        engine=audit.sealing(base_engine, keyring),
+        keyring=keyring,
         store=store,
         jinja=make_jinja(settings.language),
     )
@@ -274,7 +289,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         await run_in_threadpool(store.clean_temp)
         yield
         if engine is None:
-            service.engine.dispose()
+            base_engine.dispose()
 
     app = Starlette(
         routes=ROUTES,

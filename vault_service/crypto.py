@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = b"VLT1"
 HEADER = struct.Struct(">4sI4s")
@@ -53,6 +55,12 @@ class Keyring:
 
     def ids(self) -> list[str]:
         return list(self._keys)
+
+    def derive(self, kid: str, label: bytes) -> bytes:
+        """A 256-bit key for another use (`label`), derived from KEK `kid` by HKDF-SHA256."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
+            self._keys[kid]
+        )
 
     def wrap(self, dek: bytes, context: str) -> tuple[str, bytes]:
         """Wrap a data key with the current KEK; return (key id, nonce + ciphertext)."""

@@ -1,8 +1,9 @@
 """Database schema (SQLAlchemy Core 2) and engine; the same code runs on SQLite and PostgreSQL.
 
-The schema is designed for the next issue too: consent-based shares (with expiry and
-revocation) and their documents, duplicates (signature + QR code), and the hash-chained audit
-journal. Alembic migrations in `migrations/` create it; `migrate()` runs them.
+Beside accounts and documents: consent-based shares (expiry, revocation, passing on), requests
+and signed deposits, duplicates (signature + QR code), and the
+hash-chained audit journal with its sealed head. Alembic migrations in `migrations/` create
+it; `migrate()` runs them.
 """
 
 from __future__ import annotations
@@ -186,20 +187,32 @@ notices = Table(
     Index("ix_notices_account", "account_id"),
 )
 
-# Next issue: consent-based sharing. A share grants a structure or one professional access to
-# chosen documents for one scheme until `expires_at`; `revoked_at` ends it immediately.
+# Consent-based sharing (shares.py). A share is her choice: it grants one structure (or, when
+# `grantee_account_id` is set, only that professional of it) access to chosen documents
+# (`share_documents`) or to every document of one type (`doc_type`), for one scheme and one
+# purpose, until `expires_at`; `revoked_at` ends it at once. `forward_structure_id` is the
+# structure she allows it to be passed on to; a passed-on share has `parent_id`.
 shares = Table(
     "shares",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("owner_id", String(36), ForeignKey("accounts.id"), nullable=False),
-    Column("grantee_structure_id", String(36), ForeignKey("structures.id"), nullable=True),
+    Column("grantee_structure_id", String(36), ForeignKey("structures.id"), nullable=False),
     Column("grantee_account_id", String(36), ForeignKey("accounts.id"), nullable=True),
     Column("scheme", String(40), nullable=False),
+    Column("purpose", String(300), nullable=False),
+    Column("doc_type", String(20), nullable=True),
+    Column("forward_structure_id", String(36), ForeignKey("structures.id"), nullable=True),
+    Column("parent_id", String(36), ForeignKey("shares.id"), nullable=True),
+    Column("request_id", String(36), nullable=True),
+    Column("created_by", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_by", String(36), nullable=True),
+    Column("end_reason", String(40), nullable=True),
     Index("ix_shares_owner", "owner_id"),
+    Index("ix_shares_structure", "grantee_structure_id"),
 )
 
 share_documents = Table(
@@ -207,6 +220,43 @@ share_documents = Table(
     metadata,
     Column("share_id", String(36), ForeignKey("shares.id"), primary_key=True),
     Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+    Index("ix_share_documents_document", "document_id"),
+)
+
+# A professional asks a person for documents for one scheme; she accepts (a share is made,
+# `share_id`) or refuses. `doc_types`: comma-separated DOC_TYPES keys asked for.
+share_requests = Table(
+    "share_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("structure_id", String(36), ForeignKey("structures.id"), nullable=False),
+    Column("requester_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("person_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("scheme", String(40), nullable=False),
+    Column("purpose", String(300), nullable=False),
+    Column("doc_types", String(200), nullable=False),
+    Column("status", String(20), nullable=False),  # pending | accepted | refused
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=True),
+    Column("share_id", String(36), nullable=True),
+    Index("ix_share_requests_person", "person_id"),
+    Index("ix_share_requests_structure", "structure_id"),
+)
+
+# A document a professional put into her vault: the structure's Ed25519 signature over the
+# hash, date and depositor (signing.message("vault-deposit-v1", ...)) proves its origin.
+deposits = Table(
+    "deposits",
+    metadata,
+    Column("document_id", String(36), ForeignKey("documents.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("structure_id", String(36), ForeignKey("structures.id"), nullable=False),
+    Column("depositor_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("deposited_at", DateTime(timezone=True), nullable=False),
+    Column("signing_key_id", String(64), nullable=False),  # keyring id (signing.py)
+    Column("public_key", LargeBinary, nullable=False),  # raw Ed25519, for offline checks
+    Column("signature", LargeBinary, nullable=False),
+    Index("ix_deposits_structure", "structure_id"),
 )
 
 # Next issue: duplicates, a stamped copy signed by the platform and verifiable from a QR code.
@@ -253,6 +303,9 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    # HMAC of "seq|hash" under a key derived from the keyring (audit.py): an operator with
+    # only the database cannot fix the head after deleting the last entries.
+    Column("seal", String(200), nullable=True),
 )
 
 

@@ -137,7 +137,13 @@ def _version(request: Request, document: Any) -> Any:
     return row
 
 
-def file_response(request: Request, account: Any, document: Any, inline: bool) -> Response:
+def file_response(
+    request: Request,
+    account: Any,
+    document: Any,
+    inline: bool,
+    detail: dict[str, Any] | None = None,
+) -> Response:
     """Stream the decrypted version; audit the access. Fails closed on a bad key or file."""
     service = vault(request)
     row = _version(request, document)
@@ -157,7 +163,7 @@ def file_response(request: Request, account: Any, document: Any, inline: bool) -
             actor_id=account.id,
             subject_id=document.owner_id,
             object_id=document.id,
-            detail={"version": row.version},
+            detail={"version": row.version, **(detail or {})},
         )
     disposition = "inline" if inline else "attachment"
     ascii_name = row.filename.encode("ascii", "replace").decode().replace('"', "")

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import documents as docs
-from vault_service import listing
+from vault_service import listing, shares
 from vault_service.document_http import file_response, owned, receive_document, save_upload
 from vault_service.web import (
     HTTPError,
@@ -87,7 +87,8 @@ def detail(request: Request) -> Response:
     document = _owned(request, account)
     with vault(request).engine.connect() as conn:
         versions = docs.versions(conn, document.id)
-    return render(request, "document.html", document=document, versions=versions)
+        readers = shares.shares_for_document(conn, account.id, document.id)
+    return render(request, "document.html", document=document, versions=versions, readers=readers)
 
 
 def download(request: Request) -> Response:

@@ -18,13 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from vault_service import audit, crypto, keys
-from vault_service.db import document_versions, documents, now, share_documents
+from vault_service.db import deposits, document_versions, documents, now, share_documents
 from vault_service.filetypes import ACCEPTED, Sniffer, with_fix
+from vault_service.schemes import SCHEMES as SCHEMES  # re-exported: documents.SCHEMES
 from vault_service.storage import BlobStore
 
 DOC_TYPES = {
@@ -35,20 +37,6 @@ DOC_TYPES = {
     "sante": "Santé",
     "logement": "Logement",
     "autre": "Autre",
-}
-SCHEMES = {
-    "aucun": "Aucun dispositif précis",
-    "rsa": "RSA",
-    "caf-prestations": "Prestations familiales (CAF)",
-    "aide-logement": "Aide au logement",
-    "css": "Complémentaire santé solidaire",
-    "ame": "Aide médicale de l'État",
-    "titre-sejour": "Titre de séjour",
-    "mdph": "Handicap (MDPH)",
-    "apa": "Allocation personnalisée d'autonomie",
-    "domiciliation": "Domiciliation",
-    "insertion-emploi": "Insertion et emploi",
-    "scolarite": "Scolarité",
 }
 
 
@@ -360,15 +348,15 @@ def remove(
             return False
         names = [row.storage_name for row in versions(conn, document_id)]
         count = len(names)
+        # Her shares stop covering it at once (also when it only goes to the bin).
+        conn.execute(delete(share_documents).where(share_documents.c.document_id == document_id))
         if bin_days > 0:
-            conn.execute(
-                delete(share_documents).where(share_documents.c.document_id == document_id)
-            )
             conn.execute(
                 update(documents).where(documents.c.id == document_id).values(deleted_at=now())
             )
             names = []
         else:
+            conn.execute(delete(deposits).where(deposits.c.document_id == document_id))
             conn.execute(
                 delete(document_versions).where(document_versions.c.document_id == document_id)
             )
@@ -390,9 +378,15 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def check_integrity(engine: Engine, store: BlobStore, keyring: crypto.Keyring) -> list[str]:
+def check_integrity(
+    engine: Engine,
+    store: BlobStore,
+    keyring: crypto.Keyring,
+    checkpoint_dir: Path | None = None,
+) -> list[str]:
     """Unwrap every data key, decrypt every version and compare its SHA-256; unseal every
-    sealed secret (TOTP…); report orphans and breaks in the audit chain."""
+    sealed secret (TOTP…); report orphans and breaks in the audit chain (its sealed head, and
+    the checkpoint file of `verify-journal` when `checkpoint_dir` is given)."""
     problems: list[str] = []
     with engine.connect() as conn:
         rows = conn.execute(
@@ -400,7 +394,9 @@ def check_integrity(engine: Engine, store: BlobStore, keyring: crypto.Keyring) -
                 document_versions.c.document_id, document_versions.c.version
             )
         ).all()
-        problems.extend(audit.verify(conn))
+        problems.extend(audit.verify(conn, keyring))
+        if checkpoint_dir is not None:
+            problems.extend(audit.checkpoint_check(conn, keyring, checkpoint_dir))
         problems.extend(keys.check_sealed(conn, keyring))
     known = set()
     for row in rows:

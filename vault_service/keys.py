@@ -133,7 +133,9 @@ def rotate(
 ) -> dict[str, int]:
     """Re-wrap everything not under the current key, batch by batch; return counts by kind.
 
-    Raises RotationError (with what was already done) when a value cannot be re-wrapped."""
+    Raises RotationError (with what was already done) when a value cannot be re-wrapped.
+    Its journal entries seal the journal head with the current key (audit.sealing)."""
+    engine = audit.sealing(engine, keyring)
     done: dict[str, int] = {"documents": 0, **{t.name: 0 for t in SEALED}}
     for name, batch in _targets(keyring):
         while True:

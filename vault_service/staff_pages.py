@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, assisted_recovery, audit, relationships, sessions
+from vault_service import accounts, assisted_recovery, audit, relationships, sessions, shares
 from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -199,6 +199,7 @@ def _disable(conn: Connection, account_id: str, actor: Any) -> None:
     accounts.disable(conn, target.id)
     sessions.revoke_all(conn, target.id)
     audit.record(conn, "account.disable", actor_id=actor.id, object_id=target.id)
+    shares.end_for_account(conn, target.id, actor.id)
 
 
 async def disable_professional(request: Request) -> Response:

@@ -108,12 +108,12 @@ def test_sign_up_log_in_upload_see_download_delete(
     page.wait_for_url(vault_url + "/documents/depot")
     page.fill("#title", "Attestation CAF")
     page.select_option("#doc_type", "ressources")
-    page.select_option("#scheme", "caf-prestations")
+    page.select_option("#scheme", "prestations-familiales")
     page.set_input_files("#file", str(document))
     page.click("button:has-text('Déposer')")
     page.wait_for_url(re.compile(r"/documents/[0-9a-f-]{36}$"))
     assert page.locator("h1").inner_text() == "Attestation CAF"
-    assert "Ressources et revenus · Prestations familiales (CAF)" in page.content()
+    assert "Ressources et revenus · Prestations familiales" in page.content()
 
     # See it in the list.
     page.click("text=Mes documents")

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text, update
 
 from tests.conftest import POSTGRES_URL
-from vault_service import accounts, crypto, relationships, totp
+from vault_service import accounts, audit, crypto, relationships, totp
 from vault_service.app import create_app
 from vault_service.db import accounts as accounts_table
 from vault_service.db import make_engine, migrate
@@ -48,7 +48,10 @@ def postgres_engine() -> Iterator[Engine]:
     except Exception as error:  # pragma: no cover - depends on the machine
         admin.dispose()
         pytest.skip(f"PostgreSQL injoignable ({POSTGRES_URL}) : {error}")
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    engine = audit.sealing(
+        make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}),
+        crypto.Keyring({"k1": KEY1}),
+    )
     try:
         yield engine
     finally:
@@ -61,7 +64,9 @@ def postgres_engine() -> Iterator[Engine]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'vault.sqlite3'}")
+        engine = audit.sealing(
+            make_engine(f"sqlite:///{tmp_path / 'vault.sqlite3'}"), crypto.Keyring({"k1": KEY1})
+        )
         migrate(engine)
         yield engine
         engine.dispose()

@@ -11,11 +11,13 @@ on sacrificial objects. Object ids of others give 404, never the document.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import add_account, csrf_token, login, pdf_bytes, upload
-from vault_service import accounts, assisted_recovery, relationships
+from vault_service import accounts, assisted_recovery, relationships, shares
+from vault_service.db import shares as shares_table
 
 ACTORS = [
     "anonymous",
@@ -52,6 +54,8 @@ API_BENEF = row(401, 200, 200, 403, 403, 403, 403)
 # not by Y: an unrelated professional gets 404, exactly as for a person who does not exist.
 FOLLOWED = row(303, 403, 403, 400, 404, 400, 403)
 API_OWNER = row(401, 200, 404, 403, 403, 403, 403)
+# beneficiary_a's document, shared with pro.x only (by name): everyone else gets 404.
+SHARED = row(303, 403, 403, 200, 404, 404, 403)
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/"): row(200, 303, 303, 303, 303, 303, 303),
@@ -82,6 +86,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/verification"): ALL(400),
     ("GET", "/cles-publiques"): ALL(200),
     ("GET", "/cles-publiques/{kid}.pem"): ALL(200),
+    ("GET", "/partages"): BENEF,
+    ("POST", "/partages"): BENEF_POST,
+    ("GET", "/partages/nouveau"): BENEF,
+    ("POST", "/partages/{share_id}/retirer"): row(303, 303, 404, 403, 403, 403, 403),
+    ("GET", "/historique"): BENEF,
     ("GET", "/compte"): SIGNED_IN,
     ("POST", "/compte/mot-de-passe"): SIGNED_IN_POST,
     ("GET", "/compte/export"): BENEF,
@@ -104,6 +113,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/pro/beneficiaires"): PRO_POST,
     ("POST", "/pro/beneficiaires/{account_id}/recuperation"): FOLLOWED,
     ("POST", "/pro/recuperations/{request_id}/approuver"): FOLLOWED,
+    ("GET", "/pro/partages"): PRO,
+    ("GET", "/pro/documents/{doc_id}"): SHARED,
+    ("GET", "/pro/documents/{doc_id}/voir"): SHARED,
+    ("GET", "/pro/documents/{doc_id}/telecharger"): SHARED,
+    ("POST", "/pro/documents/{doc_id}/transmettre"): row(303, 403, 403, 403, 404, 404, 403),
     ("GET", "/structure"): SADMIN,
     ("POST", "/structure/professionnels"): SADMIN_POST,
     ("POST", "/structure/professionnels/{account_id}/desactiver"): SADMIN,
@@ -223,6 +237,10 @@ def test_access_matrix(app, world, engine, settings):
         )
         z = accounts.create_structure(conn, "Structure Z", 5, None)
         link_id = relationships.link(conn, amina, z, "link_code", None)
+        grant = shares.Grant(world.structure_x, "rsa", "matrice", (doc_id,))
+        shares.create(conn, world.actors["beneficiary_a"].id, grant)  # pro.x only, below
+        conn.execute(update(shares_table).values(grantee_account_id=world.actors["pro_x"].id))
+        sacrificial_share = shares.create(conn, world.actors["beneficiary_a"].id, grant)
     values = {
         "{doc_id}": doc_id,
         "{structure_id}": world.structure_y,
@@ -231,6 +249,7 @@ def test_access_matrix(app, world, engine, settings):
         "{page}": "partir",
         "{request_id}": pending["id"],
         "{link_id}": link_id,
+        "{share_id}": sacrificial_share,
     }
     failures = []
     for (method, template), expected in EXPECTED.items():

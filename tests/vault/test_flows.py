@@ -210,7 +210,7 @@ def test_api_document_lifecycle(client, world):
     created = client.post(
         "/api/documents",
         headers=headers,
-        data={"doc_type": "ressources", "scheme": "caf-prestations", "title": "Avis CAF"},
+        data={"doc_type": "ressources", "scheme": "prestations-familiales", "title": "Avis CAF"},
         files={"file": ("avis.pdf", pdf_bytes(9000), "application/pdf")},
     )
     assert created.status_code == 201

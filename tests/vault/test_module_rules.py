@@ -11,10 +11,12 @@ import pytest
 VAULT = Path(__file__).resolve().parents[2] / "vault_service"
 PAGES = {
     "auth",
+    "access_pages",
     "account_pages",
     "document_pages",
     "duplicate_pages",
     "relationship_pages",
+    "share_pages",
     "staff_pages",
 }
 ENDPOINTS = PAGES | {"api"}

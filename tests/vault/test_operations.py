@@ -139,7 +139,7 @@ def test_logs_carry_no_personal_data(tmp_path: Path, engine):
                     "csrf_token": _csrf(client, "/documents/depot"),
                     "title": TITLE,
                     "doc_type": "ressources",
-                    "scheme": "caf-prestations",
+                    "scheme": "prestations-familiales",
                 },
                 files={"file": ("caf-zainaba.pdf", pdf_bytes(5000), "application/pdf")},
             )

@@ -57,6 +57,11 @@ def test_rotation_covers_totp_secrets_and_check_integrity_sees_them(
     store = LocalBlobStore(settings.data_dir)
     # Before rotation, the new key alone reads nothing: check-integrity names every value.
     problems = check_integrity(engine, store, Keyring({"k2": KEY2}))
+    assert problems[0] == (
+        "journal : sceau de la tête sous la clé « k1 », absente du trousseau "
+        "(remettez-la dans VAULT_KEYRING pour vérifier la fin du journal)"
+    )
+    problems = problems[1:]
     assert len(problems) == 4
     assert sum("secret de double authentification (accounts " in p for p in problems) == 2
     assert all("clé « k1 » absente du trousseau" in p for p in problems)

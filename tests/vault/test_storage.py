@@ -107,7 +107,7 @@ def test_audit_chain_detects_edit_deletion_and_reordering(engine):
         conn.execute(audit_log.delete().where(audit_log.c.seq == 4))
     with engine.connect() as conn:
         assert audit.verify(conn)[-1] == (
-            "journal : dernières entrées supprimées (la tête ne correspond pas)"
+            "journal : entrée n° 4 supprimée à la fin (la tête indique n° 4)"
         )
 
 
