@@ -6,7 +6,7 @@
  * copied from node_modules at build time) — nothing is fetched before the click, and
  * nothing from another host.
  *
- * Markup (observatory/charts.py figure_html, observatory/maps.py leaflet_html):
+ * Markup (observatory/compute/charts.py figure_html, compute/leaflet.py leaflet_html):
  *   <figure data-obs-chart> .obs-chart-static (SVG), script.obs-chart-spec (Vega-Lite
  *     JSON), button.obs-interactive[hidden]
  *   <div data-obs-map="ID" data-leaflet-css data-leaflet-js> button.obs-interactive[hidden],
