@@ -295,10 +295,15 @@ def load_geojson(folder: PackageFolder | None) -> tuple[tuple[Level, str], ...]:
     return tuple(sorted(found, key=lambda item: LEVELS.index(item[0])))
 
 
-def load_schemes(folder: PackageFolder | None) -> tuple[Scheme, ...]:
-    resource = folder.resource("dispositifs") if folder else None
+def reference_rows(folder: PackageFolder | None, name: str) -> list[dict[str, str]]:
+    """The rows of the resource ``name`` of a reference package; none without it."""
+    resource = folder.resource(name) if folder else None
     if folder is None or resource is None:
-        return ()
+        return []
+    return read_rows(folder.path / resource["path"])
+
+
+def load_schemes(folder: PackageFolder | None) -> tuple[Scheme, ...]:
     return tuple(
         Scheme(
             id=row["id"],
@@ -313,14 +318,11 @@ def load_schemes(folder: PackageFolder | None) -> tuple[Scheme, ...]:
             acronym=row.get("sigle", ""),
             specificity=row.get("specificite_mayotte", ""),
         )
-        for row in read_rows(folder.path / resource["path"])
+        for row in reference_rows(folder, "dispositifs")
     )
 
 
 def load_partners(folder: PackageFolder | None) -> tuple[Partner, ...]:
-    resource = folder.resource("partenaires") if folder else None
-    if folder is None or resource is None:
-        return ()
     return tuple(
         Partner(
             id=row["id"],
@@ -332,7 +334,7 @@ def load_partners(folder: PackageFolder | None) -> tuple[Partner, ...]:
             marks=tuple(m.strip() for m in row.get("reperes", "").split("|") if m.strip()),
             url=row.get("url", ""),
         )
-        for row in read_rows(folder.path / resource["path"])
+        for row in reference_rows(folder, "partenaires")
     )
 
 

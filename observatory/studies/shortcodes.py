@@ -21,18 +21,10 @@ from observatory.core.model import LEVELS, Indicator, Project, Series, Study
 from observatory.core.numbers import fmt_number
 from observatory.core.problems import Problem
 from observatory.core.urls import indicator_url
-from observatory.studies.tables import TABLES, TableError
+from observatory.studies.tables import TABLES, ShortcodeError
 
 PATTERN = re.compile(r"\{\{\s*([a-z_]+)\s*\((.*?)\)\s*\}\}")
 ValueKey = tuple[str, str, int, tuple[tuple[str, str], ...]]
-
-
-class ShortcodeError(Exception):
-    def __init__(self, message: str, fix: str, value: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.value = value
 
 
 @dataclass(frozen=True)
@@ -186,10 +178,7 @@ def tableau(ctx: Context, args: list[object], kwargs: dict[str, object]) -> str:
             "Tableaux possibles : " + ", ".join(sorted(TABLES)) + ".",
             name,
         )
-    try:
-        return TABLES[name](ctx.project, ctx.series, ctx.study, ctx.base_url, kwargs)
-    except TableError as error:
-        raise ShortcodeError(error.message, error.fix, error.value) from error
+    return TABLES[name](ctx.project, ctx.series, ctx.study, ctx.base_url, kwargs)
 
 
 Handler = Callable[[Context, list[object], dict[str, object]], str]

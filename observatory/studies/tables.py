@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterable, Mapping
 from markupsafe import Markup, escape
 
 from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, theme_packages
-from observatory.core.model import LEVELS, Project, Series, Study
+from observatory.core.model import LEVELS, Package, Project, Series, Study
 from observatory.core.numbers import fmt_number
 from observatory.core.urls import package_url
 from observatory.studies.scenarios import read_cost_model
 
 
-class TableError(Exception):
+class ShortcodeError(Exception):
+    """A shortcode (or the table it asks for) that cannot be expanded: the French
+    message, the fix and the bad value, for the problem of ``build.py check``."""
+
     def __init__(self, message: str, fix: str, value: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -47,9 +50,11 @@ def _link(base_url: str, package_id: str, title: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(f"{base_url}{package_url(package_id)}", title)
 
 
-def _theme_titles(project: Project, ids: Iterable[str]) -> str:
+def _package_cells(project: Project, base_url: str, package: Package) -> tuple[Markup, str]:
+    """The first two cells of a package row: its linked title and its themes."""
     titles = {t.id: t.title for t in project.themes}
-    return ", ".join(titles.get(i, i) for i in ids)
+    themes = ", ".join(titles.get(i, i) for i in package.themes)
+    return _link(base_url, package.id, package.title), themes
 
 
 def available(
@@ -61,8 +66,7 @@ def available(
 ) -> str:
     rows = [
         (
-            _link(base_url, p.id, p.title),
-            _theme_titles(project, p.themes),
+            *_package_cells(project, base_url, p),
             p.governance.producer,
             FREQUENCIES.get(p.governance.update_frequency, p.governance.update_frequency),
             str(sum(1 for i in p.indicators if i.status == "available")),
@@ -83,8 +87,7 @@ def desired(
 ) -> str:
     rows = [
         (
-            _link(base_url, p.id, p.title),
-            _theme_titles(project, p.themes),
+            *_package_cells(project, base_url, p),
             p.desired.needed,
             p.desired.likely_producer,
             ", ".join(LEVEL_NAMES[level] for level in p.desired.levels) or "—",
@@ -176,7 +179,7 @@ def costs(
     model, problems = read_cost_model(dict(study.files), folder)
     if model is None:
         files = sorted({p.file for p in problems})
-        raise TableError(
+        raise ShortcodeError(
             "le tableau des coûts ne peut pas être calculé : "
             + " et ".join(files)
             + (" contient" if len(files) == 1 else " contiennent")
