@@ -55,6 +55,7 @@ def test_every_page_is_light_and_needs_no_script(app, world, engine):
             html = response.text
             weights[f"{name} {path}"] = len(response.content) + css
             assert "<script" not in html, f"{path} : script"
+            assert re.search(r"<title>[^<]+</title>", html), f"{path} : titre de page abîmé"
             assert EXTERNAL.findall(html) == [], f"{path} : adresse d'un autre site"
     assert len(weights) > 20
     heavy = {page: size for page, size in weights.items() if size > BUDGET}
