@@ -25,7 +25,8 @@ from observatory.compute.opendata import compare, for_site, make_manifest
 from observatory.core.model import Observation, Study
 from observatory.core.site import Site
 from observatory.publish.opendata import produce
-from observatory.studies.shortcodes import Context, expand, values_from_project
+from observatory.studies.context import Context
+from observatory.studies.shortcodes import expand, values_from_project
 from tests.observatory.opendata_fixture import fixture_site, with_files
 from tests.observatory.test_pipeline_project import COMMUNES
 

@@ -14,8 +14,9 @@ from observatory.core.model import Project
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery
 from observatory.source.studies import StudyRefs, read_files, read_studies, study_folders
+from observatory.studies.context import Context
 from observatory.studies.scenarios import PARAMETERS_FILE, SCENARIOS_FILE, read_cost_model
-from observatory.studies.shortcodes import Context, expand, values_from_series
+from observatory.studies.shortcodes import expand, values_from_series
 
 
 def check_studies(project: Project) -> list[Problem]:

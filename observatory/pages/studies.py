@@ -25,7 +25,8 @@ from observatory.core.urls import (
     study_url,
     url_of,
 )
-from observatory.studies.shortcodes import Context, expand, values_from_series
+from observatory.studies.context import Context
+from observatory.studies.shortcodes import expand, values_from_series
 
 NAV = ("Études",)
 

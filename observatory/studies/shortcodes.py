@@ -12,43 +12,18 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from markupsafe import escape
 
-from observatory.core.model import LEVELS, Indicator, Project, Series, Study
+from observatory.core.model import LEVELS, Project, Series, Study
 from observatory.core.numbers import fmt_number
 from observatory.core.problems import Problem
 from observatory.core.urls import indicator_url
-from observatory.studies.tables import TABLES, ShortcodeError
+from observatory.studies.context import Context, ShortcodeError, ValueKey
+from observatory.studies.tables import TABLES
 
 PATTERN = re.compile(r"\{\{\s*([a-z_]+)\s*\((.*?)\)\s*\}\}")
-ValueKey = tuple[str, str, int, tuple[tuple[str, str], ...]]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a shortcode may draw from: the project, its values and the site's links."""
-
-    project: Project
-    values: Mapping[ValueKey, float | None]
-    study: Study  # the study being expanded (its folder and files)
-    base_url: str = "/"  # prefix of site-relative links (e.g. "../../" from a study page)
-    charts: Mapping[str, str] = field(default_factory=dict)  # indicator id -> chart SVG
-    series: Mapping[str, Series] = field(default_factory=dict)  # the computed series
-
-    def indicator(self, indicator_id: object) -> Indicator:
-        for package in self.project.packages:
-            for indicator in package.indicators:
-                if indicator.id == indicator_id:
-                    return indicator
-        raise ShortcodeError(
-            f"indicateur inconnu « {indicator_id} »",
-            "Utilisez l'identifiant d'un indicateur déclaré dans un datapackage.json "
-            "(voir le catalogue des indicateurs).",
-            str(indicator_id),
-        )
 
 
 def values_from_project(project: Project) -> dict[ValueKey, float | None]:
@@ -178,7 +153,7 @@ def tableau(ctx: Context, args: list[object], kwargs: dict[str, object]) -> str:
             "Tableaux possibles : " + ", ".join(sorted(TABLES)) + ".",
             name,
         )
-    return TABLES[name](ctx.project, ctx.series, ctx.study, ctx.base_url, kwargs)
+    return TABLES[name](ctx, kwargs)
 
 
 Handler = Callable[[Context, list[object], dict[str, object]], str]

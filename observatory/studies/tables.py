@@ -12,21 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from markupsafe import Markup, escape
 
 from observatory.core.labels import FREQUENCIES, LEVEL_NAMES, STATUS, theme_packages
-from observatory.core.model import LEVELS, Package, Project, Series, Study
+from observatory.core.model import LEVELS, Package, Project, Series
 from observatory.core.numbers import fmt_number
 from observatory.core.urls import package_url
+from observatory.studies.context import Context, ShortcodeError
 from observatory.studies.scenarios import read_cost_model
-
-
-class ShortcodeError(Exception):
-    """A shortcode (or the table it asks for) that cannot be expanded: the French
-    message, the fix and the bad value, for the problem of ``build.py check``."""
-
-    def __init__(self, message: str, fix: str, value: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.value = value
 
 
 def html_table(
@@ -57,13 +47,8 @@ def _package_cells(project: Project, base_url: str, package: Package) -> tuple[M
     return _link(base_url, package.id, package.title), themes
 
 
-def available(
-    project: Project,
-    series: Mapping[str, Series],
-    study: Study,
-    base_url: str,
-    kw: Mapping[str, object],
-) -> str:
+def available(ctx: Context, kw: Mapping[str, object]) -> str:
+    project, base_url = ctx.project, ctx.base_url
     rows = [
         (
             *_package_cells(project, base_url, p),
@@ -78,13 +63,8 @@ def available(
     return html_table("Données disponibles", headers, rows, "tableau-paquets")
 
 
-def desired(
-    project: Project,
-    series: Mapping[str, Series],
-    study: Study,
-    base_url: str,
-    kw: Mapping[str, object],
-) -> str:
+def desired(ctx: Context, kw: Mapping[str, object]) -> str:
+    project, base_url = ctx.project, ctx.base_url
     rows = [
         (
             *_package_cells(project, base_url, p),
@@ -119,14 +99,9 @@ def years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]} ({len(years)} années)"
 
 
-def coverage(
-    project: Project,
-    series: Mapping[str, Series],
-    study: Study,
-    base_url: str,
-    kw: Mapping[str, object],
-) -> str:
-    years = coverage_years(series.values())
+def coverage(ctx: Context, kw: Mapping[str, object]) -> str:
+    project = ctx.project
+    years = coverage_years(ctx.series.values())
     rows = []
     for package in theme_packages(project.packages):
         for indicator in sorted(package.indicators, key=lambda i: i.id):
@@ -141,13 +116,8 @@ def coverage(
     return html_table("Couverture des indicateurs par niveau", headers, rows, "tableau-couverture")
 
 
-def priorities(
-    project: Project,
-    series: Mapping[str, Series],
-    study: Study,
-    base_url: str,
-    kw: Mapping[str, object],
-) -> str:
+def priorities(ctx: Context, kw: Mapping[str, object]) -> str:
+    project, base_url = ctx.project, ctx.base_url
     packages = sorted(theme_packages(project.packages), key=lambda p: (-p.priority.total, p.title))
     rows = [
         (
@@ -168,15 +138,10 @@ def _euros(value: object) -> str:
     return fmt_number(float(str(value)), 0) + "\u00a0€"
 
 
-def costs(
-    project: Project,
-    series: Mapping[str, Series],
-    study: Study,
-    base_url: str,
-    kw: Mapping[str, object],
-) -> str:
-    folder = study.path.relative_to(project.root).as_posix()
-    model, problems = read_cost_model(dict(study.files), folder)
+def costs(ctx: Context, kw: Mapping[str, object]) -> str:
+    project = ctx.project
+    folder = ctx.study.path.relative_to(project.root).as_posix()
+    model, problems = read_cost_model(dict(ctx.study.files), folder)
     if model is None:
         files = sorted({p.file for p in problems})
         raise ShortcodeError(
@@ -222,7 +187,7 @@ def costs(
     return result
 
 
-TableFn = Callable[[Project, Mapping[str, Series], Study, str, Mapping[str, object]], str]
+TableFn = Callable[[Context, Mapping[str, object]], str]
 TABLES: dict[str, TableFn] = {
     "couts": costs,
     "couverture": coverage,
