@@ -194,10 +194,15 @@ class Package:
 
 @dataclass(frozen=True)
 class Theme:
+    """A theme and its dashboard: ``key_indicators`` open it (in this order), then the
+    ``subtopics`` (title, indicator ids) in their declared order."""
+
     id: str
     title: str
     description: str
     order: int
+    key_indicators: tuple[str, ...] = ()
+    subtopics: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,12 @@
-"""One dashboard per theme (key figure, summary and chart of each indicator; the data
-still wanted), and the list of themes. A theme appears once it has an indicator."""
+"""One dashboard per theme, and the list of themes. A theme appears once it has an
+indicator.
+
+A dashboard reads in a few screens: first the key figures the theme declares
+(``key_indicators`` in ``observatory/profile/themes.json``, in that order), then the maps
+of those indicators, then the other indicators grouped by sub-topic in the declared order
+(``subtopics``; the rest under « Autres indicateurs ») — a single value (``chart:
+figure``) as a figure card, a series as its chart —, then the list of all the theme's
+indicators and the data still wanted."""
 
 from __future__ import annotations
 
@@ -7,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from observatory.core.model import DEPARTEMENT, Indicator, Theme
-from observatory.core.site import Chart, Output, Page, Site
+from observatory.core.site import Chart, MapOutput, Output, Page, Site
 from observatory.core.urls import THEMES, indicator_path, theme_path
 from observatory.pages.figures import KeyFigure, key_figure
+from observatory.pages.indicators import map_for
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,73 @@ class IndicatorCard:
     figure: KeyFigure | None
     summary: str
     chart: Chart | None
+
+
+@dataclass(frozen=True)
+class Subtopic:
+    title: str
+    figures: tuple[KeyFigure, ...]  # single values: figure cards
+    charts: tuple[IndicatorCard, ...]  # series: their chart
+
+
+@dataclass(frozen=True)
+class MapCard:
+    id: str
+    title: str
+    path: str
+    map: MapOutput
+
+
+MAX_MAPS = 3
+
+
+def card(site: Site, ind: Indicator) -> IndicatorCard:
+    return IndicatorCard(
+        id=ind.id,
+        title=ind.title,
+        path=indicator_path(ind.id),
+        figure=latest_figure(site, ind),
+        summary=site.narratives.get(ind.id, ""),
+        chart=site.charts.get(ind.id),
+    )
+
+
+def latest_figure(site: Site, ind: Indicator) -> KeyFigure | None:
+    """The département's latest value, else that of the territory published most recently."""
+    series = site.series[ind.id]
+    found = key_figure(site, series, DEPARTEMENT)
+    if found is not None:
+        return found
+    codes = sorted({p.code for p in series.points if not p.dimensions})
+    figures = [f for f in (key_figure(site, series, c) for c in codes) if f is not None]
+    return max(figures, key=lambda f: f.year) if figures else None
+
+
+def is_single_value(site: Site, ind: Indicator) -> bool:
+    points = [p for p in site.series[ind.id].points if not p.dimensions]
+    return ind.chart == "figure" or len(points) <= 1 or ind.id not in site.charts
+
+
+def subtopics(site: Site, theme: Theme, available: list[Indicator]) -> tuple[Subtopic, ...]:
+    by_id = {i.id: i for i in available}
+    groups: list[tuple[str, list[Indicator]]] = [
+        (title, [by_id[i] for i in ids if i in by_id]) for title, ids in theme.subtopics
+    ]
+    placed = {i.id for _, members in groups for i in members} | set(theme.key_indicators)
+    rest = [i for i in available if i.id not in placed]
+    if rest:
+        groups.append(("Autres indicateurs" if theme.subtopics else "Indicateurs", rest))
+    out = []
+    for title, members in groups:
+        figures = tuple(
+            f
+            for f in (latest_figure(site, i) for i in members if is_single_value(site, i))
+            if f is not None
+        )
+        charts = tuple(card(site, i) for i in members if not is_single_value(site, i))
+        if figures or charts:
+            out.append(Subtopic(title, figures, charts))
+    return tuple(out)
 
 
 def theme_indicators(site: Site, theme: Theme) -> tuple[Indicator, ...]:
@@ -64,23 +139,24 @@ def produce(site: Site) -> Iterator[Page | Output]:
             continue
         available = [i for i in indicators if i.id in site.series]
         desired = [i for i in indicators if i.id not in site.series]
+        by_id = {i.id: i for i in available}
+        keys = [by_id[i] for i in theme.key_indicators if i in by_id]
+        key_figures = tuple(f for f in (latest_figure(site, i) for i in keys) if f is not None)
+        maps = tuple(
+            MapCard(i.id, i.title, indicator_path(i.id), found)
+            for i in (*keys, *(i for i in available if i not in keys))
+            if (found := map_for(site, site.series[i.id])) is not None
+        )[:MAX_MAPS]
         yield Page(
             path=theme_path(theme.id),
             title=theme.title,
             template="theme.md.j2",
             context={
                 "theme": theme,
-                "cards": tuple(
-                    IndicatorCard(
-                        id=i.id,
-                        title=i.title,
-                        path=indicator_path(i.id),
-                        figure=key_figure(site, site.series[i.id], DEPARTEMENT),
-                        summary=site.narratives.get(i.id, ""),
-                        chart=site.charts.get(i.id),
-                    )
-                    for i in available
-                ),
+                "key_figures": key_figures,
+                "maps": maps,
+                "subtopics": subtopics(site, theme, available),
+                "cards": tuple(card(site, i) for i in available),
                 "desired": tuple(desired),
             },
             nav=("Thèmes",),

@@ -81,7 +81,17 @@ def levels(value: Any) -> tuple[Level, ...]:
 def load_themes() -> tuple[Theme, ...]:
     data = json.loads(THEMES_FILE.read_text(encoding="utf-8"))
     themes = (
-        Theme(id=t["id"], title=t["title"], description=t["description"], order=int(t["order"]))
+        Theme(
+            id=t["id"],
+            title=t["title"],
+            description=t["description"],
+            order=int(t["order"]),
+            key_indicators=tuple(str(i) for i in t.get("key_indicators", [])),
+            subtopics=tuple(
+                (str(s["title"]), tuple(str(i) for i in s.get("indicators", [])))
+                for s in t.get("subtopics", [])
+            ),
+        )
         for t in data
     )
     return tuple(sorted(themes, key=lambda t: (t.order, t.id)))

@@ -914,3 +914,29 @@ datapackages/Souhaite_2/datapackage.json › champ « name » : le nom du paquet
 2 problèmes trouvés.
 """,
     )
+
+
+def test_dashboard_names_an_indicator_of_another_theme(tmp_path: Path) -> None:
+    """themes.json puts population_municipale on the demography dashboard: a package of
+    the employment theme that declares it is reported, with where to move it."""
+    root = make_project(tmp_path)
+    text = (root / POPULATION).read_text(encoding="utf-8")
+    (root / POPULATION).write_text(
+        text.replace('"habitants"', '"population_municipale"'), encoding="utf-8"
+    )
+    rows = (root / OBSERVATIONS).read_text(encoding="utf-8")
+    (root / OBSERVATIONS).write_text(
+        rows.replace("\nhabitants,", "\npopulation_municipale,"), encoding="utf-8"
+    )
+    edit_json(root, POPULATION, lambda d: d["observatory"].update(themes=["emploi"]))
+    assert_report(
+        root,
+        """\
+observatory/profile/themes.json › champ « thème « demographie » › key_indicators » : l'indicateur appartient au thème « emploi », pas à « demographie » (valeur : « population_municipale »)
+    → déplacez-le dans le tableau de bord du thème « emploi »
+observatory/profile/themes.json › champ « thème « demographie » › subtopics[0].indicators » : l'indicateur appartient au thème « emploi », pas à « demographie » (valeur : « population_municipale »)
+    → déplacez-le dans le tableau de bord du thème « emploi »
+
+2 problèmes trouvés.
+""",
+    )

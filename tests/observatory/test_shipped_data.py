@@ -450,3 +450,22 @@ def test_generator_names_a_missing_reference_file(
         f"erreur : {tmp_path / 'absent.csv'} : lecture impossible (FileNotFoundError) ; "
         "vérifiez le chemin du fichier\n"
     )
+
+
+def test_dashboards_name_existing_indicators_of_their_theme() -> None:
+    """Each key indicator and sub-topic of themes.json is an indicator of that theme."""
+    theme_of = {
+        i["id"]: descriptor(p)["observatory"]["themes"][0]
+        for p in AVAILABLE
+        for i in descriptor(p)["observatory"]["indicators"]
+    }
+    wrong = []
+    for theme in json.loads(THEMES.read_text(encoding="utf-8")):
+        lists = [theme.get("key_indicators", [])]
+        lists += [s["indicators"] for s in theme.get("subtopics", [])]
+        for ids in lists:
+            assert len(ids) == len(set(ids)), theme["id"]
+            wrong += [(theme["id"], i) for i in ids if theme_of.get(i) != theme["id"]]
+    assert wrong == []
+    emploi = next(t for t in json.loads(THEMES.read_text(encoding="utf-8")) if t["id"] == "emploi")
+    assert emploi["key_indicators"][0] == "taux_chomage_bit"
