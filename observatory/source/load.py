@@ -1,4 +1,4 @@
-"""Load a project that passed ``check`` into the frozen ``Project`` of ``model.py``.
+"""Load a project that passed ``check`` into the frozen ``Project`` of ``core.model``.
 
 Only call it after ``check`` returned no problem: values are converted, not validated.
 Order is deterministic: packages by folder name, rows in file order (the data contract

@@ -145,7 +145,7 @@ def graphique(ctx: Context, args: list[object], kwargs: dict[str, object]) -> st
 
 
 def tableau(ctx: Context, args: list[object], kwargs: dict[str, object]) -> str:
-    """``tableau(nom)``: a table drawn from the catalogues (see ``study_tables.TABLES``)."""
+    """``tableau(nom)``: a table drawn from the catalogues (see ``studies.tables.TABLES``)."""
     name = str(args[0]) if len(args) == 1 else ""
     if name not in TABLES:
         raise ShortcodeError(
