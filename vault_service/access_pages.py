@@ -15,8 +15,8 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from vault_service import deposits, share_requests, shares
 from vault_service import documents as docs
-from vault_service import shares
 from vault_service.document_http import NOT_FOUND, file_response
 from vault_service.web import HTTPError, db_read, db_write, form, redirect, render, require, vault
 
@@ -30,10 +30,17 @@ def _visible(conn: Connection, doc_id: str, viewer: Any) -> tuple[Any, Any]:
     return found  # type: ignore[no-any-return]
 
 
+def _mine(conn: Connection, viewer: Any) -> dict[str, Any]:
+    return {
+        "granted": shares.granted_to(conn, viewer),
+        "asked": share_requests.made_by(conn, viewer.id),
+        "deposited": deposits.made_by(conn, viewer.id),
+    }
+
+
 async def shared_with_me(request: Request) -> Response:
     viewer = require(request, *PRO_ROLES)
-    granted = await db_read(request, shares.granted_to, viewer)
-    return render(request, "pro_shared.html", granted=granted)
+    return render(request, "pro_shared.html", **await db_read(request, _mine, viewer))
 
 
 def _detail(conn: Connection, doc_id: str, viewer: Any) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from vault_service import deposits, listing, shares
 from vault_service import documents as docs
-from vault_service import listing, shares
 from vault_service.document_http import file_response, owned, receive_document, save_upload
 from vault_service.web import (
     HTTPError,
@@ -41,8 +41,10 @@ async def _owned_async(request: Request, account: Any) -> Any:
 
 def _shelf(conn: Connection, owner_id: str, doc_type: str, scheme: str) -> dict[str, Any]:
     every = docs.list_for(conn, owner_id)
+    shown = listing.filtered(conn, owner_id, doc_type, scheme)
     return {
-        "documents": listing.filtered(conn, owner_id, doc_type, scheme),
+        "documents": shown,
+        "origins": deposits.origins(conn, [d.id for d in shown]),
         "counts": listing.counts(conn, owner_id),
         "reminders": listing.reminders(every),
     }
@@ -88,7 +90,15 @@ def detail(request: Request) -> Response:
     with vault(request).engine.connect() as conn:
         versions = docs.versions(conn, document.id)
         readers = shares.shares_for_document(conn, account.id, document.id)
-    return render(request, "document.html", document=document, versions=versions, readers=readers)
+        origin = deposits.origin(conn, document.id)
+    return render(
+        request,
+        "document.html",
+        document=document,
+        versions=versions,
+        readers=readers,
+        origin=origin,
+    )
 
 
 def download(request: Request) -> Response:

@@ -165,6 +165,9 @@ def _publishing(
         raise
 
 
+publishing = _publishing  # for deposits.py: same publication, another author
+
+
 def save_new(
     engine: Engine,
     incoming: Incoming,

@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import add_account, csrf_token, login, pdf_bytes, upload
-from vault_service import accounts, assisted_recovery, relationships, shares
+from vault_service import accounts, assisted_recovery, relationships, share_requests, shares
 from vault_service.db import shares as shares_table
 
 ACTORS = [
@@ -91,6 +91,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/partages/nouveau"): BENEF,
     ("POST", "/partages/{share_id}/retirer"): row(303, 303, 404, 403, 403, 403, 403),
     ("GET", "/historique"): BENEF,
+    ("GET", "/demandes"): BENEF,
+    ("POST", "/demandes/{ask_id}/accepter"): row(303, 400, 404, 403, 403, 403, 403),
+    ("POST", "/demandes/{ask_id}/refuser"): row(303, 303, 404, 403, 403, 403, 403),
+    ("GET", "/documents/{doc_id}/origine"): row(303, 404, 404, 403, 403, 403, 403),
     ("GET", "/compte"): SIGNED_IN,
     ("POST", "/compte/mot-de-passe"): SIGNED_IN_POST,
     ("GET", "/compte/export"): BENEF,
@@ -114,6 +118,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/pro/beneficiaires/{account_id}/recuperation"): FOLLOWED,
     ("POST", "/pro/recuperations/{request_id}/approuver"): FOLLOWED,
     ("GET", "/pro/partages"): PRO,
+    # beneficiary_a is followed by structure X (pro.x and its administrator), not by Y.
+    ("GET", "/pro/personnes/{account_id}"): row(303, 403, 403, 200, 404, 200, 403),
+    ("POST", "/pro/personnes/{account_id}/demandes"): row(303, 403, 403, 400, 404, 400, 403),
+    ("POST", "/pro/personnes/{account_id}/depots"): row(303, 403, 403, 400, 404, 400, 403),
     ("GET", "/pro/documents/{doc_id}"): SHARED,
     ("GET", "/pro/documents/{doc_id}/voir"): SHARED,
     ("GET", "/pro/documents/{doc_id}/telecharger"): SHARED,
@@ -241,6 +249,8 @@ def test_access_matrix(app, world, engine, settings):
         shares.create(conn, world.actors["beneficiary_a"].id, grant)  # pro.x only, below
         conn.execute(update(shares_table).values(grantee_account_id=world.actors["pro_x"].id))
         sacrificial_share = shares.create(conn, world.actors["beneficiary_a"].id, grant)
+        pro_x = accounts.get(conn, world.actors["pro_x"].id)
+        ask_id = share_requests.create(conn, pro_x, amina, "rsa", "matrice", ["identite"])
     values = {
         "{doc_id}": doc_id,
         "{structure_id}": world.structure_y,
@@ -250,6 +260,7 @@ def test_access_matrix(app, world, engine, settings):
         "{request_id}": pending["id"],
         "{link_id}": link_id,
         "{share_id}": sacrificial_share,
+        "{ask_id}": ask_id,
     }
     failures = []
     for (method, template), expected in EXPECTED.items():

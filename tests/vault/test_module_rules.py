@@ -15,6 +15,7 @@ PAGES = {
     "account_pages",
     "document_pages",
     "duplicate_pages",
+    "exchange_pages",
     "relationship_pages",
     "share_pages",
     "staff_pages",

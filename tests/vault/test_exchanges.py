@@ -1,0 +1,207 @@
+"""Requests and deposits from outside (SQLite and PostgreSQL): only a structure she chose to be
+followed by may ask or deposit; accepting is her share, refusing ends the request; a deposit is
+hers, marked with the structure and signed by it, and any change to it is caught."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.vault.conftest import add_account, csrf_token, pdf_bytes, upload
+from tests.vault.test_shares import signed_in, status
+from vault_service import signing
+from vault_service.db import deposits, document_versions, documents, share_requests, shares
+
+
+@pytest.fixture
+def people(app, world, engine, settings):
+    found = {
+        name: signed_in(app, world.actors[name])
+        for name in ("beneficiary_a", "beneficiary_b", "pro_x", "pro_y")
+    }
+    found["pro_x2"] = signed_in(
+        app, add_account(engine, settings, "pro.x2", "professional", world.structure_x)
+    )
+    return found
+
+
+def ask(client: Any, person_id: str, **fields: Any) -> Any:
+    data = {
+        "csrf_token": csrf_token(client, "/pro"),
+        "scheme": "rsa",
+        "purpose": "dossier RSA",
+        "doc_type": ["identite", "ressources"],
+        **fields,
+    }
+    return client.post(f"/pro/personnes/{person_id}/demandes", data=data, follow_redirects=False)
+
+
+def deposit(client: Any, person_id: str, content: bytes | None = None) -> Any:
+    return client.post(
+        f"/pro/personnes/{person_id}/depots",
+        data={
+            "csrf_token": csrf_token(client, "/pro"),
+            "title": "Attestation de domiciliation",
+            "doc_type": "residence",
+            "scheme": "domiciliation",
+        },
+        files={"file": ("attestation.pdf", content or pdf_bytes(3000), "application/pdf")},
+        follow_redirects=False,
+    )
+
+
+def test_only_a_structure_she_follows_may_ask_or_deposit(people, world, settings):
+    amina, bacar = world.actors["beneficiary_a"].id, world.actors["beneficiary_b"].id
+    assert people["pro_x"].get(f"/pro/personnes/{amina}").status_code == 200
+    assert people["pro_y"].get(f"/pro/personnes/{amina}").status_code == 404
+    assert people["pro_x"].get(f"/pro/personnes/{bacar}").status_code == 404
+    assert ask(people["pro_y"], amina).status_code == 404
+    assert ask(people["pro_x"], bacar).status_code == 404
+    before = sorted((settings.data_dir).rglob("*.vlt"))
+    assert deposit(people["pro_y"], amina).status_code == 404
+    assert sorted((settings.data_dir).rglob("*.vlt")) == before  # nothing written
+    assert people["beneficiary_b"].get(f"/pro/personnes/{amina}").status_code == 403
+
+
+def test_she_accepts_a_request_and_it_becomes_her_share(people, world, engine):
+    amina = world.actors["beneficiary_a"]
+    response = ask(people["pro_x"], amina.id)
+    assert response.status_code == 303
+    assert "Demande envoyée" in people["pro_x"].get(response.headers["location"]).text
+    doc = upload(people["beneficiary_a"], pdf_bytes(2000), title="CNI").headers["location"]
+    doc_id = doc.rsplit("/", 1)[-1]
+    page = people["beneficiary_a"].get("/demandes").text
+    assert "Structure X" in page and "dossier RSA" in page
+    with engine.connect() as conn:
+        request_id = conn.execute(select(share_requests.c.id)).scalar_one()
+    # Another person cannot answer it.
+    other = people["beneficiary_b"].post(
+        f"/demandes/{request_id}/refuser",
+        data={"csrf_token": csrf_token(people["beneficiary_b"], "/demandes")},
+    )
+    assert other.status_code == 404
+    assert status(people["pro_x"], doc_id) == 404  # asking shows nothing
+    accepted = people["beneficiary_a"].post(
+        f"/demandes/{request_id}/accepter",
+        data={
+            "csrf_token": csrf_token(people["beneficiary_a"], "/demandes"),
+            "document": [doc_id],
+            "only_requester": "1",
+            "days": "30",
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    assert status(people["pro_x"], doc_id) == 200
+    assert status(people["pro_x2"], doc_id) == 404  # she chose only the one who asked
+    with engine.connect() as conn:
+        share = conn.execute(select(shares)).one()
+        row = conn.execute(select(share_requests)).one()
+    assert share.request_id == request_id and share.scheme == "rsa"
+    assert share.grantee_account_id == world.actors["pro_x"].id
+    assert row.status == "accepted" and row.share_id == share.id
+    again = people["beneficiary_a"].post(
+        f"/demandes/{request_id}/refuser",
+        data={"csrf_token": csrf_token(people["beneficiary_a"], "/demandes")},
+    )
+    assert again.status_code == 404
+    mine = people["pro_x"].get("/pro/partages").text
+    assert "acceptée" in mine and "CNI" in mine
+    history = people["beneficiary_a"].get("/historique").text
+    assert "Demande de documents de Structure X" in history
+    assert "Vous avez accepté la demande de Structure X" in history
+
+
+def test_she_refuses_a_request(people, world, engine):
+    amina = world.actors["beneficiary_a"]
+    ask(people["pro_x"], amina.id)
+    with engine.connect() as conn:
+        request_id = conn.execute(select(share_requests.c.id)).scalar_one()
+    refused = people["beneficiary_a"].post(
+        f"/demandes/{request_id}/refuser",
+        data={"csrf_token": csrf_token(people["beneficiary_a"], "/demandes")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303
+    with engine.connect() as conn:
+        assert conn.execute(select(share_requests.c.status)).scalar_one() == "refused"
+        assert conn.execute(select(shares)).all() == []
+    assert "refusée" in people["pro_x"].get("/pro/partages").text
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"scheme": "aucun"}, "Choisissez le dispositif"),
+        ({"purpose": " "}, "Dites en quelques mots pourquoi"),
+        ({"doc_type": []}, "Cochez au moins un type de document"),
+    ],
+)
+def test_an_incomplete_request_is_refused_with_the_fix(people, world, engine, fields, message):
+    response = ask(people["pro_x"], world.actors["beneficiary_a"].id, **fields)
+    assert response.status_code == 400 and message in response.text
+    with engine.connect() as conn:
+        assert conn.execute(select(share_requests)).all() == []
+
+
+def origin_parts(page: str) -> tuple[bytes, bytes, bytes]:
+    blocks = [html.unescape(b) for b in re.findall(r'<pre class="secret">([^<]*)</pre>', page)]
+    signed, public, signature = blocks
+    return signed.encode(), base64.b64decode(public), base64.b64decode(signature)
+
+
+def test_a_deposit_is_hers_marked_and_signed(people, world, engine, settings):
+    amina = people["beneficiary_a"]
+    body = pdf_bytes(3000)
+    response = deposit(people["pro_x"], world.actors["beneficiary_a"].id, body)
+    assert response.status_code == 303
+    listing = amina.get("/documents").text
+    assert "déposé par Structure X" in listing
+    with engine.connect() as conn:
+        doc_id = conn.execute(select(documents.c.id)).scalar_one()
+        owner = conn.execute(select(documents.c.owner_id)).scalar_one()
+    assert owner == world.actors["beneficiary_a"].id
+    page = amina.get(f"/documents/{doc_id}/origine")
+    assert page.status_code == 200
+    assert "Authentique : déposé par « Structure X », fichier intact." in html.unescape(page.text)
+    # Offline: the published text, key and signature verify with any Ed25519 tool.
+    signed, public, signature = origin_parts(page.text)
+    assert signing.verify(public, signature, signed)
+    assert (
+        b'"depositor_name":"Pro.X Test"' in signed and b'"structure_name":"Structure X"' in signed
+    )
+    assert not signing.verify(public, signature, signed.replace(b"Structure X", b"Structure Z"))
+    # Nobody else sees the origin page; pro_x cannot read it (not shared).
+    assert people["beneficiary_b"].get(f"/documents/{doc_id}/origine").status_code == 404
+    assert status(people["pro_x"], doc_id) == 404
+    # Someone with the database changes the recorded hash, or the signature: caught.
+    with engine.begin() as conn:
+        conn.execute(update(document_versions).values(sha256="0" * 64))
+    changed = html.unescape(amina.get(f"/documents/{doc_id}/origine").text)
+    assert "Le fichier a changé depuis le dépôt (empreinte différente)." in changed
+    with engine.begin() as conn:
+        conn.execute(update(document_versions).values(sha256=hashlib.sha256(body).hexdigest()))
+    assert "Authentique" in amina.get(f"/documents/{doc_id}/origine").text
+    with engine.begin() as conn:
+        conn.execute(update(deposits).values(signature=bytes(64)))
+    bad = html.unescape(amina.get(f"/documents/{doc_id}/origine").text)
+    assert "Signature invalide : ce dépôt n'est pas authentique." in bad
+    history = amina.get("/historique").text
+    assert "Structure X a déposé « Attestation de domiciliation » dans votre coffre" in history
+    # She may delete it like any of her documents.
+    token = csrf_token(amina, f"/documents/{doc_id}/supprimer")
+    deleted = amina.post(
+        f"/documents/{doc_id}/supprimer", data={"csrf_token": token, "confirm": "oui"}
+    )
+    assert deleted.status_code == 200
+
+
+def test_a_document_not_deposited_has_no_origin_page(people):
+    doc = upload(people["beneficiary_a"], pdf_bytes(2000)).headers["location"]
+    assert people["beneficiary_a"].get(f"{doc}/origine").status_code == 404

@@ -1,0 +1,197 @@
+"""A professional deposits a document (an attestation of the structure) into her vault.
+
+Only a structure that follows her may deposit (`relationships.guard`). The document is hers
+(she may rename, share or delete it) and is marked « déposé par <structure> ». Origin proof:
+the structure's Ed25519 key (signing.py, purpose `structure:<id>`, derived from the keyring)
+signs the canonical fields below — the SHA-256 of the file, the date, the depositor, the
+structure, the person and the document. She (or anyone she shows it to) verifies it: the
+fields, the signature and the public key are published with the document, and `verify`
+re-hashes the decrypted file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from vault_service import audit, signing
+from vault_service import documents as docs
+from vault_service.crypto import DecryptionError, Keyring
+from vault_service.db import accounts, as_utc, deposits, documents, now, structures
+from vault_service.storage import BlobStore
+
+KIND = "vault-deposit-v1"
+
+
+def purpose(structure_id: str) -> str:
+    return f"structure:{structure_id}"
+
+
+def fields(
+    document_id: str,
+    version: int,
+    sha256: str,
+    at: Any,
+    structure: Any,
+    depositor: Any,
+    person_id: str,
+) -> dict[str, Any]:
+    """What the structure signs (and what a verifier re-creates)."""
+    return {
+        "v": KIND,
+        "document_id": document_id,
+        "version": version,
+        "sha256": sha256,
+        "deposited_at": as_utc(at).isoformat(timespec="seconds"),
+        "structure_id": structure.id,
+        "structure_name": structure.name,
+        "depositor_id": depositor.id,
+        "depositor_name": f"{depositor.given_name} {depositor.family_name}",
+        "person_id": person_id,
+    }
+
+
+def save(
+    engine: Engine,
+    keys: signing.SigningKeys,
+    incoming: docs.Incoming,
+    depositor: Any,
+    person_id: str,
+    title: str,
+    doc_type: str,
+    scheme: str,
+) -> str:
+    """Publish the file as her document with the structure's signature, in one transaction."""
+    with docs.publishing(engine, incoming, depositor.id) as (conn, values):
+        structure = conn.execute(
+            select(structures).where(structures.c.id == depositor.structure_id)
+        ).one()
+        moment = now().replace(microsecond=0)
+        conn.execute(
+            insert(documents).values(
+                id=incoming.document_id,
+                owner_id=person_id,
+                title=docs.clean_title(title) or values["filename"],
+                doc_type=doc_type,
+                scheme=scheme,
+                current_version=1,
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+        signed = fields(
+            incoming.document_id, 1, values["sha256"], moment, structure, depositor, person_id
+        )
+        signature = keys.sign_fields(purpose(structure.id), signed)
+        conn.execute(
+            insert(deposits).values(
+                document_id=incoming.document_id,
+                version=1,
+                structure_id=structure.id,
+                depositor_id=depositor.id,
+                deposited_at=moment,
+                signing_key_id=signature.key_id,
+                public_key=signature.public,
+                signature=signature.value,
+            )
+        )
+        audit.record(
+            conn,
+            "deposit.create",
+            actor_id=depositor.id,
+            subject_id=person_id,
+            object_id=incoming.document_id,
+            detail={
+                "structure_id": structure.id,
+                "sha256": values["sha256"],
+                "key_id": signature.key_id,
+            },
+        )
+    return incoming.document_id
+
+
+_ORIGIN = (
+    select(
+        deposits,
+        structures.c.name.label("structure_name"),
+        accounts.c.given_name.label("depositor_given_name"),
+        accounts.c.family_name.label("depositor_family_name"),
+    )
+    .join(structures, structures.c.id == deposits.c.structure_id)
+    .join(accounts, accounts.c.id == deposits.c.depositor_id)
+)
+
+
+def origin(conn: Connection, document_id: str) -> Any:
+    """The deposit row of a document (None: she put it there herself)."""
+    return conn.execute(_ORIGIN.where(deposits.c.document_id == document_id)).first()
+
+
+def origins(conn: Connection, document_ids: list[str]) -> dict[str, Any]:
+    if not document_ids:
+        return {}
+    rows = conn.execute(_ORIGIN.where(deposits.c.document_id.in_(document_ids)))
+    return {row.document_id: row for row in rows}
+
+
+def made_by(conn: Connection, depositor_id: str, limit: int = 50) -> list[Any]:
+    """A professional's own deposits, with the person's name and the title (newest first)."""
+    person = accounts.alias("person")
+    query = (
+        select(
+            deposits,
+            documents.c.title,
+            person.c.given_name.label("person_given_name"),
+            person.c.family_name.label("person_family_name"),
+        )
+        .join(documents, documents.c.id == deposits.c.document_id)
+        .join(person, person.c.id == documents.c.owner_id)
+        .where(deposits.c.depositor_id == depositor_id)
+        .order_by(deposits.c.deposited_at.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(query))
+
+
+def verify(
+    conn: Connection,
+    store: BlobStore,
+    keyring: Keyring,
+    keys: signing.SigningKeys,
+    document: Any,
+) -> tuple[bool, str, dict[str, Any] | None, Any]:
+    """(authentic, French verdict, signed fields, deposit row) for one of her documents: the
+    file is decrypted and re-hashed, the fields re-created, the signature checked with the
+    structure's published key."""
+    row = origin(conn, document.id)
+    if row is None:
+        return False, "Ce document n'a pas été déposé par une structure.", None, None
+    version = docs.version_row(conn, document.id, row.version)
+    structure = conn.execute(select(structures).where(structures.c.id == row.structure_id)).one()
+    depositor = conn.execute(select(accounts).where(accounts.c.id == row.depositor_id)).one()
+    digest = hashlib.sha256()
+    try:
+        for chunk in docs.open_plaintext(store, keyring, version):
+            digest.update(chunk)
+    except (DecryptionError, FileNotFoundError):
+        return False, "Le fichier ne peut pas être relu : contactez l'équipe.", None, row
+    signed = fields(
+        document.id,
+        row.version,
+        digest.hexdigest(),
+        row.deposited_at,
+        structure,
+        depositor,
+        document.owner_id,
+    )
+    if digest.hexdigest() != version.sha256:
+        return False, "Le fichier a changé depuis le dépôt (empreinte différente).", signed, row
+    published = keys.published(purpose(structure.id)).get(row.signing_key_id)
+    if published is None or published != row.public_key:
+        verdict = "La clé qui a signé n'est pas une clé publiée de cette structure."
+        return False, verdict, signed, row
+    if not signing.verify(row.public_key, row.signature, signing.canonical(signed)):
+        return False, "Signature invalide : ce dépôt n'est pas authentique.", signed, row
+    return True, f"Authentique : déposé par « {structure.name} », fichier intact.", signed, row
