@@ -16,6 +16,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("page_weight", ()),
     ("opendata_publish", ()),
     ("vault_throughput", ()),
+    ("vault_scale", ()),
     ("vault_memory", ()),
     ("vault_export", ()),
     (

@@ -107,17 +107,30 @@ class ChunkWriter:
         self._closed = False
         out.write(HEADER.pack(MAGIC, chunk_size, self._prefix))
 
-    def _emit(self, chunk: bytes, final: bool) -> None:
+    def _emit(self, chunk: bytes | memoryview, final: bool) -> None:
         nonce = self._prefix + self._index.to_bytes(8, "big")
         self._out.write(self._aead.encrypt(nonce, chunk, _aad(self._context, self._index, final)))
         self._index += 1
 
     def write(self, data: bytes) -> None:
-        self._buffer += data
-        # Keep at least one byte buffered: the last chunk must be written with final=1.
-        while len(self._buffer) > self._chunk_size:
-            self._emit(bytes(self._buffer[: self._chunk_size]), final=False)
-            del self._buffer[: self._chunk_size]
+        """Encrypt every full chunk that is followed by more data (the last chunk must be
+        written with final=1, so at least one byte stays buffered). Full chunks inside `data`
+        are encrypted from a view, without copying."""
+        view = memoryview(data)
+        size = self._chunk_size
+        if self._buffer:
+            need = size - len(self._buffer)
+            if len(view) <= need:
+                self._buffer += view
+                return
+            self._buffer += view[:need]
+            view = view[need:]
+            self._emit(bytes(self._buffer), final=False)
+            self._buffer.clear()
+        while len(view) > size:
+            self._emit(view[:size], final=False)
+            view = view[size:]
+        self._buffer += view
 
     def close(self) -> None:
         if not self._closed:

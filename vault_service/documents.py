@@ -75,6 +75,9 @@ def clean_title(title: str) -> str:
     return re.sub(r"\s+", " ", "".join(c for c in title if c.isprintable())).strip()[:200]
 
 
+BATCH = 1024 * 1024  # bytes received before they are processed off the event loop
+
+
 def context(document_id: str, version: int) -> str:
     return f"{document_id}|v{version}"
 
@@ -101,25 +104,40 @@ class Incoming:
             self.blob, self.dek, context(self.document_id, self.version)
         )
         self.published = False
+        self._pending: list[bytes] = []  # received, not yet processed (≤ BATCH + a chunk)
+        self._pending_size = 0
 
     def write(self, data: bytes) -> None:
+        """Count and keep the chunk (cheap, on the event loop); `flush` does the work."""
         self.size += len(data)
         if self.size > self.max_bytes:
             self.abort()
             raise TooLarge
+        self._pending.append(bytes(data))
+        self._pending_size += len(data)
+
+    def needs_flush(self) -> bool:
+        """About a mebibyte waits to be hashed, sniffed, encrypted and written (or an S3 part
+        to be sent): call `flush` in a worker thread, off the event loop."""
+        return self._pending_size >= BATCH or self.blob.needs_flush()
+
+    def flush(self) -> None:
+        self._process()
+        if self.blob.needs_flush():
+            self.blob.flush()
+
+    def _process(self) -> None:
+        if not self._pending:
+            return
+        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
         self.sha.update(data)
         self.sniffer.feed(data)
         self.writer.write(data)
 
-    def needs_flush(self) -> bool:
-        """Buffered data waits for `flush` (blocking I/O: call it in a worker thread)."""
-        return self.blob.needs_flush()
-
-    def flush(self) -> None:
-        self.blob.flush()
-
     def finish(self) -> dict[str, Any]:
         """Check the type, publish the file; return the version row values (not yet inserted)."""
+        self._process()
         verdict = self.sniffer.verdict()
         if verdict.media_type is None:
             self.abort()
