@@ -6,7 +6,10 @@ State-changing requests need the header `X-Vault-CSRF: 1` (see csrf.py).
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service import listing, sessions, signing
+from vault_service.db import as_utc
 from vault_service.document_http import (
     file_response,
     owned_with_version,
@@ -23,6 +27,7 @@ from vault_service.document_http import (
     save_upload,
 )
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
+from vault_service.openapi import ISO_DATE, OPENAPI, TITLE
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
@@ -38,8 +43,8 @@ def _doc_json(row: Any) -> dict[str, Any]:
         "filename": mapping.get("filename"),
         "media_type": mapping.get("media_type"),
         "size": mapping.get("size"),
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
+        "created_at": as_utc(row.created_at).isoformat(),
+        "updated_at": as_utc(row.updated_at).isoformat(),
         "expires_on": row.expires_on.isoformat() if row.expires_on else None,
     }
 
@@ -56,7 +61,8 @@ def _me(account: Any) -> dict[str, Any]:
     }
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
+async def _json_body(request: Request, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON object of the body; a field not in `fields` is refused (400), not ignored."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise HTTPError(415, "type_contenu", "Envoyez un corps JSON (application/json).")
     body = await request.body()
@@ -68,7 +74,34 @@ async def _json_body(request: Request) -> dict[str, Any]:
         raise HTTPError(400, "json", "Le corps n'est pas du JSON valide.") from None
     if not isinstance(data, dict):
         raise HTTPError(400, "json", "Le corps doit être un objet JSON.")
+    fields = list(fields)
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise HTTPError(
+            400,
+            "champ_inconnu",
+            f"Champ inconnu : « {unknown[0][:40]} » ; champs acceptés : {', '.join(fields)}.",
+            {"fields": unknown[:10]},
+        )
     return data
+
+
+API_BAD_DATE = (
+    "La date de fin de validité n'est pas une date : dans l'API, écrivez-la AAAA-MM-JJ "
+    "(par exemple 2027-12-31), ou null pour aucune."
+)
+TITLE_RE = re.compile(TITLE)
+ISO_DATE_RE = re.compile(ISO_DATE)
+
+# Fields of the JSON bodies with their longest length (kept in step with openapi.py).
+LOGIN_FIELDS = {
+    "login": 200,
+    "password": 1000,
+    "totp": 20,
+    "challenge_token": 500,
+    "challenge_answer": 20,
+}
+CHANGE_FIELDS = ("title", "doc_type", "scheme", "expires_on")
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -85,7 +118,12 @@ async def session_endpoint(request: Request) -> Response:
         response = Response(status_code=204)
         response.delete_cookie(sessions.cookie_name(vault(request).settings), path="/")
         return response
-    data = await _json_body(request)
+    data = await _json_body(request, LOGIN_FIELDS)
+    for name, longest in LOGIN_FIELDS.items():
+        if len(_text(data, name)) > longest:
+            raise HTTPError(
+                400, "champ", f"Le champ « {name} » dépasse {longest} caractères.", {"field": name}
+            )
     proof = (_text(data, "challenge_token"), _text(data, "challenge_answer"))
     account = await authenticate(
         request, _text(data, "login"), _text(data, "password"), _text(data, "totp"), proof
@@ -110,6 +148,13 @@ async def document_list(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         query = request.query_params
         doc_type, scheme = query.get("doc_type", ""), query.get("scheme", "")
+        if (doc_type and doc_type not in docs.DOC_TYPES) or (scheme and scheme not in docs.SCHEMES):
+            raise HTTPError(
+                400,
+                "filtre",
+                "Filtre inconnu : doc_type et scheme prennent une valeur de la liste "
+                "(voir /api/openapi.json).",
+            )
         rows = await db_read(request, listing.filtered, account.id, doc_type, scheme)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
     document_id = docs.new_id()
@@ -130,13 +175,22 @@ async def document_duplicates(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         rows = await db_read(request, dups.for_document, document.id, account.id)
         return JSONResponse({"duplicates": [dups.listed(row) for row in rows]})
-    data = await _json_body(request)
+    data = await _json_body(request, ("recipient", "purpose", "scheme"))
     scheme = _text(data, "scheme") if "scheme" in data else document.scheme
     if scheme not in docs.SCHEMES:
         raise HTTPError(
             400, "champ", "Choisissez un dispositif dans la liste.", {"field": "scheme"}
         )
     recipient, purpose = _text(data, "recipient"), _text(data, "purpose")
+    for name, value, longest in (("recipient", recipient, 120), ("purpose", purpose, 160)):
+        if len(value) > longest or not TITLE_RE.fullmatch(value):
+            raise HTTPError(
+                400,
+                "duplicata_refuse",
+                f"Le champ « {name} » est obligatoire : 1 à {longest} caractères, dont au moins "
+                "une lettre ou un chiffre.",
+                {"field": name},
+            )
     version = await db_read(request, docs.version_row, document.id, document.current_version)
 
     def work(conn: Connection) -> Any:
@@ -206,7 +260,7 @@ async def document_item(request: Request) -> Response:
                 "media_type": v.media_type,
                 "size": v.size,
                 "sha256": v.sha256,
-                "created_at": v.created_at.isoformat(),
+                "created_at": as_utc(v.created_at).isoformat(),
             }
             for v in versions
         ]
@@ -222,15 +276,26 @@ async def document_item(request: Request) -> Response:
             service.settings.deleted_retention_days,
         )
         return Response(status_code=204)
-    data = await _json_body(request)
+    data = await _json_body(request, CHANGE_FIELDS)
     merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}
     merged.update({k: _text(data, k) for k in ("title", "doc_type", "scheme") if k in data})
     doc_type, scheme, problems = docs.classify(merged)
-    if not docs.clean_title(merged["title"]):
-        problems.append("Le titre est obligatoire.")
+    title = merged["title"]
+    if "title" in data and not (len(title) <= 200 and TITLE_RE.fullmatch(title)):
+        problems.append(
+            "Le titre est obligatoire : 1 à 200 caractères, dont au moins une lettre ou un chiffre."
+        )
     expires_on = document.expires_on
     if "expires_on" in data:
-        expires_on, bad_date = listing.parse_expiry(data["expires_on"] or "")
+        raw = data["expires_on"]
+        bad_date = None
+        if raw is None:
+            expires_on = None
+        elif isinstance(raw, str) and ISO_DATE_RE.fullmatch(raw):
+            expires_on, bad_date = listing.parse_expiry(raw)
+            bad_date = bad_date and API_BAD_DATE
+        else:
+            bad_date = API_BAD_DATE
         if bad_date:
             problems.append(bad_date)
     if problems:
@@ -268,116 +333,8 @@ async def document_versions(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(OPENAPI)
-
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _op(summary: str, ok: int, *errors: int, body: str | None = None) -> dict[str, Any]:
-    responses: dict[str, Any] = {str(ok): {"description": "Succès"}}
-    for status in errors:
-        responses[str(status)] = {
-            "description": "Erreur",
-            "content": {"application/json": {"schema": _ERROR}},
-        }
-    operation: dict[str, Any] = {"summary": summary, "responses": responses}
-    if body == "json":
-        operation["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
-    elif body == "multipart":
-        operation["requestBody"] = {
-            "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}}
-        }
-    return operation
-
-
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "Coffre-fort numérique de Mayotte",
-        "version": "1",
-        "description": "API du coffre-fort. Authentification par cookie de session (POST "
-        "/api/session). Toute requête qui modifie quelque chose porte l'en-tête "
-        "`X-Vault-CSRF: 1`. Toutes les erreurs ont la forme `Error`.",
-    },
-    "components": {
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "properties": {
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                            "detail": {},
-                        },
-                    }
-                },
-            },
-            "Upload": {
-                "type": "object",
-                "required": ["doc_type", "scheme"],
-                "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "title": {"type": "string"},
-                    "doc_type": {"enum": sorted(docs.DOC_TYPES)},
-                    "scheme": {"enum": sorted(docs.SCHEMES)},
-                    "expires_on": {"type": "string", "format": "date"},
-                    "photos": {
-                        "type": "array",
-                        "items": {"type": "string", "format": "binary"},
-                        "description": "au lieu de file : photos JPEG, PNG, WebP réunies en un PDF",
-                    },
-                },
-            },
-        },
-    },
-    "paths": {
-        "/api/openapi.json": {"get": _op("Ce document", 200)},
-        "/api/health": {"get": _op("Vivacité : le service répond", 200)},
-        "/api/ready": {"get": _op("Prêt : base de données et stockage répondent", 200, 503)},
-        "/api/session": {
-            "post": _op("Se connecter", 200, 400, 401, 415, 429, body="json"),
-            "delete": _op("Se déconnecter", 204, 401, 403),
-        },
-        "/api/me": {"get": _op("Mon compte", 200, 401)},
-        "/api/documents": {
-            "get": _op("Mes documents (filtres facultatifs : doc_type, scheme)", 200, 401, 403),
-            "post": _op("Déposer un document", 201, 400, 401, 403, 413, body="multipart"),
-        },
-        "/api/documents/counts": {
-            "get": _op("Nombre de documents, en tout, par type et par dispositif", 200, 401, 403)
-        },
-        "/api/documents/{doc_id}": {
-            "get": _op("Un document et ses versions", 200, 401, 403, 404),
-            "patch": _op("Renommer, reclasser", 200, 400, 401, 403, 404, body="json"),
-            "delete": _op("Supprimer", 204, 401, 403, 404),
-        },
-        "/api/documents/{doc_id}/duplicates": {
-            "get": _op("Mes duplicatas de ce document", 200, 401, 403, 404),
-            "post": _op(
-                "Faire un duplicata (recipient, purpose, scheme facultatif) ; pdf : son adresse",
-                201,
-                400,
-                401,
-                403,
-                404,
-                415,
-                body="json",
-            ),
-        },
-        "/api/verification": {
-            "get": _op("Vérifier un duplicata : ?code= ou ?d= (public)", 200, 400),
-            "post": _op("Vérifier le PDF d'un duplicata, champ file (public)", 200, 400, 413),
-        },
-        "/api/documents/{doc_id}/content": {
-            "get": _op("Télécharger (paramètre version facultatif)", 200, 401, 403, 404)
-        },
-        "/api/documents/{doc_id}/versions": {
-            "post": _op("Nouvelle version", 201, 400, 401, 403, 404, 413, body="multipart")
-        },
-    },
-}
+    """The OpenAPI document (openapi.py), with this instance's session cookie name."""
+    document = copy.deepcopy(OPENAPI)
+    scheme = document["components"]["securitySchemes"]["session"]
+    scheme["name"] = sessions.cookie_name(vault(request).settings)
+    return JSONResponse(document)

@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.vault.conftest import csrf_token, login, pdf_bytes
-from vault_service import listing
+from vault_service import api, listing
 
 API = {"X-Vault-CSRF": "1"}
 
@@ -92,7 +92,7 @@ def test_expiry_reminders_and_date_errors(client, world):
     renamed = client.patch(f"/api/documents/{doc['id']}", json={"title": "Passeport"}, headers=API)
     assert renamed.json()["expires_on"] == "2030-01-31"
     bad = client.patch(f"/api/documents/{doc['id']}", json={"expires_on": "demain"}, headers=API)
-    assert bad.status_code == 400 and bad.json()["error"]["message"] == listing.BAD_DATE
+    assert bad.status_code == 400 and bad.json()["error"]["message"] == api.API_BAD_DATE
 
 
 def test_phone_photos_become_one_pdf(client, world):
