@@ -354,6 +354,15 @@ def disable(conn: Connection, account_id: str) -> None:
     conn.execute(update(accounts).where(accounts.c.id == account_id).values(status="disabled"))
 
 
+def reenable(conn: Connection, account: Any) -> None:
+    """A disabled colleague comes back, within the structure's cap (AccountError otherwise):
+    active if they had a password, else still to activate. Shares that named them stay ended
+    (the people choose again)."""
+    _check_cap(conn, account.structure_id)
+    status = "active" if account.password_hash else "pending"
+    conn.execute(update(accounts).where(accounts.c.id == account.id).values(status=status))
+
+
 def structure(conn: Connection, structure_id: str) -> Any:
     return conn.execute(select(structures).where(structures.c.id == structure_id)).first()
 

@@ -132,6 +132,11 @@ ROUTES: list[BaseRoute] = [
         staff_pages.disable_professional,
         methods=POST,
     ),
+    Route(
+        "/structure/professionnels/{account_id}/reactiver",
+        staff_pages.enable_professional,
+        methods=POST,
+    ),
     Route("/admin", staff_pages.admin_home, methods=GET),
     Route("/admin/structures", staff_pages.create_structure, methods=POST),
     Route("/admin/structures/{structure_id}/plafond", staff_pages.set_cap, methods=POST),

@@ -25,6 +25,7 @@ LABELS = {
     "account.totp_on": "Double authentification activée",
     "account.totp_off": "Double authentification désactivée",
     "account.disable": "Compte désactivé",
+    "account.enable": "Compte réactivé",
     "account.create_refused": (
         "Un professionnel d'une structure que vous ne suivez pas a essayé de vous créer un "
         "second compte (refusé)"

@@ -209,6 +209,29 @@ async def disable_professional(request: Request) -> Response:
     return await structure_home(request)
 
 
+def _reenable(conn: Connection, account_id: str, actor: Any) -> None:
+    target = accounts.get(conn, account_id)
+    if (
+        target is None
+        or target.structure_id != actor.structure_id
+        or target.status != "disabled"
+        or target.role not in accounts.STAFF_ROLES
+    ):
+        raise HTTPError(404, "introuvable", "Compte introuvable.")
+    accounts.reenable(conn, target)
+    audit.record(conn, "account.enable", actor_id=actor.id, object_id=target.id)
+
+
+async def enable_professional(request: Request) -> Response:
+    actor = require(request, "structure_admin")
+    await form(request)
+    try:
+        await db_write(request, _reenable, request.path_params["account_id"], actor)
+    except accounts.AccountError as error:
+        return await structure_home(request, error=error.message, status=400)
+    return await structure_home(request)
+
+
 async def admin_home(request: Request, error: str | None = None, status: int = 200) -> Response:
     require(request, "platform_admin")
     rows = await db_read(request, accounts.structures_with_use)

@@ -129,6 +129,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/structure"): SADMIN,
     ("POST", "/structure/professionnels"): SADMIN_POST,
     ("POST", "/structure/professionnels/{account_id}/desactiver"): SADMIN,
+    ("POST", "/structure/professionnels/{account_id}/reactiver"): SADMIN,
     ("GET", "/admin"): PADMIN,
     ("POST", "/admin/structures"): PADMIN_POST,
     ("POST", "/admin/structures/{structure_id}/plafond"): PADMIN_POST,

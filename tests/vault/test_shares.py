@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from tests.vault.conftest import add_account, csrf_token, login, pdf_bytes, upload
 from vault_service.app import create_app
 from vault_service.db import audit_log, now, shares
+from vault_service.db import structures as structures_table
 
 
 def signed_in(app: Any, actor: Any) -> TestClient:
@@ -219,6 +220,35 @@ def test_departing_professional_loses_access_with_the_account(scene, world, engi
         row = conn.execute(select(shares)).one()
     assert row.end_reason == "account_disabled" and row.revoked_at is not None
     assert "son compte est fermé" in people["beneficiary_a"].get("/historique").text
+    assert status(people["pro_x"], doc) == 303  # signed out: the session ended with the account
+    # Re-enabled within the cap, the colleague signs in again; her ended share stays ended.
+    pro_id = world.actors["pro_x"].id
+
+    def reenable() -> Any:
+        return admin.post(
+            f"/structure/professionnels/{pro_id}/reactiver",
+            data={"csrf_token": csrf_token(admin, "/structure")},
+        )
+
+    with engine.begin() as conn:
+        conn.execute(
+            update(structures_table)
+            .where(structures_table.c.id == world.structure_x)
+            .values(max_professionals=2)
+        )
+    full = reenable()  # admin.x and pro.x2 already use the cap of 2
+    assert full.status_code == 400 and "a atteint son plafond de 2" in full.text
+    with engine.begin() as conn:
+        conn.execute(update(structures_table).values(max_professionals=5))
+    assert reenable().status_code == 200
+    assert reenable().status_code == 404  # already active
+    login(people["pro_x"], world.actors["pro_x"])
+    assert status(people["pro_x"], doc) == 404
+    other = people["pro_y"].post(
+        f"/structure/professionnels/{pro_id}/reactiver",
+        data={"csrf_token": csrf_token(people["pro_y"], "/pro")},
+    )
+    assert other.status_code == 403
 
 
 @pytest.mark.parametrize(
