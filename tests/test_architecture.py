@@ -4,8 +4,10 @@ Every module of ``observatory/`` is read (never imported): its ``import`` and
 ``from ... import`` statements, relative imports, and every string that names an
 observatory module (``importlib.import_module("observatory.source.load")``, the lazy
 checks of ``check.validate``) count as imports. An import that the table below does not
-allow fails the test naming the file, the line and the rule; so does a module over
-``MAX_LINES`` lines. The planted fixture trees at the end show that it can fail.
+allow fails the test naming the file, the line and the rule; so do a module over
+``MAX_LINES`` lines, a function over ``MAX_FUNCTION_LINES`` lines, and a call that reads
+files (``open``, ``read_text``, ``glob``…) outside ``source/`` and the few ``READERS``.
+The planted fixture trees show that each rule can fail.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ KNOWN_LONG: frozenset[str] = frozenset()
 
 MAX_FUNCTION_LINES = 80
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset({})
+
+# Only ``source/`` reads the project; these others touch files, each for its own reason.
+FILE_CALLS = frozenset({"open", "read_text", "read_bytes", "iterdir", "glob", "rglob", "stat"})
+READERS: Mapping[str, str] = {
+    "observatory/check/rules.py": "the validator reads the bytes of the tables it checks",
+    "observatory/check/results_cache.py": "the cache of check results under .cache/",
+    "observatory/compute/buildcache.py": "the build cache: fingerprint of every input, memo",
+    "observatory/publish/write.py": "the writer: mkdocs settings of site_src/, dist/",
+    "observatory/publish/links.py": "the links of the built site, before it replaces dist/",
+    "observatory/serve.py": "serves dist/",
+    "observatory/cli.py": "redirects stdout on a broken pipe",
+}
 
 MODULE_NAME = re.compile(rf"^{PACKAGE}(?:\.\w+)+$")
 
@@ -167,6 +181,37 @@ def test_a_planted_long_function_fails(tmp_path: Path) -> None:
     ]
 
 
+def file_reads(root: Path, readers: Mapping[str, str] = READERS) -> list[Violation]:
+    """Calls that read or list files (``open``, ``read_text``, ``glob``…) outside
+    ``source/`` and the modules of ``READERS``."""
+    found = []
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        file = path.relative_to(root).as_posix()
+        if file.startswith(f"{PACKAGE}/source/") or file in readers:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in FILE_CALLS:
+                    rule = "seul observatory.source lit les fichiers du projet"
+                    found.append(Violation(file, node.lineno, f"{name}() ; règle : {rule}"))
+    return found
+
+
+def test_only_source_reads_the_project() -> None:
+    assert [str(v) for v in file_reads(ROOT)] == []
+
+
+def test_a_planted_page_that_reads_a_file_fails(tmp_path: Path) -> None:
+    text = 'from pathlib import Path\n\n\ndef produce(site):\n    Path("x.csv").read_text()\n'
+    root = plant(tmp_path, {"observatory/pages/home.py": text})
+    assert [str(v) for v in file_reads(root)] == [
+        "observatory/pages/home.py:5: read_text() ; règle : seul observatory.source lit les "
+        "fichiers du projet"
+    ]
+
+
 def test_every_package_of_the_table_exists_with_its_docstring() -> None:
     for name in ALLOWED:
         init = ROOT / PACKAGE / name / "__init__.py"
@@ -183,6 +228,8 @@ def test_known_exceptions_are_still_needed() -> None:
     for module, imported in KNOWN_IMPORTS:
         path = ROOT / (module.replace(".", "/") + ".py")
         assert any(n.startswith(imported) for _, n in imports(ROOT, path)), (module, imported)
+    for file in READERS:
+        assert any(v.file == file for v in file_reads(ROOT, readers={})), file
     for file in KNOWN_LONG:
         assert len((ROOT / file).read_text(encoding="utf-8").splitlines()) > MAX_LINES, file
     for known in KNOWN_LONG_FUNCTIONS:

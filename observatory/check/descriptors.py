@@ -16,7 +16,7 @@ from observatory.check import context
 from observatory.check.resources import resource_problems
 from observatory.core.labels import OPEN_LICENCES, TYPES_FR
 from observatory.core.problems import Problem
-from observatory.source.discover import PROFILE_SCHEMA, Discovery, PackageFolder
+from observatory.source.discover import Discovery, PackageFolder, profile_schema
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -38,8 +38,7 @@ def short(value: object) -> str:
 
 @cache
 def profile_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(PROFILE_SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(profile_schema())
 
 
 def profile_problem(rel: str, error: jsonschema.ValidationError) -> Problem:

@@ -7,13 +7,12 @@ existing indicators (tests/observatory/test_shipped_data.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from observatory.check.rules import declared_indicators
 from observatory.core.problems import Problem
-from observatory.source.discover import THEMES_FILE, Discovery
+from observatory.source.discover import Discovery, themes_json
 
 FILE = "observatory/profile/themes.json"
 
@@ -36,7 +35,7 @@ def _lists(theme: dict[str, Any]) -> Iterator[tuple[str, list[Any]]]:
 
 
 def check_dashboards(discovery: Discovery) -> Iterator[Problem]:
-    themes = json.loads(THEMES_FILE.read_text(encoding="utf-8"))
+    themes = themes_json()
     theme_of = _theme_of(discovery)
     for theme in themes:
         tid = str(theme.get("id", ""))

@@ -34,8 +34,9 @@ def only_with_studies(check_studies: Check) -> Check:
     it has nothing to report, and it would load every observation of the project."""
 
     def run(discovery: Discovery) -> Iterable[Problem]:
-        folder = discovery.config.studies
-        if folder.is_dir() and any(p.is_dir() for p in folder.iterdir()):
+        from observatory.source.studies import study_folders  # yaml: only when it runs
+
+        if study_folders(discovery.config.studies):
             return check_studies(discovery)
         return []
 

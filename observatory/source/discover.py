@@ -306,9 +306,20 @@ def translate_json_error(message: str) -> str:
     return message
 
 
-def load_themes() -> tuple[str, ...]:
-    data = json.loads(THEMES_FILE.read_text(encoding="utf-8"))
-    return tuple(str(theme["id"]) for theme in data)
+def themes_json() -> list[dict[str, Any]]:
+    """The profile's list of themes (``profile/themes.json``), as written."""
+    data: list[dict[str, Any]] = json.loads(THEMES_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def profile_schema() -> dict[str, Any]:
+    """The observatory profile, a JSON Schema (``profile/observatory-profile.schema.json``)."""
+    data: dict[str, Any] = json.loads(PROFILE_SCHEMA.read_text(encoding="utf-8"))
+    return data
+
+
+def theme_ids() -> tuple[str, ...]:
+    return tuple(str(theme["id"]) for theme in themes_json())
 
 
 def discover(config: Config) -> Discovery:
@@ -329,7 +340,7 @@ def discover(config: Config) -> Discovery:
     return Discovery(
         config=config,
         packages=tuple(packages),
-        themes=load_themes(),
+        themes=theme_ids(),
         problems=tuple(problems),
     )
 

@@ -35,7 +35,7 @@ from observatory.core.model import (
     Theme,
 )
 from observatory.core.urls import MANIFEST
-from observatory.source.discover import THEMES_FILE, PackageFolder, discover
+from observatory.source.discover import PackageFolder, discover, themes_json
 from observatory.source.studies import StudyRefs, read_studies
 
 TERRITORY_PACKAGE = "territoires"
@@ -79,7 +79,7 @@ def levels(value: Any) -> tuple[Level, ...]:
 
 
 def load_themes() -> tuple[Theme, ...]:
-    data = json.loads(THEMES_FILE.read_text(encoding="utf-8"))
+    data = themes_json()
     themes = (
         Theme(
             id=t["id"],
