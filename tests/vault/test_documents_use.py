@@ -203,3 +203,27 @@ def test_a_phone_photo_taken_sideways_is_turned_upright(client, world):
     pdf = PdfReader(io.BytesIO(client.get(f"/documents/{doc_id}/telecharger").content))
     box = pdf.pages[0].mediabox
     assert float(box.height) > float(box.width)  # upright, as she saw it
+
+
+def test_photos_over_the_size_limit_are_refused(settings, engine, world):
+    import dataclasses
+    import os as _os
+
+    from starlette.testclient import TestClient
+
+    from vault_service.app import create_app
+
+    small = dataclasses.replace(settings, max_upload_bytes=60_000)
+    client = TestClient(create_app(small, engine=engine), base_url="http://testserver")
+    login(client, world.actors["beneficiary_a"])
+
+    def noise() -> bytes:
+        buffer = io.BytesIO()
+        Image.frombytes("RGB", (260, 260), _os.urandom(260 * 260 * 3)).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    photos = [("photos", (f"p{n}.jpg", noise(), "image/jpeg")) for n in range(2)]
+    refused = deposit(client, "Bail", "logement", "aucun", files=photos)
+    assert refused.status_code == 413
+    assert "Le fichier dépasse la taille maximale" in refused.text
+    assert client.get("/api/documents/counts").json()["total"] == 0
