@@ -1,10 +1,10 @@
 """The build pipeline, stage by stage, in one direction:
 
 config -> discover -> validate (gate) -> load -> indicators -> charts / maps /
-narratives -> plan -> render -> write.
+narratives -> open data -> plan -> render -> write.
 
-Wiring is data: ``PAGE_PRODUCERS`` lists the page producers (another stage adds its
-pages by adding its producer here) and ``Renderers`` the chart, map and summary
+Wiring is data: ``PAGE_PRODUCERS`` lists the producers of the plan (the pages of
+``pages.plan.PRODUCERS``, then the open-data files) and ``Renderers`` the chart, map and summary
 functions (tests pass light stand-ins). A rebuild whose inputs have the same content
 hash as the last successful build does nothing; charts and maps are cached one by one.
 """
@@ -26,29 +26,15 @@ from observatory.compute.opendata import open_data
 from observatory.core.config import Config
 from observatory.core.model import DEPARTEMENT, Level, Project, Series
 from observatory.core.problems import Problem
-from observatory.core.site import Chart, MapOutput, Producer, Site, make_plan
+from observatory.core.site import Chart, MapOutput, Producer, Site
 from observatory.core.urls import TERRITORIES, VENDOR, indicator_path, public_url, url_of
 from observatory.pages import about as pages_about
-from observatory.pages import catalogue as pages_catalogue
-from observatory.pages import home as pages_home
-from observatory.pages import indicators as pages_indicators
-from observatory.pages import studies as pages_studies
-from observatory.pages import territories as pages_territories
-from observatory.pages import themes as pages_themes
+from observatory.pages.plan import PRODUCERS, make_plan
 from observatory.publish import opendata
 from observatory.publish.render import make_environment, nav_tree, render_plan
 from observatory.publish.write import write_site
 
-PAGE_PRODUCERS: tuple[Producer, ...] = (
-    pages_home.produce,
-    pages_themes.produce,
-    pages_indicators.produce,
-    pages_territories.produce,
-    pages_about.produce,
-    pages_catalogue.produce,
-    pages_studies.produce,
-    opendata.produce,
-)
+PAGE_PRODUCERS: tuple[Producer, ...] = (*PRODUCERS, opendata.produce)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The plan of the site: which pages and files it has, decided from frozen values.
 
 A *page producer* is a function ``(site: Site) -> Iterable[Page | Output]``. The
-plan stage calls every producer of ``observatory.pipeline.PAGE_PRODUCERS`` (wiring as
-data: another stage adds pages by adding a producer to the tuple, e.g. catalogues,
-studies, open data) and returns one sorted, duplicate-free ``Plan``. Nothing here
-reads or writes files.
+plan stage (``pages.plan.make_plan``) calls every producer of
+``observatory.pipeline.PAGE_PRODUCERS`` (wiring as data: the page producers of
+``pages.plan.PRODUCERS``, then the open-data files) and returns one sorted,
+duplicate-free ``Plan``. Nothing here reads or writes files.
 
 - A ``Page`` becomes a Markdown file of the mkdocs ``docs`` folder: ``render`` renders
   its jinja2 ``template`` (under ``templates/``) with ``context`` and adds the front
@@ -22,7 +22,6 @@ from typing import Any
 from observatory.core.config import Config
 from observatory.core.model import Indicator, Project, Series, Territory, Theme
 from observatory.core.opendata import OpenData
-from observatory.core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -132,30 +131,3 @@ Producer = Callable[[Site], Iterable[Page | Output]]
 class Plan:
     pages: tuple[Page, ...]
     outputs: tuple[Output, ...]
-
-
-def make_plan(site: Site, producers: Iterable[Producer]) -> tuple[Plan, list[Problem]]:
-    """Call every producer; two items at the same path are a problem, not a silent overwrite."""
-    pages: dict[str, Page] = {}
-    outputs: dict[str, Output] = {}
-    problems: list[Problem] = []
-    for produce in producers:
-        for item in produce(site):
-            table: dict[str, Any] = pages if isinstance(item, Page) else outputs
-            if item.path in pages or item.path in outputs:
-                problems.append(
-                    Problem(
-                        file=item.path,
-                        code="chemin-en-double",
-                        message="deux éléments du site veulent le même chemin",
-                        value=item.path,
-                        fix="donner un identifiant unique à l'indicateur, au paquet ou à la page",
-                    )
-                )
-                continue
-            table[item.path] = item
-    plan = Plan(
-        pages=tuple(pages[k] for k in sorted(pages)),
-        outputs=tuple(outputs[k] for k in sorted(outputs)),
-    )
-    return plan, problems

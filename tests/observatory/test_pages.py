@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from observatory.compute.indicators import compute_series
-from observatory.core.site import Output, Page, Plan, Site, make_plan
+from observatory.core.site import Output, Page, Plan, Site
 from observatory.core.urls import relative_url, url_of
 from observatory.pages import about as pages_about
 from observatory.pages import home as pages_home
 from observatory.pages import indicators as pages_indicators
 from observatory.pages import territories as pages_territories
 from observatory.pages import themes as pages_themes
+from observatory.pages.plan import make_plan
 from observatory.publish.render import front_matter, make_environment, nav_tree, render_plan
 from tests.observatory.test_pipeline_project import fixture_config, fixture_project
 
