@@ -236,3 +236,40 @@ def test_concurrent_new_versions_of_one_document_from_both(cluster: Cluster):
     fsck = cluster.env.run("fsck", "--grace-minutes", "0", "--dry-run")
     assert fsck.returncode == 0, fsck.stdout
     assert "0 orphelin(s)" in fsck.stdout.splitlines()[-1]
+
+
+def test_a_share_revoked_on_one_is_refused_on_the_other_at_once(cluster: Cluster):
+    """She shares a document with a structure on A; its professional reads it through B; she
+    revokes it on A: the very next request on B is refused."""
+    from vault_service import accounts, shares
+    from vault_service.shares import SHARE_SCHEMES
+
+    with cluster.engine.begin() as conn:
+        structure = accounts.create_structure(conn, "CCAS multi-instances", 5, None)
+    beneficiary(cluster, "multi.share")
+    add_account(cluster.engine, cluster.settings, "multi.pro", "professional", structure)
+    owner = session_cookies(api_login(cluster.a, "multi.share"))
+    doc_id, _ = _upload(cluster.a, owner, 7)
+    with cluster.engine.begin() as conn:
+        owner_id = conn.execute(select(documents.c.owner_id).where(documents.c.id == doc_id))
+        share_id = shares.create(
+            conn,
+            owner_id.scalar_one(),
+            shares.Grant(
+                structure_id=structure,
+                scheme=next(iter(SHARE_SCHEMES)),
+                purpose="dossier suivi",
+                document_ids=(doc_id,),
+            ),
+        )
+    pro = session_cookies(api_login(cluster.b, "multi.pro"))
+    with cluster.b.client(cookies=pro) as on_b:
+        assert on_b.get(f"/pro/documents/{doc_id}/telecharger").status_code == 200
+        with cluster.a.client(cookies=owner) as on_a:
+            token = CSRF_RE.search(on_a.get("/partages").text)
+            assert token
+            revoked = on_a.post(
+                f"/partages/{share_id}/retirer", data={"csrf_token": token.group(1)}
+            )
+            assert revoked.status_code == 303, revoked.text
+        assert on_b.get(f"/pro/documents/{doc_id}/telecharger").status_code == 404
