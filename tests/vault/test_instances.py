@@ -242,7 +242,7 @@ def test_a_share_revoked_on_one_is_refused_on_the_other_at_once(cluster: Cluster
     """She shares a document with a structure on A; its professional reads it through B; she
     revokes it on A: the very next request on B is refused."""
     from vault_service import accounts, shares
-    from vault_service.shares import SHARE_SCHEMES
+    from vault_service.schemes import SHARE_SCHEMES
 
     with cluster.engine.begin() as conn:
         structure = accounts.create_structure(conn, "CCAS multi-instances", 5, None)
