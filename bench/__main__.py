@@ -18,6 +18,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vault_throughput", ()),
     ("vault_scale", ()),
     ("vault_memory", ()),
+    ("vault_edge", ()),
     ("vault_export", ()),
     (
         "vault_event_loop",
