@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
-from observatory.compute import buildcache
+from observatory.compute import buildcache, locator
 from observatory.compute import maps as map_rules
 from observatory.compute.indicators import compute_series
 from observatory.compute.opendata import open_data
@@ -226,6 +226,9 @@ def build_project(
         maps=make_maps(config, project, series, r),
         narratives={sid: r.summarize(s, DEPARTEMENT, names) for sid, s in series.items()},
     )
+    members = {t.code: t.communes for t in project.territories if t.level != "commune"}
+    locator_svgs, areas = locator.locators(dict(project.geojson), members, names)
+    site = replace(site, locators=locator_svgs, areas=areas)
     site = replace(site, open_data=open_data(project, release))
     plan, problems = make_plan(site, producers)
     if problems:

@@ -66,6 +66,9 @@ class Site:
     maps: Mapping[str, MapOutput] = field(default_factory=dict)
     narratives: Mapping[str, str] = field(default_factory=dict)
     open_data: OpenData = field(default_factory=OpenData)
+    # by territory code: a small locator map (SVG) and the area in km² of its outline
+    locators: Mapping[str, str] = field(default_factory=dict)
+    areas: Mapping[str, float] = field(default_factory=dict)
 
     # Lookups used by many producers -------------------------------------------------
     def territory(self, code: str) -> Territory:

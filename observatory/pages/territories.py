@@ -11,6 +11,7 @@ from observatory.core.model import DEPARTEMENT, Series, Territory
 from observatory.core.numbers import fmt_value
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import TERRITORIES, indicator_path, territory_path
+from observatory.pages import portrait
 from observatory.pages.figures import latest_point, point_at, source_label, sources_by_id
 
 
@@ -124,6 +125,12 @@ def produce(site: Site) -> Iterator[Page | Output]:
                 "epci": link_to(epci) if epci else None,
                 "members": members(site, t),
                 "groups": portrait_groups(site, t),
+                "essentials": portrait.essentials(site, t),
+                "locator": site.locators.get(t.code, ""),
+                "zones": portrait.zones(site, t),
+                "context": portrait.department_context(site, t),
+                "missing": portrait.missing_data(site, t),
+                "computed_label": portrait.COMPUTED,
             },
             description=f"Portrait social et médico-social : {t.name} ({kind}).",
             # the département and the 5 EPCI in the navigation; communes from the list
