@@ -16,9 +16,9 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from vault_service import audit, history, listing, sessions, signing
 from vault_service import documents as docs
 from vault_service import duplicates as dups
-from vault_service import listing, sessions, signing
 from vault_service.db import as_utc
 from vault_service.document_http import (
     file_response,
@@ -239,6 +239,42 @@ async def verification(request: Request) -> Response:
             "Indiquez le code du duplicata (?code=) ou le contenu du QR code (?d=).",
         )
     return JSONResponse(dups.verdict_json(verdict))
+
+
+def _int_param(request: Request, name: str, default: int | None, top: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:15]) <= top:
+        raise HTTPError(
+            400, "parametre", f"« {name} » doit être un entier entre 1 et {top}.", {"field": name}
+        )
+    return int(raw)
+
+
+def _journal(conn: Connection, person_id: str, limit: int, before: int | None) -> dict[str, Any]:
+    return {
+        "count": audit.count(conn, person_id),
+        "entries": [
+            {
+                "seq": line.seq,
+                "at": as_utc(line.at).isoformat(),
+                "who": line.who,
+                "what": line.what,
+                "scheme": line.scheme,
+                "share_at": as_utc(line.share_at).isoformat() if line.share_at else None,
+            }
+            for line in history.lines(conn, person_id, limit, before)
+        ],
+    }
+
+
+async def journal(request: Request) -> Response:
+    """NF Z42-020 « list » and « count » of her journal, in plain French."""
+    account = require(request, "beneficiary")
+    limit = _int_param(request, "limite", 100, 500) or 100
+    before = _int_param(request, "avant", None, 999_999_999_999)
+    return JSONResponse(await db_read(request, _journal, account.id, limit, before))
 
 
 async def document_counts(request: Request) -> Response:

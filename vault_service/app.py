@@ -151,6 +151,7 @@ ROUTES: list[BaseRoute] = [
     Route("/metrics", operations.metrics, methods=GET),
     Route("/api/session", api.session_endpoint, methods=["POST", "DELETE"]),
     Route("/api/me", api.me, methods=GET),
+    Route("/api/journal", api.journal, methods=GET),
     Route("/api/documents", api.document_list, methods=GET_POST),
     Route("/api/documents/counts", api.document_counts, methods=GET),
     Route("/api/documents/{doc_id}", api.document_item, methods=["GET", "PATCH", "DELETE"]),

@@ -102,6 +102,24 @@ SCHEMAS: dict[str, Any] = {
     "Counts": _object(
         {"total": {"type": "integer", "minimum": 0}, "by_type": _COUNT_MAP, "by_scheme": _COUNT_MAP}
     ),
+    "Journal": _object(
+        {
+            "count": {"type": "integer", "minimum": 0},
+            "entries": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "seq": {"type": "integer", "minimum": 1},
+                        "at": {"type": "string", "format": "date-time"},
+                        "who": {"type": "string"},
+                        "what": {"type": "string"},
+                        "scheme": {"type": "string"},
+                        "share_at": _nullable("string", format="date-time"),
+                    }
+                ),
+            },
+        }
+    ),
     "NewVersion": _object({"id": {"type": "string"}, "version": {"type": "integer", "minimum": 2}}),
     "Health": _object({"status": {"const": "ok"}}),
     "Ready": _object(
@@ -243,6 +261,19 @@ OPERATIONS = [
         query={
             "doc_type": {"enum": sorted(docs.DOC_TYPES)},
             "scheme": {"enum": sorted(docs.SCHEMES)},
+        },
+    ),
+    Operation(
+        "get",
+        "/api/journal",
+        "Mon journal (NF Z42-020 lister et compter) : qui a vu mes documents, tout acte sur "
+        "mon compte, du plus récent au plus ancien ; « avant » pour la page suivante",
+        200,
+        "Journal",
+        roles=BENEFICIARY,
+        query={
+            "limite": {"type": "integer", "minimum": 1, "maximum": 500},
+            "avant": {"type": "integer", "minimum": 1, "maximum": 999_999_999_999},
         },
     ),
     Operation(

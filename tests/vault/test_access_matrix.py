@@ -141,6 +141,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/session"): ALL(415),
     ("GET", "/api/me"): row(401, 200, 200, 200, 200, 200, 200),
     ("GET", "/api/documents"): API_BENEF,
+    ("GET", "/api/journal"): API_BENEF,
     ("POST", "/api/documents"): row(401, 400, 400, 403, 403, 403, 403),
     ("GET", "/api/documents/counts"): API_BENEF,
     ("GET", "/api/documents/{doc_id}"): API_OWNER,

@@ -188,3 +188,25 @@ def test_verify_journal_command(tmp_path: Path):
     assert (
         unknown.returncode == 2 and "Aucun compte n'a l'identifiant « personne »" in unknown.stderr
     )
+
+
+def test_api_lists_and_counts_her_journal_only(client, world):
+    from tests.vault.conftest import login, pdf_bytes, upload
+
+    login(client, world.actors["beneficiary_a"])
+    upload(client, pdf_bytes(2000), title="Avis")
+    body = client.get("/api/journal").json()
+    assert body["count"] == len(body["entries"]) >= 2
+    assert body["entries"][0]["what"] == "Dépôt de « Avis »"
+    assert body["entries"][0]["who"] == "Vous"
+    assert {e["seq"] for e in body["entries"]} == {
+        e["seq"] for e in client.get("/api/journal?limite=500").json()["entries"]
+    }
+    first = body["entries"][0]["seq"]
+    older = client.get(f"/api/journal?avant={first}&limite=1").json()["entries"]
+    assert len(older) == 1 and older[0]["seq"] < first
+    bad = client.get("/api/journal?limite=0")
+    assert bad.status_code == 400 and bad.json()["error"]["detail"] == {"field": "limite"}
+    client.cookies.clear()
+    login(client, world.actors["beneficiary_b"])
+    assert "Avis" not in client.get("/api/journal").text
