@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from observatory.core import urls
 from observatory.core.labels import LEVEL_NAMES
 from observatory.core.model import Point
 from observatory.core.numbers import fmt_date, fmt_number, fmt_value
@@ -47,6 +48,7 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["value"] = fmt_value
     env.filters["date"] = fmt_date
     env.globals["level_labels"] = LEVEL_NAMES
+    env.globals["urls"] = urls  # every address of the site: link(urls.OPEN_DATA)
     return env
 
 
