@@ -315,13 +315,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from vault_service.db import make_engine, migrate
+    from vault_service.demo_seed import DemoRefused, seed
 
     settings = demo_settings(args.port)
-    migrate(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    try:
+        logins = seed(engine, settings, DEMO_DIR, dict(os.environ))
+    except DemoRefused as error:
+        print(str(error), file=sys.stderr)
+        return 2
     print(
         f"Coffre-fort (démo, SQLite et clés de développement dans {DEMO_DIR}/) : "
         f"http://127.0.0.1:{args.port}/"
     )
+    print("Comptes de démonstration (données fictives, marquées « exemple ») :")
+    for entry in logins:
+        print(f"  {entry.role} : identifiant {entry.login}, mot de passe {entry.password}")
+    print("Elle a donné accès à deux documents à la professionnelle, pour le RSA (90 jours).")
     print("Pour créer le premier administrateur de la plateforme :")
     print(
         "  .venv/bin/python -m vault_service --demo create-admin --login admin "
