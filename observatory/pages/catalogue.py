@@ -211,7 +211,8 @@ def indicator_catalogue(site: Site) -> Page:
         (i for p in theme_packages(site.project.packages) for i in p.indicators),
         key=lambda i: (i.theme, i.title),
     )
-    all_years = sorted({y for ys in years_by.values() for y in ys})
+    # recent years first: the columns a reader looks for are in view without scrolling
+    all_years = sorted({y for ys in years_by.values() for y in ys}, reverse=True)
     matrix: list[CoverageRow] = []
     for indicator in indicators:
         levels = [lv for lv in LEVELS if lv in indicator.levels or (indicator.id, lv) in years_by]

@@ -183,7 +183,8 @@ def test_package_schema_reads_in_french(site: Site) -> None:
 
 def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
     page = rendered(site, pages_catalogue.produce)["catalogue/indicateurs.md"]
-    head = '<th scope="col">2019</th><th scope="col">2020</th><th scope="col">2021</th>'
+    # recent years first
+    head = '<th scope="col">2021</th><th scope="col">2020</th><th scope="col">2019</th>'
     assert head in page
     assert (
         '<tr><th scope="row">Taux fictif d&#39;équipement</th><td>commune</td>'
