@@ -23,10 +23,7 @@ from vault_service import (
 from vault_service.login import (
     NEED_TOTP,
     authenticate,
-    check_locks,
     end_sessions,
-    fail,
-    limit_keys,
     start_session,
 )
 from vault_service.web import (
@@ -178,6 +175,7 @@ def _redeem(
     purposes: tuple[str, ...],
     password_hash: str,
     key: str,
+    ticket: ratelimit.Ticket,
 ) -> tuple[Any, bytes | None, bool]:
     """Use a one-time code: set the password, end sessions. Administrators activating get a
     new TOTP secret (returned); a beneficiary recovering loses a second factor she can no
@@ -225,8 +223,13 @@ def _redeem(
             who=f"{issuer.given_name} {issuer.family_name}",
             structure=assisted_recovery.structure_name(conn, issuer.structure_id),
         )
-    ratelimit.succeed(conn, key)
+    ratelimit.release(conn, key, ticket)
     return account, secret, totp_removed
+
+
+def _code_failed(conn: Connection, address_key: str, ip: str) -> None:
+    guard.count_address(conn, address_key)
+    audit.record(conn, "auth.code_failed", actor_id=None, detail={"ip": ip})
 
 
 async def activation_page(request: Request) -> Response:
@@ -237,17 +240,30 @@ async def activation_page(request: Request) -> Response:
         return render(request, template, recovery=recovery)
     data = await form(request)
     login = data.get("login", "").strip().lower()
-    keys = limit_keys(request, "recovery" if recovery else "activation", login)
-    try:
-        await db_read(request, check_locks, keys)
-    except HTTPError as error:
-        return render(request, template, status=429, error=error.message, recovery=recovery)
+    kind = "recovery" if recovery else "activation"
     password = data.get("password", "")
     problem = passwords.password_problem(password)
     if not problem and password != data.get("password2", ""):
         problem = "Les deux mots de passe ne sont pas identiques."
     if problem:
         return render(request, template, status=400, error=problem, recovery=recovery, login=login)
+    # Same limits as a login (guard.py): the attempt on this login is claimed before the code
+    # is checked (parallel guesses cannot slip in); a busy shared address gets a challenge.
+    key = ratelimit.key(kind, login)
+    try:
+        free = vault(request).settings.address_free_failures
+        await guard.challenge_if_busy(request, kind, free, guard.proof(data))
+        ticket = await guard.claim(request, key)
+    except HTTPError as error:
+        return render(
+            request,
+            template,
+            status=error.status,
+            error=error.message,
+            recovery=recovery,
+            login=login,
+            challenge=guard.challenge_of(error),
+        )
     password_hash = await hash_password(request, password)
     purposes = (
         ("recovery", assisted_recovery.PURPOSE, "activation") if recovery else ("activation",)
@@ -260,10 +276,11 @@ async def activation_page(request: Request) -> Response:
         data.get("code", ""),
         purposes,
         password_hash,
-        keys[0][0],
+        key,
+        ticket,
     )
     if account is None:
-        await fail(request, keys, "auth.code_failed", None)
+        await db_write(request, _code_failed, guard.address_key(request, kind), client_ip(request))
         return render(
             request,
             template,

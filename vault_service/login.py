@@ -27,37 +27,6 @@ from vault_service.web import (
 
 NEED_TOTP = "need_totp"
 
-IP_FACTOR = 20  # mobile carriers put many people behind one address (CGNAT): be lenient
-
-
-def limit_keys(request: Request, kind: str, login: str) -> list[tuple[str, int]]:
-    """Activation and recovery codes: per login and, more loosely, per client address."""
-    limit = vault(request).settings.login_attempts
-    return [
-        (ratelimit.key(kind, login.casefold()), limit),
-        (ratelimit.key(f"{kind}-ip", client_ip(request)), limit * IP_FACTOR),
-    ]
-
-
-def check_locks(conn: Connection, keys: list[tuple[str, int]]) -> None:
-    for key, _ in keys:
-        until = ratelimit.locked_until(conn, key)
-        if until is not None:
-            raise HTTPError(429, "trop_de_tentatives", ratelimit.wait_message(until))
-
-
-def _record_failure(
-    conn: Connection, keys: list[tuple[str, int]], action: str, subject_id: str | None, ip: str
-) -> None:
-    for key, limit in keys:
-        ratelimit.fail(conn, key, limit)
-    audit.record(conn, action, actor_id=None, subject_id=subject_id, detail={"ip": ip})
-
-
-async def fail(request: Request, keys: list[tuple[str, int]], action: str, subject: Any) -> None:
-    subject_id = subject.id if subject else None
-    await db_write(request, _record_failure, keys, action, subject_id, client_ip(request))
-
 
 def _login_failed(
     conn: Connection, address_key: str, action: str, subject_id: str | None, ip: str

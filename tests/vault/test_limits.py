@@ -237,3 +237,40 @@ def test_current_password_checks_are_counted(client, world, settings, checks):
     assert statuses[: settings.login_attempts] == [400] * settings.login_attempts
     assert set(statuses[settings.login_attempts :]) == {429}
     assert len(checks) == settings.login_attempts
+
+
+def test_twenty_parallel_recovery_codes_check_at_most_the_limit(app, world, settings, monkeypatch):
+    """A3 on printed codes: 20 guesses at once on one login, at most the limit tried."""
+    from vault_service import accounts as accounts_module
+
+    tried: list[str] = []
+    lock = threading.Lock()
+    real = accounts_module.redeem
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            tried.append(args[2])
+        return real(*args, **kwargs)
+
+    target = world.actors["beneficiary_a"].login
+    clients = [TestClient(app) for _ in range(20)]
+    tokens = [csrf_token(c, "/recuperation") for c in clients]
+    barrier = threading.Barrier(len(clients))
+
+    def attempt(n: int) -> int:
+        barrier.wait()
+        data = {
+            "csrf_token": tokens[n],
+            "login": target,
+            "code": f"AAAA-BBBB-{n:04d}",
+            "password": NEW,
+            "password2": NEW,
+        }
+        status: int = clients[n].post("/recuperation", data=data).status_code
+        return status
+
+    monkeypatch.setattr(accounts_module, "redeem", counting)
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(attempt, range(len(clients))))
+    assert len(tried) <= settings.login_attempts
+    assert statuses.count(429) >= len(clients) - settings.login_attempts
