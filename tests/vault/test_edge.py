@@ -317,3 +317,179 @@ def test_csrf_token_is_bound_to_the_session(app, world):
     replay = client.post("/deconnexion-partout", data={"csrf_token": first_session_token})
     assert replay.status_code == 403
     assert client.get("/api/me").status_code == 200
+
+
+# --- the same attacks over real HTTP, against `python -m vault_service serve` ---------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """A migrated database for a server process: SQLite file, or a fresh PostgreSQL schema."""
+    import secrets as random_names
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import POSTGRES_URL
+    from vault_service.db import make_engine, migrate
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'vault.sqlite3'}"
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+        return
+    schema = f"vault_edge_{random_names.token_hex(6)}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + f"options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _raw(port: int, request: bytes) -> tuple[int, dict[str, str]]:
+    """Send raw bytes; the status and headers of the answer (a dropped connection fails)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, f"connexion coupée sans réponse : {request[:80]!r}"
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return int(head[0].split(" ")[1]), {k.lower(): v for k, v in headers.items()}
+
+
+def test_hostile_requests_over_real_http(database_url, tmp_path):
+    """A11 from outside: a real server (uvicorn, h11) on SQLite and PostgreSQL; every answer
+    is a 4xx with the security headers, never a 500 or a cut connection."""
+    import base64
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.vault.test_cli import ROOT, free_port
+    from vault_service import accounts, sessions
+    from vault_service.db import make_engine
+    from vault_service.passwords import Argon2Params, hash_password
+    from vault_service.settings import Settings
+
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(ROOT),
+        "VAULT_COOKIE_KEY": "e" * 40,
+        "VAULT_KEYRING": "k1:" + base64.b64encode(os.urandom(32)).decode(),
+        "VAULT_DATABASE_URL": database_url,
+        "VAULT_DATA_DIR": str(tmp_path / "data"),
+        "VAULT_SECURE_COOKIES": "false",
+        "VAULT_PUBLIC_URL": "https://coffre.example.yt/",
+        "VAULT_ARGON2_MEMORY_KIB": "1024",
+        "VAULT_ARGON2_ITERATIONS": "1",
+    }
+    settings = Settings.from_env(env)
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        account_id = accounts.create_account(
+            conn,
+            role="beneficiary",
+            person=accounts.Person("Amina", "Said", "1990-01-01"),
+            login="amina",
+            password_hash=hash_password("mot de passe solide", Argon2Params(1024, 1)),
+            structure_id=None,
+            created_by=None,
+        )
+        cookie, _ = sessions.open_session(conn, account_id, settings)
+    engine.dispose()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vault_service", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    host = f"Host: 127.0.0.1:{port}\r\nCookie: vault_session={cookie}\r\nX-Vault-CSRF: 1"
+
+    def json_post(path: str, body: bytes) -> bytes:
+        return (
+            f"POST {path} HTTP/1.1\r\n{host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+
+    def form_post(path: str, body: bytes) -> bytes:
+        return (
+            f"POST {path} HTTP/1.1\r\n{host}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode() + body
+
+    def get(target: str) -> bytes:
+        return f"GET {target} HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n".encode()
+
+    boundary = "b" * 300
+    multipart = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
+        f"%PDF-1.4\r\n--{boundary}--\r\n"
+    ).encode()
+    attacks = {
+        "version ²": get("/api/documents/x/content?version=%C2%B2"),
+        "version à 20 chiffres": get("/documents/x/telecharger?version=" + "9" * 20),
+        "50 000 [": json_post("/api/session", b"[" * 50_000),
+        "surrogate seul (JSON)": json_post(
+            "/api/session", b'{"login": "\\udc80", "password": "x"}'
+        ),
+        "NUL dans le login (JSON)": json_post(
+            "/api/session", b'{"login": "amina\\u0000", "password": "x"}'
+        ),
+        "NUL dans le login (formulaire)": form_post("/connexion", b"login=amina%00&password=x"),
+        "NUL à l'inscription": form_post(
+            "/inscription", b"given_name=A%00&family_name=B&birth_date=1990-01-01"
+        ),
+        "NUL à la récupération": form_post("/recuperation", b"login=a%00&code=X"),
+        "NUL dans la recherche": form_post("/pro/recherche", b"given_name=%00"),
+        "NUL dans un identifiant": get("/api/documents/%00"),
+        "UTF-8 invalide dans l'adresse": get("/documents/%FF%FE"),
+        "frontière de 300 caractères": (
+            f"POST /api/documents HTTP/1.1\r\n{host}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(multipart)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + multipart,
+        "300 Mo annoncés": (
+            f"POST /api/session HTTP/1.1\r\n{host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {300 * 1024 * 1024}\r\nConnection: close\r\n\r\n"
+        ).encode(),
+        "TRACE": f"TRACE /api/documents HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n".encode(),
+    }
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "le coffre-fort n'a pas démarré"
+                time.sleep(0.2)
+        answers = {name: _raw(port, raw) for name, raw in attacks.items()}
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    for name, (status, headers) in answers.items():
+        assert 400 <= status < 500, (name, status)
+        assert headers.get("x-frame-options") == "DENY", name
+    assert answers["TRACE"][0] == 405 and "GET" in answers["TRACE"][1]["allow"]
+    assert answers["300 Mo annoncés"][0] == 413
