@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,3 +95,49 @@ def test_signup_says_nothing_about_who_exists(app):
         assert 'href="/recuperation"' in response.text
         assert "structure qui vous accompagne" in response.text
         assert 'value="zainaba' not in response.text  # the login typed is not echoed back
+
+
+def test_the_migration_recomputes_keys_and_keeps_lookalike_twins_working(engine):
+    """Accounts made before the folding (old keys in clear) get digests; of two that now
+    fold to one person, the older takes the key and the later keeps its old one."""
+    import importlib.util
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from sqlalchemy import insert, select
+
+    from vault_service.db import accounts, now
+
+    path = Path(identity.__file__).parent / "migrations" / "versions" / "0004_identity_digest.py"
+    spec = importlib.util.spec_from_file_location("migration_0004", path)
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    rows = [
+        ("a1", "zainaba", "Zaïnaba", "Madi", "madi|zainaba|1995-06-30"),
+        ("a2", "squat", "Zai\u200bnaba", "Madi", "madi|zai\u200bnaba|1995-06-30"),
+        ("a3", "autre", "Bacar", "Ali", "ali|bacar|1985-02-02"),
+    ]
+    with engine.begin() as conn:
+        for n, (account_id, login, given, family, old_key) in enumerate(rows):
+            conn.execute(
+                insert(accounts).values(
+                    id=account_id,
+                    login=login,
+                    role="beneficiary",
+                    given_name=given,
+                    family_name=family,
+                    birth_date=old_key[-10:],
+                    identity_key=old_key,  # as written before 0004
+                    status="active",
+                    session_version=1,
+                    created_at=now().replace(microsecond=n),
+                )
+            )
+        with Operations.context(MigrationContext.configure(conn)):
+            migration.upgrade()
+    with engine.connect() as conn:
+        keys = dict(conn.execute(select(accounts.c.id, accounts.c.identity_key)).all())
+    assert keys["a1"] == identity.key("Zaïnaba", "Madi", "1995-06-30")
+    assert keys["a2"] == "madi|zai\u200bnaba|1995-06-30"  # left for an administrator
+    assert keys["a3"] == identity.key("Bacar", "Ali", "1985-02-02")
