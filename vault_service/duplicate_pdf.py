@@ -38,7 +38,8 @@ def _canvas(buffer: io.BytesIO, size: tuple[float, float] = A4) -> Canvas:
 
 
 def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
-    matrix = segno.make(text, error="m", micro=False).matrix
+    # Level L, raised by segno to the best level that fits the same size.
+    matrix = segno.make(text, error="l", micro=False).matrix
     cell = size / len(matrix)
     canvas.setFillColorRGB(0, 0, 0)
     for row, line in enumerate(matrix):

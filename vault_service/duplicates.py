@@ -56,6 +56,7 @@ __all__ = [  # what callers use as `duplicates.X`; checking lives in duplicate_c
     "MARKER",
     "MAX_TRAILER",
     "MESSAGES",
+    "QR_FIELDS",
     "DuplicateError",
     "Verdict",
     "Verifier",
@@ -133,11 +134,18 @@ def seal(keys: signing.SigningKeys, fields: dict[str, Any], pdf: bytes) -> bytes
     return pdf[:at] + line + pdf[at:]
 
 
+# What the QR code signs: the document hash, issue date, recipient and purpose (with the code
+# and the key). Title and holder stay out so that the longest fields still fit in a QR code
+# a phone can read; the register gives them back once the signature holds.
+QR_FIELDS = ("code", "document_sha256", "recipient", "purpose", "issued_at", "key")
+
+
 def qr_payload(keys: signing.SigningKeys, fields: dict[str, Any]) -> str:
-    """What the QR code carries after the verification address: the fields and their
+    """What the QR code carries after the verification address: those fields and their
     signature, base64url of the canonical JSON."""
-    sig = keys.sign_fields(signing.PLATFORM, fields).value
-    return signing.b64(signing.canonical({"fields": fields, "sig": signing.b64(sig)}))
+    signed = {name: fields[name] for name in QR_FIELDS}
+    sig = keys.sign_fields(signing.PLATFORM, signed).value
+    return signing.b64(signing.canonical({"fields": signed, "sig": signing.b64(sig)}))
 
 
 def listed(record: Any) -> dict[str, Any]:
@@ -304,9 +312,9 @@ def against_register(verdict: Verdict, record: Any) -> Verdict:
         return make_verdict("annule", verdict.fields, date=local_time(record.revoked_at))
     stored = json.loads(record.payload) if record.payload else {}
     for name in FIELD_NAMES:
-        if stored.get(name) != verdict.fields.get(name):
+        if name in verdict.fields and stored.get(name) != verdict.fields[name]:
             return make_verdict("ne_correspond_pas", verdict.fields, field=LABELS.get(name, name))
-    return verdict
+    return make_verdict(verdict.status, stored, **verdict.values)  # every field, from the register
 
 
 def with_register(conn: Connection, verdict: Verdict) -> Verdict:

@@ -138,6 +138,8 @@ def test_genuine_duplicate_verifies_and_every_forgery_is_named(client, world, ap
     fields = trailer(pdf)[2]["fields"]
     scanned = anonymous.get("/verification", params={"d": dups.qr_payload(keys, fields)})
     assert "Duplicata authentique" in scanned.text
+    assert "Attestation" not in dups.qr_payload(keys, fields)  # the title is not in the QR
+    assert fields["holder"] in scanned.text  # given back by the register
     fields["purpose"] = "Autre chose"
     sig = signing.b64(keys.sign_fields(signing.PLATFORM, trailer(pdf)[2]["fields"]).value)
     tampered = signing.b64(signing.canonical({"fields": fields, "sig": sig}))
@@ -294,3 +296,25 @@ def test_duplicates_through_the_api(client, world, app):
     ).json()
     assert bad["authentic"] is False and "fields" not in bad
     assert public.get("/api/verification").status_code == 400
+
+
+def test_the_longest_fields_still_fit_in_the_qr_code():
+    from types import SimpleNamespace
+
+    import segno
+
+    keys = signing.SigningKeys({"k1": bytes(32)})
+    fields = dups.make_fields(
+        keys,
+        code=dups.new_code(),
+        version=SimpleNamespace(sha256="a" * 64, version=1),
+        document=SimpleNamespace(title="é" * 200),
+        holder="Ç" * 250,
+        recipient="à" * 120,
+        purpose="ù" * 160,
+        scheme="aide-logement",
+    )
+    text = "https://coffre.example.yt/verification?d=" + dups.qr_payload(keys, fields)
+    assert int(segno.make(text, error="l", micro=False).version) <= 27  # ~125 modules
+    verdict = dups.verify_qr([keys.public_key(signing.PLATFORM)], text.split("?d=", 1)[1])
+    assert verdict.authentic
