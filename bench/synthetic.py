@@ -154,7 +154,8 @@ def write_territories(root: Path, communes: int) -> tuple[list[str], list[str], 
         {
             "name": "territoires",
             "title": "Référentiel territorial synthétique",
-            "description": "Territoires synthétiques du banc d'essai.",
+            "description": "Territoires synthétiques du banc d'essai : communes, EPCI, "
+            "départements.",
             "version": "1.0.0",
             "licenses": [LICENSE],
             "sources": [{"title": "Générateur du banc d'essai", "path": "bench/synthetic.py"}],
@@ -165,6 +166,7 @@ def write_territories(root: Path, communes: int) -> tuple[list[str], list[str], 
                 "governance": GOVERNANCE,
                 "priority": PRIORITY,
                 "indicators": [],
+                "temporal": {"start": "2026-01-01", "end": "2026-12-31", "note": "Banc d'essai."},
             },
         },
     )
@@ -229,7 +231,8 @@ def write_project(root: Path, rows: int, communes: int = 35_000) -> int:
         {
             "name": "synthetique",
             "title": "Paquet synthétique",
-            "description": "Données synthétiques du banc d'essai.",
+            "description": "Données synthétiques du banc d'essai : indicateurs par territoire "
+            "et année.",
             "version": "1.0.0",
             "licenses": [LICENSE],
             "sources": [{"title": "Générateur du banc d'essai", "path": "bench/synthetic.py"}],

@@ -46,6 +46,7 @@ def only_with_studies(check_studies: Check) -> Check:
 
 CHECKS: tuple[Check, ...] = (
     lazy("observatory.check.descriptors", "check_descriptors"),
+    lazy("observatory.check.coverage", "check_coverage"),
     lazy("observatory.check.rules", "check_tables"),
     lazy("observatory.check.rules", "check_observations"),
     lazy("observatory.check.bounds", "check_bounds"),

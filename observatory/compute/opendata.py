@@ -234,7 +234,7 @@ def dataset_info(
         landing=package_url(package.id),
         issued=issued,
         modified=modified,
-        years=(min(years), max(years)) if years else None,
+        period=(f"{min(years)}-01-01", f"{max(years)}-12-31") if years else package.temporal,
         bbox=mayotte_bbox(project),
         files=tuple(
             FileInfo(f.path, f.title, len(f.content), sha1_hex(f.content), f.schema) for f in files

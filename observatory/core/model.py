@@ -188,6 +188,8 @@ class Package:
     desired: DesiredData | None = None
     keywords: tuple[str, ...] = ()
     version: str = ""
+    # declared period (start, end ISO dates) of a package without yearly series
+    temporal: tuple[str, str] | None = None
     # datapackage.json and its resource files as read: (path in the folder, bytes)
     files: tuple[tuple[str, bytes], ...] = ()
 

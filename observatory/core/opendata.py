@@ -50,7 +50,7 @@ class DatasetInfo:
     landing: str  # site-relative URL of the package sheet
     issued: str
     modified: str
-    years: tuple[int, int] | None
+    period: tuple[str, str] | None  # temporal coverage: first and last day (ISO dates)
     files: tuple[FileInfo, ...]
     bbox: BBox | None = None  # spatial coverage: Mayotte's bounding box
 

@@ -338,6 +338,13 @@ def produce(site: Site) -> Iterator[Page | Output]:
     yield partners_page(site)
 
 
+def iso_interval(start: str, end: str) -> str:
+    """ISO 8601 period for schema.org: whole years as ``2019/2021``, else dates."""
+    if start.endswith("-01-01") and end.endswith("-12-31"):
+        start, end = start[:4], end[:4]
+    return start if start == end else f"{start}/{end}"
+
+
 def schema_org(info: DatasetInfo, site_url: str) -> str:
     """schema.org ``Dataset`` JSON-LD for the package sheet (Google Dataset Search)."""
     data: dict[str, Any] = {
@@ -367,6 +374,12 @@ def schema_org(info: DatasetInfo, site_url: str) -> str:
             if not f.path.endswith(".schema.json")
         ],
     }
-    if info.years:
-        data["temporalCoverage"] = f"{info.years[0]}/{info.years[1]}"
+    if info.period:
+        data["temporalCoverage"] = iso_interval(*info.period)
+    if info.bbox:
+        west, south, east, north = info.bbox
+        data["spatialCoverage"]["geo"] = {
+            "@type": "GeoShape",
+            "box": f"{south} {west} {north} {east}",
+        }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")

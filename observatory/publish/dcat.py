@@ -186,13 +186,13 @@ def catalogue_graph(
         g.add((node, DCAT.contactPoint, contact_node))
         if ds.bbox is not None:
             _spatial(g, node, ds.bbox)
-        if ds.years is not None:
+        if ds.period is not None:
             # Inline (a blank node), never an IRI: udata dereferences an IRI period.
             period = BNode(f"periode-{_slug(ds.id)}")
             g.add((node, DCTERMS.temporal, period))
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-            g.add((period, DCAT.startDate, Literal(f"{ds.years[0]}-01-01", datatype=XSD.date)))
-            g.add((period, DCAT.endDate, Literal(f"{ds.years[1]}-12-31", datatype=XSD.date)))
+            g.add((period, DCAT.startDate, Literal(ds.period[0], datatype=XSD.date)))
+            g.add((period, DCAT.endDate, Literal(ds.period[1], datatype=XSD.date)))
         for info in ds.files:
             _distribution(g, node, info, ds, site_url)
     return g

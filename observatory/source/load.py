@@ -238,7 +238,15 @@ def _package(folder: PackageFolder) -> Package:
         else None,
         keywords=strings(descriptor.get("keywords")),
         version=text(descriptor, "version"),
+        temporal=period(block.get("temporal")),
     )
+
+
+def period(block: Any) -> tuple[str, str] | None:
+    if not isinstance(block, dict):
+        return None
+    start, end = text(block, "start"), text(block, "end")
+    return (start, end) if start and end else None
 
 
 def load_observations(folder: PackageFolder) -> list[Observation]:

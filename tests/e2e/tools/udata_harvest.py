@@ -69,6 +69,9 @@ def settings():
         # The catalogue is served on 127.0.0.1 by the test.
         URLS_ALLOW_LOCAL = True
         URLS_ALLOW_PRIVATE = True
+        # No DNS on a test machine: udata would try to resolve every URL of the catalogue
+        # (five retries each) before accepting it.
+        URLS_RESOLVE_HOSTNAME = False
         HARVESTER_BACKENDS = ("dcat",)
         HARVEST_PREVIEW_MAX_ITEMS = 1000
         HARVEST_MAX_ITEMS = 1000
