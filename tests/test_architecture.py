@@ -47,7 +47,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset({})
 # Only ``source/`` reads the project; these others touch files, each for its own reason.
 FILE_CALLS = frozenset({"open", "read_text", "read_bytes", "iterdir", "glob", "rglob", "stat"})
 READERS: Mapping[str, str] = {
-    "observatory/check/rules.py": "the validator reads the bytes of the tables it checks",
     "observatory/check/results_cache.py": "the cache of check results under .cache/",
     "observatory/compute/buildcache.py": "the build cache: fingerprint of every input, memo",
     "observatory/publish/write.py": "the writer: mkdocs settings of site_src/, dist/",

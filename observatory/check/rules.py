@@ -50,16 +50,15 @@ def get_table(discovery: Discovery, package: PackageFolder, name: str) -> Table 
     path = resource.get("path") if resource else None
     schema = schema_of(resource or {})
     if isinstance(path, str) and path.endswith(".csv") and schema is not None:
-        target = package.file(path)
-        if target is not None:
-            rel = package.rel_file(path)
+        data, size = package.read(path, MAX_FILE.value)
+        rel = package.rel_file(path)
+        if data is not None:
             fields = [f["name"] for f in schema_fields(schema)]
-            if target.stat().st_size > MAX_FILE.value:
-                out = Reporter(rel, name)
-                too_big(out, target.stat().st_size)
-                problems = out.problems
-            else:
-                table, problems = read_table(rel, name, target.read_bytes(), fields)
+            table, problems = read_table(rel, name, data, fields)
+        elif size >= 0:
+            out = Reporter(rel, name)
+            too_big(out, size)
+            problems = out.problems
     discovery.shared[key] = (table, problems)
     return table
 

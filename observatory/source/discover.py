@@ -61,6 +61,15 @@ class PackageFolder:
             pass
         return None
 
+    def read(self, name: str, limit: int) -> tuple[bytes | None, int]:
+        """The bytes of the file ``name`` (see ``file``) and its size; ``None`` and the
+        size when it is over ``limit`` bytes; ``None`` and -1 when there is no such file."""
+        target = self.file(name)
+        if target is None:
+            return None, -1
+        size = target.stat().st_size
+        return (None, size) if size > limit else (target.read_bytes(), size)
+
     def resource(self, name: str) -> dict[str, Any] | None:
         for resource in self.resources():
             if resource.get("name") == name:
