@@ -44,13 +44,19 @@ def locked_message(until: Any) -> str:
     )
 
 
-async def claim(request: Request, key: str) -> ratelimit.Ticket:
-    """One attempt on `key`, or HTTPError 429 (nothing counted then). Give the ticket to
+async def claim(request: Request, key: str, limit: int | None = None) -> ratelimit.Ticket:
+    """One of `limit` (default `VAULT_LOGIN_ATTEMPTS`) attempts on `key`, or HTTPError 429
+    (nothing counted then). Every guess of a secret (password, printed code, link code) claims
+    BEFORE it is checked, so parallel guesses cannot slip in. Give the ticket to
     `ratelimit.release` after a success."""
     settings = vault(request).settings
     try:
         return await db_write(
-            request, ratelimit.claim, key, settings.login_attempts, lock_ceiling(settings)
+            request,
+            ratelimit.claim,
+            key,
+            limit or settings.login_attempts,
+            lock_ceiling(settings),
         )
     except ratelimit.Locked as locked:
         raise HTTPError(429, "trop_de_tentatives", locked_message(locked.until)) from None

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import assisted_recovery, audit, notices, ratelimit, relationships
+from vault_service import assisted_recovery, audit, guard, notices, ratelimit, relationships
 from vault_service.staff_pages import PRO_ROLES, pro_page
 from vault_service.web import (
     HOME_BY_ROLE,
@@ -78,16 +78,10 @@ def _limit_key(actor: Any) -> str:
     return f"link:{actor.id}"
 
 
-def _check_lock(conn: Connection, key: str) -> None:
-    until = ratelimit.locked_until(conn, key)
-    if until is not None:
-        raise HTTPError(429, "trop_de_tentatives", ratelimit.wait_message(until))
-
-
-def _redeem(conn: Connection, code: str, actor: Any, limit: int) -> Any:
+def _redeem(conn: Connection, code: str, actor: Any) -> Any:
+    """The attempt was already claimed (guard.claim); a success clears the counter."""
     person = relationships.redeem_link_code(conn, code, actor)
     if person is None:
-        ratelimit.fail(conn, _limit_key(actor), limit)
         audit.record(conn, "relationship.code_failed", actor_id=actor.id)
     else:
         ratelimit.succeed(conn, _limit_key(actor))
@@ -100,12 +94,11 @@ async def redeem_link_code(request: Request) -> Response:
     code = data.get("code", "").strip()
     if not code:
         return await pro_page(request, actor, status=400, error=NO_CODE)
-    try:
-        await db_read(request, _check_lock, _limit_key(actor))
+    try:  # counted before the code is checked: parallel guesses cannot slip in
+        await guard.claim(request, _limit_key(actor))
     except HTTPError as error:
         return await pro_page(request, actor, status=429, error=error.message)
-    limit = vault(request).settings.login_attempts
-    person = await db_write(request, _redeem, code[:40], actor, limit)
+    person = await db_write(request, _redeem, code[:40], actor)
     if person is None:
         return await pro_page(request, actor, status=400, error=BAD_CODE)
     return await pro_page(

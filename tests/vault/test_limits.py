@@ -274,3 +274,80 @@ def test_twenty_parallel_recovery_codes_check_at_most_the_limit(app, world, sett
         statuses = list(pool.map(attempt, range(len(clients))))
     assert len(tried) <= settings.login_attempts
     assert statuses.count(429) >= len(clients) - settings.login_attempts
+
+
+def _burst(app: Any, send: Any, n: int = 20) -> list[int]:
+    """`n` requests at once, each from its own client (no shared cookie jar)."""
+    barrier = threading.Barrier(n)
+
+    def attempt(i: int) -> int:
+        client = TestClient(app)
+        prepared = send(client, i)
+        barrier.wait()
+        status: int = prepared().status_code
+        return status
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(attempt, range(n)))
+
+
+@pytest.fixture
+def code_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every printed code or link code actually checked against the database."""
+    from vault_service import accounts, relationships
+
+    seen: list[str] = []
+    lock = threading.Lock()
+    real_redeem, real_link = accounts.redeem, relationships.redeem_link_code
+
+    def redeem(conn: Any, login: str, code: str, purposes: Any) -> Any:
+        with lock:
+            seen.append(code)
+        return real_redeem(conn, login, code, purposes)
+
+    def link(conn: Any, code: str, actor: Any) -> Any:
+        with lock:
+            seen.append(code)
+        return real_link(conn, code, actor)
+
+    monkeypatch.setattr(accounts, "redeem", redeem)
+    monkeypatch.setattr(relationships, "redeem_link_code", link)
+    return seen
+
+
+def test_twenty_parallel_activation_codes_check_at_most_the_limit(
+    app, world, settings, code_checks
+):
+    """Found by the black-box probe: the activation page read the lock, hashed the new
+    password, then counted the failure, so 20 codes sent at once were all checked."""
+    page = "/activation"
+    target = world.actors["beneficiary_a"].login
+
+    def send(client: TestClient, i: int) -> Any:
+        token = csrf_token(client, page)
+        data = {"csrf_token": token, "login": target, "code": f"AAAA-{i:04d}-ZZZZ"}
+        data |= {"password": NEW, "password2": NEW}
+        return lambda: client.post(page, data=data)
+
+    statuses = _burst(app, send)
+    assert len(code_checks) <= settings.login_attempts, code_checks
+    assert statuses.count(429) >= len(statuses) - settings.login_attempts, statuses
+
+
+def test_twenty_parallel_link_codes_check_at_most_the_limit(app, world, settings, code_checks):
+    """Same race on the link codes a professional types (one professional's session)."""
+    pro = TestClient(app)
+    login(pro, world.actors["pro_y"])
+    token = csrf_token(pro, "/pro")
+    barrier = threading.Barrier(20)
+
+    def attempt(i: int) -> int:
+        barrier.wait()
+        response = pro.post("/pro/liens", data={"csrf_token": token, "code": f"ZZZZ-{i:04d}"})
+        status: int = response.status_code
+        return status
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(attempt, range(20)))
+    assert len(code_checks) <= settings.login_attempts, code_checks
+    assert statuses.count(429) >= 20 - settings.login_attempts, statuses
