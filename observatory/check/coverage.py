@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from observatory.check import context
+from observatory.core import context
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder
 

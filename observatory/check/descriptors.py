@@ -12,8 +12,8 @@ from typing import Any
 
 import jsonschema
 
-from observatory.check import context
 from observatory.check.resources import resource_problems
+from observatory.core import context
 from observatory.core.labels import OPEN_LICENCES, TYPES_FR
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder, profile_schema

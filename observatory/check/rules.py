@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from observatory.check import context
 from observatory.check.csvread import read_table, too_big
 from observatory.check.fields import check_table, schema_fields
 from observatory.check.keys import as_list, check_foreign_keys
 from observatory.check.tables import CAP, Reporter, Table, report_cells
+from observatory.core import context
 from observatory.core.limits import MAX_FILE
 from observatory.core.model import LEVELS, REFERENCE_PACKAGES
 from observatory.core.problems import Problem

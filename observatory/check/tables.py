@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
-from observatory.check import context
+from observatory.core import context
 from observatory.core.problems import Problem
 
 CAP = 50

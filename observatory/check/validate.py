@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 
-from observatory.check import context, results_cache
+from observatory.check import results_cache
+from observatory.core import context
 from observatory.core.config import Config
 from observatory.core.problems import Problem, sort_problems
 from observatory.source.discover import Discovery, discover, input_files

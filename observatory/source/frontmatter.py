@@ -89,9 +89,51 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+MAX_YAML_DEPTH = 8
+NESTING = (
+    yaml.FlowSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.BlockMappingStartToken,
+)
+NESTING_END = (
+    yaml.FlowSequenceEndToken,
+    yaml.FlowMappingEndToken,
+    yaml.BlockEndToken,
+)
+
+
+def unsafe_yaml(front: str) -> tuple[str, int] | None:
+    """(why, line) when the front matter uses anchors and aliases (an alias can expand
+    without bound) or nests too deep (the YAML composer recurses): checked on the tokens,
+    which the scanner reads in one pass without recursion."""
+    depth = 0
+    for token in yaml.scan(front, Loader=_Loader):
+        line = token.start_mark.line + 2
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            return "ancre ou alias YAML (& ou *)", line
+        if isinstance(token, NESTING):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return f"plus de {MAX_YAML_DEPTH} niveaux imbriqués", line
+        elif isinstance(token, NESTING_END):
+            depth -= 1
+    return None
+
+
 def compose(front: str, reader: FieldReader) -> dict[str, Node] | None:
     """Parse the YAML front matter keeping each key's line (file line = YAML line + 2)."""
     try:
+        refused = unsafe_yaml(front)
+        if refused:
+            reader.problem(
+                "etude-yaml",
+                f"l'en-tête YAML est refusé : {refused[0]}",
+                "Écrivez chaque champ simplement, « clé: valeur » ou « clé: [a, b] » : un "
+                "en-tête d'étude n'a besoin ni d'ancres (&, *) ni de listes imbriquées.",
+                line=refused[1],
+            )
+            return None
         root = yaml.compose(front, Loader=_Loader)
         data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from observatory.core import context
+from observatory.core.limits import MAX_STUDY, megabytes
 from observatory.core.model import Project, Study
 from observatory.core.problems import Problem
 from observatory.source.frontmatter import (
@@ -88,7 +90,18 @@ def _read_index(folder: Path, reader: FieldReader) -> str | None:
             line=None,
             value=folder.name,
         )
+    context.mark(reader.rel)
     try:
+        size = (folder / INDEX).stat().st_size
+        if size > MAX_STUDY.value:
+            reader.problem(
+                "fichier-trop-gros",
+                f"index.md trop volumineux ({megabytes(size)}, au plus {MAX_STUDY.text()})",
+                "Gardez le texte de l'étude dans index.md et placez les annexes lourdes "
+                "(PDF, tableaux) dans des fichiers à côté.",
+                line=None,
+            )
+            return None
         text = (folder / INDEX).read_text(encoding="utf-8")
     except FileNotFoundError:
         reader.problem(
@@ -104,6 +117,15 @@ def _read_index(folder: Path, reader: FieldReader) -> str | None:
             "le fichier n'est pas encodé en UTF-8",
             "Enregistrez le fichier en UTF-8.",
             line=None,
+        )
+        return None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        reader.problem(
+            "octet-nul",
+            f"octet nul (0x00) ligne {line} : ce n'est pas un fichier texte",
+            "Enregistrez l'étude en texte UTF-8 (Markdown), pas depuis un traitement de texte.",
+            line=line,
         )
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")

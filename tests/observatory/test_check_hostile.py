@@ -161,6 +161,35 @@ CASES = [
     Case("lien-paquet-hors-depot", link("datapackages/population", OUTSIDE),
          "datapackages/population", "lien-hors-depot"),
 ]  # fmt: skip
+STUDY = "studies/etude/index.md"
+FRONT = (
+    "---\ntitle: Étude\nauthors: [A]\npartner: P\ndate: 2026-11-29\nthemes: [demographie]\n"
+    "licence: etalab-2.0\nsummary: Résumé.\n"
+)
+LAUGHS = "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+
+
+def study(content: bytes | str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / STUDY).parent.mkdir(parents=True, exist_ok=True)
+        write(STUDY, content)(root)
+
+    return apply
+
+
+CASES += [
+    Case("yaml-milliard-de-rires", study(FRONT + "a: &a [x, x, x]\n" + LAUGHS + "---\nTexte\n"),
+         STUDY, "etude-yaml", 9),
+    Case("yaml-profond", study(FRONT.replace("[A]", "[" * 50_000 + "A" + "]" * 50_000)
+         + "---\nTexte\n"), STUDY, "etude-yaml", 3),
+    Case("etude-octet-nul", study(FRONT + "---\nTexte\x00\n"), STUDY, "octet-nul", 10),
+    Case("etude-de-11-mo", study(FRONT + "---\n" + "x" * 11 * 1024 * 1024), STUDY,
+         "fichier-trop-gros"),
+    Case("etude-latin-1", study((FRONT + "---\nTexte élevé\n").encode("latin-1")), STUDY,
+         "etude-encodage"),
+]  # fmt: skip
 VALID = [
     ("fins-de-ligne-windows", lambda root: [
         (root / rel).write_bytes((root / rel).read_bytes().replace(b"\n", b"\r\n"))
