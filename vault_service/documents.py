@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -104,8 +105,9 @@ class Incoming:
             self.blob, self.dek, context(self.document_id, self.version)
         )
         self.published = False
-        self._pending: list[bytes] = []  # received, not yet processed (≤ BATCH + a chunk)
+        self._pending: list[bytes] = []  # received, not yet processed (upload.MAX_BACKLOG)
         self._pending_size = 0
+        self._lock = threading.Lock()  # `write` (event loop) against `flush` (worker thread)
 
     def write(self, data: bytes) -> None:
         """Count and keep the chunk (cheap, on the event loop); `flush` does the work."""
@@ -113,24 +115,31 @@ class Incoming:
         if self.size > self.max_bytes:
             self.abort()
             raise TooLarge
-        self._pending.append(bytes(data))
-        self._pending_size += len(data)
+        with self._lock:
+            self._pending.append(bytes(data))
+            self._pending_size += len(data)
 
     def needs_flush(self) -> bool:
         """About a mebibyte waits to be hashed, sniffed, encrypted and written (or an S3 part
         to be sent): call `flush` in a worker thread, off the event loop."""
         return self._pending_size >= BATCH or self.blob.needs_flush()
 
+    def backlog(self) -> int:
+        return self._pending_size
+
     def flush(self) -> None:
+        """In a worker thread, while the event loop may go on calling `write` (one flush at a
+        time: upload.receive waits for the previous one)."""
         self._process()
         if self.blob.needs_flush():
             self.blob.flush()
 
     def _process(self) -> None:
-        if not self._pending:
+        with self._lock:
+            batch, self._pending, self._pending_size = self._pending, [], 0
+        if not batch:
             return
-        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
-        self._pending, self._pending_size = [], 0
+        data = batch[0] if len(batch) == 1 else b"".join(batch)
         self.sha.update(data)
         self.sniffer.feed(data)
         self.writer.write(data)

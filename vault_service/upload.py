@@ -7,6 +7,8 @@ an oversized upload is refused with 413 before it is written out.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -35,11 +37,18 @@ S = TypeVar("S", bound=Sink)
 
 @runtime_checkable
 class Flushable(Protocol):
-    """A sink with blocking I/O to do now and then (S3 parts): `flush` runs off the loop."""
+    """A sink with work to do off the event loop now and then (hashing, encrypting, writing,
+    sending S3 parts): `flush` runs in a worker thread while the loop keeps receiving; at most
+    one flush at a time, and the loop waits for it when `backlog` bytes pile up."""
 
     def needs_flush(self) -> bool: ...
 
     def flush(self) -> None: ...
+
+    def backlog(self) -> int: ...
+
+
+MAX_BACKLOG = 4 * 1024 * 1024  # received but not yet processed, per upload
 
 
 class BadUpload(Exception):
@@ -154,6 +163,7 @@ async def receive(
         )
     }
     received = 0
+    flushing: asyncio.Future[None] | None = None  # the sink's work, overlapping the receive
     try:
         parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
         async for chunk in request.stream():
@@ -163,10 +173,21 @@ async def receive(
             parser.write(chunk)
             sink = state.incoming
             if isinstance(sink, Flushable) and sink.needs_flush():
-                # Object storage: a full part to send; never block the event loop on it.
-                await run_in_threadpool(sink.flush)
+                if flushing is not None and not flushing.done():
+                    if sink.backlog() < MAX_BACKLOG:
+                        continue  # keep receiving while the previous batch is processed
+                    await flushing
+                if flushing is not None:
+                    flushing.result()  # its error, if any, ends the upload
+                flushing = asyncio.ensure_future(run_in_threadpool(sink.flush))
+        if flushing is not None:
+            await flushing
+            flushing = None
         parser.finalize()
     except BaseException as error:
+        if flushing is not None:  # never abort under a running flush
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(flushing)
         if state.incoming is not None:
             state.incoming.abort()
         if isinstance(error, BodyTooLarge):
