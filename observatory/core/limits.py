@@ -28,9 +28,18 @@ MAX_LINE = Limit("max_line", 1024 * 1024, "octets", "longueur d'une ligne d'un f
 MAX_COLUMNS = Limit("max_columns", 1000, "colonnes", "nombre de colonnes d'un fichier CSV")
 MAX_JSON = Limit("max_json", 10 * 1024 * 1024, "octets", "taille d'un datapackage.json")
 MAX_DEPTH = Limit("max_depth", 64, "niveaux", "imbrication d'un datapackage.json")
+MAX_RESOURCES = Limit("max_resources", 100, "ressources", "ressources d'un datapackage.json")
 MAX_STUDY = Limit("max_study", 10 * 1024 * 1024, "octets", "taille du fichier index.md d'une étude")
 
-LIMITS: tuple[Limit, ...] = (MAX_FILE, MAX_LINE, MAX_COLUMNS, MAX_JSON, MAX_DEPTH, MAX_STUDY)
+LIMITS: tuple[Limit, ...] = (
+    MAX_FILE,
+    MAX_LINE,
+    MAX_COLUMNS,
+    MAX_JSON,
+    MAX_DEPTH,
+    MAX_RESOURCES,
+    MAX_STUDY,
+)
 
 
 def megabytes(size: int) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from observatory.core.config import Config
-from observatory.core.limits import MAX_DEPTH, MAX_JSON, megabytes
+from observatory.core.limits import MAX_COLUMNS, MAX_DEPTH, MAX_JSON, MAX_RESOURCES, megabytes
 from observatory.core.problems import Problem
 
 PROFILE_DIR = Path(__file__).parents[1] / "profile"
@@ -236,6 +236,9 @@ def checked_descriptor(
         )
         for oddity in sorted(set(oddities))
     ]
+    oversized = too_many(rel, data)
+    if oversized is not None:
+        return None, [*problems, oversized]
     if not isinstance(data, dict):
         return None, [
             *problems,
@@ -250,6 +253,34 @@ def checked_descriptor(
             ),
         ]
     return data, problems
+
+
+def too_many(rel: str, data: Any) -> Problem | None:
+    """More resources, or fields in a schema, than any package needs: refused whole, so
+    that no later check spends time on them."""
+    resources = data.get("resources") if isinstance(data, dict) else None
+    resources = resources if isinstance(resources, list) else []
+    if len(resources) > MAX_RESOURCES.value:
+        what = f"{len(resources)} ressources (au plus {MAX_RESOURCES.text()})"
+    else:
+        fields = [
+            len(r["schema"]["fields"])
+            for r in resources
+            if isinstance(r, dict)
+            and isinstance(r.get("schema"), dict)
+            and isinstance(r["schema"].get("fields"), list)
+        ]
+        if not fields or max(fields) <= MAX_COLUMNS.value:
+            return None
+        what = f"un schéma de {max(fields)} champs (au plus {MAX_COLUMNS.text()})"
+    return Problem(
+        file=rel,
+        field="resources",
+        code="descripteur-trop-grand",
+        message=f"descripteur démesuré : {what}",
+        fix="un paquet de l'observatoire a deux ressources (observations et sources) "
+        "d'une dizaine de colonnes : vérifiez le fichier (généré par erreur ?)",
+    )
 
 
 def unique_keys(pairs: list[tuple[str, Any]], oddities: list[str]) -> dict[str, Any]:

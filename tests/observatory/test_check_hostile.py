@@ -161,6 +161,22 @@ CASES = [
     Case("lien-paquet-hors-depot", link("datapackages/population", OUTSIDE),
          "datapackages/population", "lien-hors-depot"),
 ]  # fmt: skip
+
+
+def many_resources(data: dict[str, Any]) -> None:
+    data["resources"] += [{"name": f"r{i}", "path": f"r{i}.csv"} for i in range(50_000)]
+
+
+def wide_schema(data: dict[str, Any]) -> None:
+    data["resources"][0]["schema"]["fields"] += [{"name": f"c{i}"} for i in range(5000)]
+
+
+CASES += [
+    Case("50000-ressources", descriptor(many_resources), POPULATION, "descripteur-trop-grand",
+         None, "resources"),
+    Case("schema-de-5000-champs", descriptor(wide_schema), POPULATION, "descripteur-trop-grand",
+         None, "resources"),
+]  # fmt: skip
 STUDY = "studies/etude/index.md"
 FRONT = (
     "---\ntitle: Étude\nauthors: [A]\npartner: P\ndate: 2026-11-29\nthemes: [demographie]\n"
@@ -262,3 +278,11 @@ def test_a_reader_that_stops_early_ends_the_report_quietly(tmp_path: Path) -> No
     assert first.decode().startswith("datapackages/")
     assert err == ""
     assert code == 1
+
+
+def test_contributing_lists_every_limit() -> None:
+    from observatory.core.limits import LIMITS
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for limit in LIMITS:
+        assert f"| {limit.help} | {limit.text()} |" in guide, limit.name
