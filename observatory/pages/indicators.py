@@ -19,6 +19,7 @@ from observatory.core.urls import (
     theme_path,
     url_of,
 )
+from observatory.pages import provenance
 from observatory.pages.figures import key_figure
 from observatory.pages.tables import make_table, to_csv, to_json, to_xlsx
 
@@ -69,18 +70,26 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
     ind = series.indicator
     package = package_of(site, ind)
     table = make_table(series, site.names, package.sources)
-    downloads = {ext: download_path(ind.id, ext) for ext in ("csv", "json", "xlsx")}
-    yield Output(downloads["csv"], to_csv(table), "text/csv")
+    downloads = {ext: download_path(ind.id, ext) for ext in ("csv", "json", "xlsx", "zip")}
+    path = indicator_path(ind.id)
+    permalink = public_url(site.config) + url_of(path)
+    source_names = sorted({s.organisation for s in table.sources})
+    about = provenance.Provenance(
+        ind, package, table, unit_label(ind), site.release, citation(site, ind, source_names),
+        permalink,
+    )  # fmt: skip
+    csv_bytes = to_csv(table)
+    yield Output(downloads["csv"], csv_bytes, "text/csv")
     yield Output(downloads["json"], to_json(table), "application/json")
     yield Output(
         downloads["xlsx"],
-        to_xlsx(table, site.release),
+        to_xlsx(table, site.release, provenance.about_rows(about)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    yield Output(downloads["zip"], provenance.indicator_zip(about, csv_bytes), "application/zip")
     chart = site.charts.get(ind.id)
     years = table.years
     theme = site.theme(ind.theme)
-    path = indicator_path(ind.id)
     yield Page(
         path=path,
         title=ind.title,
@@ -101,8 +110,8 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "theme_title": theme.title if theme else ind.theme,
             "secret": any(p.status == "secret" for p in series.points),
             "computed": any(p.computed for p in series.points),
-            "citation": citation(site, ind, sorted({s.organisation for s in table.sources})),
-            "permalink": site.config.site_url.rstrip("/") + site.config.base_url + url_of(path),
+            "citation": about.citation,
+            "permalink": permalink,
         },
         description=ind.definition[:200],
     )

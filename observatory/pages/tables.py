@@ -94,10 +94,27 @@ def _csv_text(value: float | str | None) -> str:
     return value
 
 
+# The downloads (CSV, XLSX) add to the page's columns the unit and the row's sources,
+# so that a file read on its own still says what its numbers are and where they come from.
+PROVENANCE_COLUMNS = ("Unité", "Sources")
+
+
+def row_sources(table: Table, row: Row) -> str:
+    by_id = {s.id: s for s in table.sources}
+    used = [
+        by_id[sid] for c in row.cells if c is not None for sid in c.source.split() if sid in by_id
+    ]
+    names = dict.fromkeys(
+        f"{s.organisation} ({s.vintage}{', source secondaire' if s.secondary else ''})"
+        for s in used
+    )
+    return " ; ".join(names)
+
+
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.header)
+    writer.writerow((*table.header, *PROVENANCE_COLUMNS))
     for row in table.rows:
         writer.writerow(
             [
@@ -106,6 +123,8 @@ def to_csv(table: Table) -> bytes:
                 LEVEL_NAMES[row.level],
                 *row.dimensions,
                 *(_csv_text(cell_value(c)) for c in row.cells),
+                table.unit,
+                row_sources(table, row),
             ]
         )
     return out.getvalue().encode("utf-8")
@@ -197,9 +216,27 @@ def _column(n: int) -> str:
     return name
 
 
-def to_xlsx(table: Table, release: str) -> bytes:
-    """An XLSX workbook with the table; document dates set to the release."""
-    rows: list[list[float | str | None]] = [list(table.header)]
+def _sheet(rows: list[list[float | str | None]]) -> str:
+    sheet_rows = "".join(
+        f'<row r="{i + 1}">'
+        + "".join(_xlsx_cell(f"{_column(j)}{i + 1}", v) for j, v in enumerate(values))
+        + "</row>"
+        for i, values in enumerate(rows)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet_rows}</sheetData></worksheet>"
+    )
+
+
+ABOUT_SHEET = "À propos"
+
+
+def to_xlsx(table: Table, release: str, about: list[tuple[str, str]] | None = None) -> bytes:
+    """An XLSX workbook with the table (and, given ``about``, a second sheet « À propos »
+    with the indicator's provenance); document dates set to the release."""
+    rows: list[list[float | str | None]] = [[*table.header, *PROVENANCE_COLUMNS]]
     for row in table.rows:
         rows.append(
             [
@@ -208,27 +245,35 @@ def to_xlsx(table: Table, release: str) -> bytes:
                 LEVEL_NAMES[row.level],
                 *row.dimensions,
                 *(cell_value(c) for c in row.cells),
+                table.unit,
+                row_sources(table, row),
             ]
         )
-    sheet_rows = "".join(
-        f'<row r="{i + 1}">'
-        + "".join(_xlsx_cell(f"{_column(j)}{i + 1}", v) for j, v in enumerate(values))
-        + "</row>"
-        for i, values in enumerate(rows)
-    )
     stamp = _release_datetime(release).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = escape(table.indicator[:31], {'"': "&quot;"})
     parts = dict(XLSX_PARTS)
+    sheets = f'<sheet name="{name}" sheetId="1" r:id="rId1"/>'
+    parts["xl/worksheets/sheet1.xml"] = _sheet(rows)
+    if about is not None:
+        sheets += f'<sheet name="{ABOUT_SHEET}" sheetId="2" r:id="rId2"/>'
+        about_sheet: list[list[float | str | None]] = [["Rubrique", "Valeur"]]
+        about_sheet += [[label, value] for label, value in about]
+        parts["xl/worksheets/sheet2.xml"] = _sheet(about_sheet)
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            "</Types>",
+            '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            "</Relationships>",
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>',
+        )
     parts["xl/workbook.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    parts["xl/worksheets/sheet1.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{sheet_rows}</sheetData></worksheet>"
+        f"<sheets>{sheets}</sheets></workbook>"
     )
     parts["docProps/core.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

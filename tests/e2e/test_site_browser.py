@@ -245,10 +245,10 @@ def test_downloads_match_the_table_shown(
         for row in table.locator("tbody tr").all()
     ]
     links = {
-        a.text_content().strip(): a.get_attribute("href")
+        a.text_content().strip().split(" ")[0]: a.get_attribute("href")
         for a in page.locator(".obs-downloads a").all()
     }
-    assert set(links) == {"CSV", "JSON", "Excel (XLSX)"}
+    assert set(links) == {"CSV", "JSON", "Excel", "ZIP"}
 
     def fetch(href: str) -> bytes:
         response = page.request.get(urljoin(page.url, href))
@@ -256,7 +256,10 @@ def test_downloads_match_the_table_shown(
         body: bytes = response.body()
         return body
 
+    # the page's columns, then the unit and the sources of each row (provenance)
     rows = list(csv.reader(io.StringIO(fetch(links["CSV"]).decode("utf-8"))))
+    assert rows[0][-2:] == ["Unité", "Sources"]
+    rows = [r[:-2] for r in rows]
     assert rows[0] == header
     assert len(rows) - 1 == len(shown)
     for shown_row, csv_row in zip(shown, rows[1:], strict=True):
@@ -277,7 +280,7 @@ def test_downloads_match_the_table_shown(
                 assert abs(float(value) - float(raw)) < 1e-9
 
     openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.load_workbook(io.BytesIO(fetch(links["Excel (XLSX)"])), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(fetch(links["Excel"])), read_only=True)
     sheet = book.worksheets[0]
     cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
     start = next(i for i, r in enumerate(cells) if [str(c) for c in r[: len(header)]] == header)

@@ -60,7 +60,7 @@ def test_plan_lists_every_page_once_sorted(plan: Plan) -> None:
     assert [o.path for o in plan.outputs] == [
         f"telechargements/{i}.{ext}"
         for i in ("beneficiaires-fictifs", "taux-fictif")
-        for ext in ("csv", "json", "xlsx")
+        for ext in ("csv", "json", "xlsx", "zip")
     ]
 
 
@@ -185,7 +185,7 @@ def test_table_and_downloads_with_a_dimension() -> None:
     table = make_table(series, {"97608": "Dzaoudzi"}, ())
     assert table.header == ("Code", "Territoire", "Niveau", "sexe", "2020")
     assert to_csv(table).decode() == (
-        "Code,Territoire,Niveau,sexe,2020\n"
-        "97608,Dzaoudzi,commune,femmes,12\n"
-        "97608,Dzaoudzi,commune,hommes,secret statistique\n"
+        "Code,Territoire,Niveau,sexe,2020,Unité,Sources\n"
+        "97608,Dzaoudzi,commune,femmes,12,personnes,\n"
+        "97608,Dzaoudzi,commune,hommes,secret statistique,personnes,\n"
     )

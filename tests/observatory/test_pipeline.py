@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,9 +111,11 @@ def test_golden_build_has_every_page(site: Path) -> None:
         "beneficiaires-fictifs.csv",
         "beneficiaires-fictifs.json",
         "beneficiaires-fictifs.xlsx",
+        "beneficiaires-fictifs.zip",
         "taux-fictif.csv",
         "taux-fictif.json",
         "taux-fictif.xlsx",
+        "taux-fictif.zip",
     ]
 
 
@@ -202,22 +205,44 @@ def test_download_holds_exactly_the_table(site: Path) -> None:
     rows = list(
         csv.reader(io.StringIO((site / "telechargements/beneficiaires-fictifs.csv").read_text()))
     )
-    assert rows[0] == ["Code", "Territoire", "Niveau", "2019", "2020", "2021"]
-    assert rows[1] == ["976", "Mayotte", "département", "3213", "3060", "2909"]
+    # the page's columns, then the unit and the sources of each row
+    assert rows[0] == ["Code", "Territoire", "Niveau", "2019", "2020", "2021", "Unité", "Sources"]
+    assert rows[1][:6] == ["976", "Mayotte", "département", "3213", "3060", "2909"]
+    assert rows[1][6] == "personnes" and rows[1][7]
     dz = next(r for r in rows if r[0] == "97608")
-    assert dz == ["97608", "Dzaoudzi", "commune", "179", "170", "secret statistique"]
+    assert dz[:6] == ["97608", "Dzaoudzi", "commune", "179", "170", "secret statistique"]
     html = page(site, "indicateurs/beneficiaires-fictifs")
     assert len(re.findall(r"<tr><td>", html)) == len(rows) - 1
     from openpyxl import load_workbook
 
-    sheet = load_workbook(site / "telechargements/beneficiaires-fictifs.xlsx").active
+    book = load_workbook(site / "telechargements/beneficiaires-fictifs.xlsx")
+    assert book.sheetnames == ["beneficiaires-fictifs", "À propos"]
     cells = [
         ["" if v is None else str(int(v)) if isinstance(v, float) else str(v) for v in r]
-        for r in sheet.iter_rows(values_only=True)
+        for r in book.worksheets[0].iter_rows(values_only=True)
     ]
     assert cells == rows
+    about = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert about["Unité"] == "personnes"
+    assert about["Licence"].startswith("Licence Ouverte 2.0")
+    assert about["Comment citer"].startswith("Observatoire social et médico-social de Mayotte")
+    archive = zipfile.ZipFile(site / "telechargements/beneficiaires-fictifs.zip")
+    folder = "beneficiaires-fictifs/"
+    assert archive.namelist() == [
+        folder + "LISEZMOI.md",
+        folder + "beneficiaires-fictifs.csv",
+        folder + "datapackage.json",
+    ]
+    assert (
+        archive.read(folder + "beneficiaires-fictifs.csv")
+        == (site / "telechargements/beneficiaires-fictifs.csv").read_bytes()
+    )
+    described = json.loads(archive.read(folder + "datapackage.json"))
+    assert described["observatory"]["unit"] == about["Unité"]
+    assert described["licenses"][0]["name"] == "etalab-2.0"
+    assert "- **Unité** : personnes" in archive.read(folder + "LISEZMOI.md").decode()
     data = json.loads((site / "telechargements/beneficiaires-fictifs.json").read_text())
-    assert data["colonnes"] == rows[0]
+    assert data["colonnes"] == rows[0][:-2]
     assert data["lignes"][1] == ["200050532", "CC de Petite-Terre", "EPCI", 428.0, 410.0, 244.0]
 
 
