@@ -369,6 +369,9 @@ def discover(config: Config) -> Discovery:
     base = config.datapackages
     folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
     inside = base.resolve()
+    if not inside.is_relative_to(config.root.resolve()):
+        problems.append(outside_link("datapackages", base))
+        folders = []
     for folder in folders:
         package_id = folder.name
         if not folder.resolve().is_relative_to(inside):

@@ -160,6 +160,8 @@ CASES = [
          "lien-hors-depot", None, "resources[0].path"),
     Case("lien-paquet-hors-depot", link("datapackages/population", OUTSIDE),
          "datapackages/population", "lien-hors-depot"),
+    Case("lien-datapackages-hors-depot", link("datapackages", OUTSIDE.parent), "datapackages",
+         "lien-hors-depot"),
 ]  # fmt: skip
 
 
