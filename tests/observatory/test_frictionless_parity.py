@@ -80,7 +80,7 @@ def test_the_fixtures_are_invalid_for_frictionless(
     both: tuple[dict[str, list[Spot]], list[Any]],
 ) -> None:
     theirs, _ = both
-    assert sum(len(v) for v in theirs.values()) >= 30
+    assert sum(len(v) for v in theirs.values()) >= 50
     assert all(theirs.values()), theirs
 
 
