@@ -95,7 +95,11 @@ async def _merged(album: photos.Photos, begin: Callable[[str], docs.Incoming]) -
     except photos.PhotoError as error:
         raise HTTPError(400, "photo_refusee", error.message) from None
     incoming = begin(album.items[0].filename)
-    incoming.write(pdf)  # TooLarge if the PDF is over the limit (the file is removed then)
+    try:
+        incoming.write(pdf)  # TooLarge if the PDF is over the limit
+    except docs.TooLarge:
+        incoming.abort()
+        raise
     return incoming
 
 

@@ -113,8 +113,7 @@ class Incoming:
         """Count and keep the chunk (cheap, on the event loop); `flush` does the work."""
         self.size += len(data)
         if self.size > self.max_bytes:
-            self.abort()
-            raise TooLarge
+            raise TooLarge  # the caller aborts (upload.receive: once no flush is running)
         with self._lock:
             self._pending.append(bytes(data))
             self._pending_size += len(data)

@@ -270,3 +270,39 @@ def test_fsck_clears_orphans_and_reports_missing_files_on_each_backend(
             ).scalar_one()
     store.remove(name)
     assert fsck(engine, store, grace=timedelta(0)).missing == [name]
+
+
+def test_an_oversized_streamed_upload_leaves_nothing_on_each_backend(
+    storage_settings: Settings, engine: Any, world: Any
+):
+    """Sent without a length (chunked), it is cut while batches are being processed in a
+    worker thread: 413, and no file, temp file or multipart upload is left behind."""
+    from dataclasses import replace
+
+    settings = replace(storage_settings, max_upload_bytes=6 * MiB)
+    store = open_store(settings)
+    with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
+        login(client, world.actors["beneficiary_a"])
+        boundary = "limite-du-banc"
+
+        def body() -> Iterator[bytes]:
+            yield (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="doc_type"\r\n\r\n'
+                f'autre\r\n--{boundary}\r\nContent-Disposition: form-data; name="scheme"\r\n'
+                f'\r\naucun\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="gros.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n'
+            ).encode()
+            yield from pattern(16 * MiB)
+            yield f"\r\n--{boundary}--\r\n".encode()
+
+        response = client.post(
+            "/api/documents",
+            headers={
+                "X-Vault-CSRF": "1",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
+            content=body(),
+        )
+    assert response.status_code == 413, response.text
+    assert store.names() == set()
+    assert store.clean_temp(timedelta(0)) == 0
