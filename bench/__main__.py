@@ -14,6 +14,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("check_hostile", ()),
     ("site_build", ()),
     ("page_weight", ()),
+    ("decision_pages", ()),
     ("opendata_publish", ()),
     ("vault_throughput", ()),
     ("vault_scale", ()),

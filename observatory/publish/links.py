@@ -9,6 +9,7 @@ and the previous site is kept.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,17 +38,16 @@ def links_of(html: str) -> Iterator[str]:
         yield found[1].replace("&amp;", "&")
 
 
-def target_path(site: Path, url_path: str) -> Path | None:
-    """The file an URL path names in ``site``, or ``None``."""
-    relative = unquote(url_path).lstrip("/")
-    candidate = site / relative
-    if relative == "" or url_path.endswith("/") or candidate.is_dir():
-        candidate = candidate / "index.html"
-    try:
-        candidate.resolve().relative_to(site.resolve())
-    except ValueError:
-        return None
-    return candidate if candidate.is_file() else None
+def target_file(files: frozenset[str], url_path: str) -> str | None:
+    """The file (site-relative) an URL path names among ``files``, or ``None``."""
+    relative = posixpath.normpath(unquote(url_path).lstrip("/") or ".")
+    if relative.startswith(".."):
+        return None  # outside the site
+    if relative == ".":
+        relative = ""
+    index = f"{relative}/index.html" if relative else "index.html"
+    candidates = (index,) if url_path.endswith("/") or not relative else (relative, index)
+    return next((c for c in candidates if c in files), None)
 
 
 def internal_path(link: str, page: str, base_path: str, public: str) -> str | None:
@@ -70,6 +70,7 @@ def broken_links(site: Path, base_path: str = "/", public: str = "") -> list[Pro
     if not base_path.startswith("/"):
         base_path = urlsplit(base_path).path or "/"
     problems: list[Problem] = []
+    files = frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     for file in sorted(site.rglob("*.html")):
         relative = file.relative_to(site).as_posix()
         page = page_url(relative)
@@ -79,7 +80,7 @@ def broken_links(site: Path, base_path: str = "/", public: str = "") -> list[Pro
             if path is None or path in seen:
                 continue
             seen.add(path)
-            if target_path(site, path) is None:
+            if target_file(files, path) is None:
                 problems.append(
                     Problem(
                         file=f"dist/{relative}",
