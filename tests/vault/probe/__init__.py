@@ -1,0 +1,1 @@
+"""A black-box probe of the vault: a real server, real flows, attacks over HTTP only."""
