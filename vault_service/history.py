@@ -26,6 +26,7 @@ LABELS = {
     "account.totp_off": "Double authentification désactivée",
     "account.disable": "Compte désactivé",
     "account.enable": "Compte réactivé",
+    "account.notices_read": "Vous avez lu les avis sur votre compte",
     "account.create_refused": (
         "Un professionnel d'une structure que vous ne suivez pas a essayé de vous créer un "
         "second compte (refusé)"

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from vault_service import audit
 from vault_service.db import notices as notices_table
 from vault_service.db import now
 
@@ -102,8 +103,17 @@ def recent(conn: Connection, account_id: str, limit: int = 20) -> list[Notice]:
 
 
 def mark_seen(conn: Connection, account_id: str) -> None:
-    conn.execute(
+    """She has read her notices (journaled, like every act on her account)."""
+    seen = conn.execute(
         update(notices_table)
         .where(notices_table.c.account_id == account_id, notices_table.c.seen_at.is_(None))
         .values(seen_at=now())
     )
+    if seen.rowcount:
+        audit.record(
+            conn,
+            "account.notices_read",
+            actor_id=account_id,
+            subject_id=account_id,
+            detail={"count": seen.rowcount},
+        )

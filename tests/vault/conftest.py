@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text, update
 
 from tests.conftest import POSTGRES_URL
+from tests.vault import journal_watch
 from vault_service import accounts, audit, crypto, relationships, totp
 from vault_service.app import create_app
 from vault_service.db import accounts as accounts_table
@@ -107,11 +108,16 @@ def app(settings: Settings, engine: Engine) -> Iterator[Any]:
             on_loop.append("".join(traceback.format_stack(limit=12)[:-1]))
 
     event.listen(engine, "engine_connect", connected)
+    silent: list[str] = []
+    inner = create_app(settings, engine=engine)
+    watched = journal_watch.watch(inner, engine, silent)
     try:
-        yield create_app(settings, engine=engine)
+        yield watched
     finally:
         event.remove(engine, "engine_connect", connected)
+        journal_watch.unwatch(inner)
     assert on_loop == [], "connexion à la base ouverte sur la boucle d'événements"
+    assert silent == [], "requête qui écrit sans passer par le journal"
 
 
 @pytest.fixture
