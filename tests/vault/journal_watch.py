@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,18 +59,35 @@ class Watch:
 
 
 def watch(app: Any, engine: Engine, violations: list[str]) -> Any:
+    """Rows changed count when their transaction commits (a rolled-back write changed nothing)."""
+
     def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen = CURRENT.get()
         match = WRITE.match(statement)
         # Only rows really changed count: an UPDATE that matched nothing changed nothing.
-        if seen is not None and match and (cursor.rowcount is None or cursor.rowcount != 0):
-            seen.tables.add(match.group(1).lower())
+        if match and (cursor.rowcount is None or cursor.rowcount != 0):
+            conn.info.setdefault("journal_watch", set()).add(match.group(1).lower())
 
-    event.listen(engine, "after_cursor_execute", executed)
-    app.state.journal_watch = (engine, executed)
+    def committed(conn: Any) -> None:
+        seen = CURRENT.get()
+        pending = conn.info.pop("journal_watch", set())
+        if seen is not None:
+            seen.tables |= pending
+
+    def rolled_back(conn: Any) -> None:
+        conn.info.pop("journal_watch", None)
+
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("after_cursor_execute", executed),
+        ("commit", committed),
+        ("rollback", rolled_back),
+    ]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    app.state.journal_watch = (engine, listeners)
     return Watch(app, violations)
 
 
 def unwatch(app: Any) -> None:
-    engine, executed = app.state.journal_watch
-    event.remove(engine, "after_cursor_execute", executed)
+    engine, listeners = app.state.journal_watch
+    for name, listener in listeners:
+        event.remove(engine, name, listener)

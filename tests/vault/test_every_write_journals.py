@@ -459,3 +459,52 @@ def test_each_state_changing_route_journals(app, world, engine, settings, route)
     with engine.connect() as conn:
         after = conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
     assert after > before, f"{route} : aucune entrée de journal"
+
+
+def test_the_watch_catches_a_silent_write(engine):
+    """The rule itself: a request that changes a row without the journal is caught; one that
+    journals, or whose write is rolled back, is not."""
+    from sqlalchemy import update as sql_update
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route as StarletteRoute
+
+    from tests.vault import journal_watch
+    from vault_service import audit
+    from vault_service.db import structures
+
+    with engine.begin() as conn:
+        accounts.create_structure(conn, "Surveillée", 3, None)
+
+    def silent(request: Any) -> PlainTextResponse:
+        with engine.begin() as conn:
+            conn.execute(sql_update(structures).values(max_professionals=4))
+        return PlainTextResponse("ok")
+
+    def journaled(request: Any) -> PlainTextResponse:
+        with engine.begin() as conn:
+            conn.execute(sql_update(structures).values(max_professionals=5))
+            audit.record(conn, "structure.cap", actor_id=None)
+        return PlainTextResponse("ok")
+
+    def rolled_back(request: Any) -> PlainTextResponse:
+        try:
+            with engine.begin() as conn:
+                conn.execute(sql_update(structures).values(max_professionals=6))
+                raise RuntimeError
+        except RuntimeError:
+            return PlainTextResponse("ok")
+
+    inner = Starlette(
+        routes=[
+            StarletteRoute("/silent", silent, methods=["POST"]),
+            StarletteRoute("/journaled", journaled, methods=["POST"]),
+            StarletteRoute("/rolled-back", rolled_back, methods=["POST"]),
+        ]
+    )
+    violations: list[str] = []
+    client = TestClient(journal_watch.watch(inner, engine, violations))
+    for path in ("/journaled", "/rolled-back", "/silent"):
+        assert client.post(path).status_code == 200
+    journal_watch.unwatch(inner)
+    assert violations == ["POST /silent écrit ['structures'] sans journal"]
