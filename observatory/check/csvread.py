@@ -28,7 +28,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from observatory.check.csvrows import PhysicalLines, quote_problem, report_shape, swallow
+from observatory.check.csvrows import (
+    PhysicalLines,
+    quote_column,
+    quote_problem,
+    report_shape,
+    swallow,
+)
 from observatory.check.tables import CAP, Reporter, Table
 from observatory.core.limits import MAX_COLUMNS, MAX_FILE, MAX_LINE, megabytes
 from observatory.core.problems import Problem
@@ -107,6 +113,7 @@ def decode(data: bytes, out: Reporter) -> str | None:
             "exportez le tableau en CSV UTF-8 (un fichier de tableur ou un fichier "
             "binaire renommé en .csv ne convient pas)",
             row=line_of(data, nul),
+            field=field_at(data, nul),
         )
         return None
     if data.startswith(codecs.BOM_UTF8):
@@ -152,9 +159,23 @@ def decode(data: bytes, out: Reporter) -> str | None:
             f"ligne {line} (encodage Latin-1 ou Windows-1252 ?)",
             UTF8_FIX,
             row=line,
+            field=field_at(data, error.start),
         )
         return None
     return text
+
+
+def field_at(data: bytes, offset: int) -> str:
+    """The header label of the cell holding byte ``offset`` (for a byte that stops the
+    reading: the rows are not split yet), or ``""``."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    if start == 0:
+        return ""  # on the header line itself
+    prefix = data[start:offset].decode("utf-8", "replace")
+    index = quote_column(prefix)  # commas outside quotes before the byte
+    first = data[: data.find(b"\n")].decode("utf-8", "replace").removesuffix("\r")
+    header = next(csv.reader([first]), [])
+    return header[index] if index < len(header) else ""
 
 
 def bind(header: list[str], fields: Sequence[str], out: Reporter) -> list[str | None]:

@@ -257,7 +257,7 @@ def test_latin1_encoding(tmp_path: Path) -> None:
     assert_report(
         root,
         """\
-datapackages/population/observations.csv › ressource « observations » › ligne 10 : le fichier n'est pas en UTF-8 : octet invalide 0xe9 ligne 10 (encodage Latin-1 ou Windows-1252 ?)
+datapackages/population/observations.csv › ressource « observations » › ligne 10 › champ « note » : le fichier n'est pas en UTF-8 : octet invalide 0xe9 ligne 10 (encodage Latin-1 ou Windows-1252 ?)
     → réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 »)
 
 1 problème trouvé.

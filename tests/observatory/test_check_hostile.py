@@ -98,9 +98,9 @@ CASES = [
     Case("fichier-de-101-mo", sparse(OBSERVATIONS, 101 * 1024 * 1024), OBSERVATIONS,
          "fichier-trop-gros"),
     Case("octet-nul", write(OBSERVATIONS, HEADER + ROW + "habitants,commune\x00,97602\n"),
-         OBSERVATIONS, "octet-nul", 3),
+         OBSERVATIONS, "octet-nul", 3, "niveau"),
     Case("latin-1", write(OBSERVATIONS, (HEADER + ROW + "habitants,commune,97602,2020,5,"
-         "fictive,élevé,\n").encode("latin-1")), OBSERVATIONS, "encodage", 3),
+         "fictive,élevé,\n").encode("latin-1")), OBSERVATIONS, "encodage", 3, "note"),
     Case("utf-16", write(OBSERVATIONS, (HEADER + ROW).encode("utf-16")), OBSERVATIONS,
          "encodage", 1),
     Case("bom-csv", write(OBSERVATIONS, b"\xef\xbb\xbf" + (HEADER + ROW).encode()),
