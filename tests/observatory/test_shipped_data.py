@@ -269,6 +269,17 @@ def test_legal_populations_declare_sum_aggregation() -> None:
         ("logement-conditions", "residences_principales", "976", 2017, "63100"),
         ("logement-conditions", "part_residences_principales_en_tole", "976", 2017, "38"),
         ("demographie-indicateurs", "indicateur_conjoncturel_fecondite", "976", 2023, "4.5"),
+        (
+            "demographie-indicateurs",
+            "part_population_nationalite_etrangere",
+            "200060457",
+            2017,
+            "58",
+        ),
+        ("emploi-recensement", "variation_emplois_au_lieu_de_travail", "97610", 2017, "1400"),
+        ("sante-offre-de-soins", "medecins_generalistes_liberaux", "976", 2021, "27"),
+        ("sante-offre-de-soins", "medecins_specialistes_liberaux", "976", 2021, "6"),
+        ("sante-offre-de-soins", "professionnels_sante_liberaux", "976", 2021, "389"),
     ],
 )
 def test_known_published_figures(
