@@ -21,6 +21,7 @@ BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vault_memory", ()),
     ("vault_edge", ()),
     ("vault_export", ()),
+    ("vault_shares", ()),
     (
         "vault_event_loop",
         ("--latency-ms", "20", "--postgres", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
