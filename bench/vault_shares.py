@@ -59,7 +59,7 @@ def populate(engine: Engine, people: int, per_person: int) -> dict[str, Any]:
                 for i, s in enumerate(structure_ids)
             ],
         )
-        pros = [
+        pros: list[dict[str, Any]] = [
             {
                 "id": str(uuid.uuid4()),
                 "login": f"pro{i}",
@@ -73,7 +73,7 @@ def populate(engine: Engine, people: int, per_person: int) -> dict[str, Any]:
             }
             for i in range(40)
         ]
-        owners = [
+        owners: list[dict[str, Any]] = [
             {
                 "id": str(uuid.uuid4()),
                 "login": f"p{i}",
