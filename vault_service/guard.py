@@ -9,7 +9,9 @@
   not on her login: a stranger hammering her login locks himself out, not her.
 - **Per address**: a shared address (mobile carriers' NAT) is never locked. Past
   `VAULT_ADDRESS_FREE_FAILURES` failed logins in an hour, or `VAULT_SIGNUP_FREE` sign-ups,
-  each new attempt from it needs a challenge (a sum, and a wait: challenge.py), single use.
+  each new attempt from it needs a challenge (a sum, and a wait: challenge.py), single use,
+  and the address gets `SLOTS_PER_SECOND` checked attempts a second (challenges gathered in
+  parallel do not multiply the attempts).
   Sign-ups also stop at `VAULT_SIGNUP_MAX` an hour per address.
 - **Current password** checks on account pages claim attempts like logins (per account).
 """
@@ -115,8 +117,28 @@ def address_key(request: Request, kind: str) -> str:
     return ratelimit.key(f"{kind}-ip", client_ip(request))
 
 
-def _spend(conn: Connection, nonce: str) -> bool:
-    return ratelimit.once(conn, ratelimit.key("challenge", nonce), challenge.MAX_AGE)
+SLOTS_PER_SECOND = 2  # a busy address: so many checked attempts a second, however many challenges
+USED = "Cette vérification a déjà servi : répondez à la nouvelle question."
+BUSY = (
+    "Beaucoup de tentatives viennent de votre réseau en ce moment : patientez quelques "
+    "secondes, puis renvoyez le formulaire."
+)
+
+
+class _Busy(Exception):
+    """Rolls the spent nonce back: the person may send the same answer again."""
+
+
+def _spend(conn: Connection, nonce: str, slot: str) -> str | None:
+    """Spend the challenge (single use) and one of the address's slots of this second,
+    together. Without the slots, challenges gathered in parallel and answered at once would
+    each buy a check: the brake must not scale with parallelism."""
+    if not ratelimit.once(conn, ratelimit.key("challenge", nonce), challenge.MAX_AGE):
+        return USED
+    for n in range(SLOTS_PER_SECOND):
+        if ratelimit.once(conn, ratelimit.key(f"challenge-slot-{n}", slot), 1):
+            return None
+    raise _Busy
 
 
 async def challenge_if_busy(request: Request, kind: str, free: int, proof: tuple[str, str]) -> None:
@@ -128,8 +150,11 @@ async def challenge_if_busy(request: Request, kind: str, free: int, proof: tuple
         return
     address = client_ip(request)
     problem, nonce = challenge.check(settings, address, *proof)
-    if problem is None and nonce is not None and not await db_write(request, _spend, nonce):
-        problem = "Cette vérification a déjà servi : répondez à la nouvelle question."
+    if problem is None and nonce is not None:
+        try:
+            problem = await db_write(request, _spend, nonce, f"{kind}|{address}")
+        except _Busy:
+            problem = BUSY
     if problem is not None:
         fresh = challenge.new(settings, address)
         raise HTTPError(429, "verification", problem, {"challenge": fresh.as_json()})

@@ -351,3 +351,35 @@ def test_twenty_parallel_link_codes_check_at_most_the_limit(app, world, settings
         statuses = list(pool.map(attempt, range(20)))
     assert len(code_checks) <= settings.login_attempts, code_checks
     assert statuses.count(429) >= 20 - settings.login_attempts, statuses
+
+
+def test_challenges_gathered_in_parallel_do_not_multiply_the_attempts(
+    settings, engine, world, checks
+):
+    """Found by the black-box probe: a script behind a busy address collected 12 challenges at
+    once, waited, answered them all in parallel: 12 passwords checked in one go (the brake
+    scaled with parallelism). A busy address now gets 2 checked attempts a second."""
+    app = _app(settings, engine, address_free_failures=0, challenge_wait_seconds=0)
+    target = world.actors["beneficiary_b"].login
+    challenges = [
+        _api_login(TestClient(app), f"inconnu{i}", "devine").json()["error"]["detail"]["challenge"]
+        for i in range(12)
+    ]
+    barrier = threading.Barrier(len(challenges))
+
+    def attempt(challenge: dict[str, Any]) -> int:
+        client = TestClient(app)
+        proof = {"challenge_token": challenge["token"], "challenge_answer": _answer(challenge)}
+        barrier.wait()
+        status: int = _api_login(client, target, "devine encore", **proof).status_code
+        return status
+
+    checks.clear()
+    with ThreadPoolExecutor(max_workers=len(challenges)) as pool:
+        statuses = list(pool.map(attempt, challenges))
+    assert len(checks) <= 2, (checks, statuses)
+    assert statuses.count(429) >= len(challenges) - 2
+    waited = next(c for c, s in zip(challenges, statuses, strict=True) if s == 429)
+    time.sleep(1.1)  # the same answer, a second later: the person behind the NAT gets in
+    proof = {"challenge_token": waited["token"], "challenge_answer": _answer(waited)}
+    assert _api_login(TestClient(app), target, PASSWORD, **proof).status_code == 200
