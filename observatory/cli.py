@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems in the data, 2 usage error (130 after Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -137,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(argv: Sequence[str]) -> int:
     """``main`` for a terminal: a reader that stops early (``build.py check | head``) or
     Ctrl-C ends the command quietly, without a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints escaped
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = main(argv)
         sys.stdout.flush()

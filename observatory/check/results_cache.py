@@ -96,7 +96,9 @@ def cache_key(config: Config, files: Sequence[Path]) -> str:
             name = path.relative_to(config.root).as_posix()
         except ValueError:
             name = path.name
-        digest.update(f"file {name} {remembered_digest(path, digests)}\n".encode())
+        # a file name that is not UTF-8 (surrogate escapes) still counts, byte for byte
+        line = f"file {name} {remembered_digest(path, digests)}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
     if digests != before:
         write_json(
             config.cache / FOLDER / DIGESTS, {"version": VALIDATOR_VERSION, "files": digests}
@@ -111,7 +113,7 @@ def write_json(path: Path, data: object) -> None:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
         ) as handle:
-            json.dump(data, handle, ensure_ascii=False)
+            json.dump(data, handle)  # ASCII: a file name that is not UTF-8 survives
         os.replace(handle.name, path)
     except OSError:
         return
@@ -123,7 +125,7 @@ def entry(config: Config, key: str) -> Path:
 
 def payload_digest(problems: list[dict[str, object]]) -> str:
     text = json.dumps(problems, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def load(config: Config, key: str) -> list[Problem] | None:

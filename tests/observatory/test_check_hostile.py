@@ -165,6 +165,13 @@ CASES = [
 ]  # fmt: skip
 
 
+def non_utf8_folder(root: Path) -> None:
+    folder = os.fsencode(root / "datapackages") + b"/caf\xe9"
+    os.mkdir(folder)
+    with open(folder + b"/datapackage.json", "w") as handle:
+        handle.write("{}")
+
+
 def many_resources(data: dict[str, Any]) -> None:
     data["resources"] += [{"name": f"r{i}", "path": f"r{i}.csv"} for i in range(50_000)]
 
@@ -174,6 +181,7 @@ def wide_schema(data: dict[str, Any]) -> None:
 
 
 CASES += [
+    Case("dossier-pas-en-utf-8", non_utf8_folder, "datapackages/caf\\xe9", "nom-paquet"),
     Case("50000-ressources", descriptor(many_resources), POPULATION, "descripteur-trop-grand",
          None, "resources"),
     Case("schema-de-5000-champs", descriptor(wide_schema), POPULATION, "descripteur-trop-grand",
