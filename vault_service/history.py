@@ -88,9 +88,22 @@ class Line:
     seq: int
     at: Any
     who: str
-    what: str
+    label: str  # LABELS entry (translated by the pages), {doc} and {to} filled from below
+    doc: str
+    to: str
     scheme: str
     share_at: Any  # when the share used for this access was given (None: not through one)
+
+    @property
+    def what(self) -> str:
+        return self.label.format(doc=self.doc, to=self.to)
+
+    def text(self, translated: str) -> str:
+        """The label as translated; the French one if a translation broke its {doc}/{to}."""
+        try:
+            return translated.format(doc=self.doc, to=self.to)
+        except (KeyError, IndexError, ValueError):
+            return self.what
 
 
 def _names(conn: Connection, table: Any, ids: set[str], *columns: Any) -> dict[str, Any]:
@@ -169,7 +182,9 @@ def lines(
                 seq=row.seq,
                 at=row.at,
                 who=who,
-                what=label.format(doc=doc, to=to),
+                label=label,
+                doc=doc,
+                to=to,
                 scheme=SCHEMES.get(scheme_id or "", ""),
                 share_at=(
                     share.created_at

@@ -103,11 +103,12 @@ def extract() -> Catalog:
 def labels() -> list[tuple[str, str]]:
     """(module file, text) of the texts pages show from Python tables, through the `t` filter
     (`{{ DOC_TYPES[d.doc_type]|t }}`): labels and the duplicate verdicts."""
-    from vault_service import documents, duplicates, web
+    from vault_service import documents, duplicates, history, web
 
     tables = (
         (documents, documents.DOC_TYPES),
         (documents, documents.SCHEMES),
+        (history, history.LABELS),
         (web, web.ROLE_LABELS),
         (duplicates, duplicates.MESSAGES),
     )
