@@ -11,13 +11,23 @@ from typing import Any
 
 from observatory.core.problems import Problem
 from observatory.core.site import Output, Page, Plan, Producer, Site
-from observatory.pages import about, catalogue, home, indicators, studies, territories, themes
+from observatory.pages import (
+    about,
+    catalogue,
+    compare,
+    home,
+    indicators,
+    studies,
+    territories,
+    themes,
+)
 
 PRODUCERS: tuple[Producer, ...] = (
     home.produce,
     themes.produce,
     indicators.produce,
     territories.produce,
+    compare.produce,
     about.produce,
     catalogue.produce,
     studies.produce,

@@ -92,7 +92,8 @@ def page(dist: Path, url: str) -> str:
 def test_golden_build_has_every_page(site: Path) -> None:
     pages = sorted(str(p.parent.relative_to(site)) for p in site.rglob("index.html"))
     territories = [p for p in pages if p.startswith("territoires/")]
-    assert len(territories) == 17 + 5 + 1
+    assert len(territories) == 17 + 5 + 1 + 1  # the portraits and the comparison page
+    assert "territoires/comparer" in territories
     for url in (
         ".",
         "themes",
