@@ -986,6 +986,114 @@ def rate_limits(world: World) -> None:
     f.check(counts[429] >= 20 - limit - 3, f"20 mots de passe actuels parallèles : {dict(counts)}")
 
 
+def challenges(world: World) -> None:
+    """A busy address (after the bursts above): spoofed X-Forwarded-For buys nothing, and
+    challenges gathered in parallel then answered at once buy at most a couple of checks."""
+    f = world.findings
+    for i in range(25):  # password spraying from one address: it becomes busy
+        f.attempt("vérifications")
+        world.browser().api("POST", "/api/session", json={"login": f"spray.{i}", "password": "x"})
+    f.attempt("vérifications")
+    spoofed = world.browser().api(
+        "POST",
+        "/api/session",
+        json={"login": "spray.0", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.7"},
+    )
+    f.check(
+        spoofed.status_code == 429,
+        f"X-Forwarded-For contourne la vérification → {spoofed.status_code}",
+    )
+    gathered = []
+    for i in range(10):
+        response = world.browser().api(
+            "POST", "/api/session", json={"login": f"spray.{i}", "password": "x"}
+        )
+        detail = response.json()["error"].get("detail") or {}
+        if "challenge" in detail:
+            gathered.append(detail["challenge"])
+    if not f.check(len(gathered) == 10, f"adresse chargée sans vérification ({len(gathered)}/10)"):
+        return
+    time.sleep(max(c["wait"] for c in gathered) + 0.5)
+
+    def answer(i: int) -> int:
+        challenge = gathered[i]
+        a, b = map(int, re.findall(r"\d+", challenge["question"]))
+        body = {"login": f"spray.{i}", "password": "x", "challenge_token": challenge["token"]}
+        response = world.browser().api(
+            "POST", "/api/session", json={**body, "challenge_answer": str(a + b)}
+        )
+        return response.status_code
+
+    f.attempt("vérifications", 10)
+    counts = parallel(10, answer)
+    f.check(counts[401] <= 3, f"10 vérifications réunies puis jouées ensemble : {dict(counts)}")
+    f.attempt("vérifications")
+    replayed = world.browser().api(
+        "POST",
+        "/api/session",
+        json={
+            "login": "spray.0",
+            "password": "x",
+            "challenge_token": gathered[0]["token"],
+            "challenge_answer": "0",
+        },
+    )
+    f.check(replayed.status_code == 429, f"fausse réponse acceptée → {replayed.status_code}")
+
+
+def forwarding(world: World) -> None:
+    """With her consent to pass on to Y, then her revocation: Y loses access at once; an
+    accepted request cannot smuggle another person's document into the share."""
+    f = world.findings
+    a, px1, py1 = world["A"], world["px1"], world["py1"]
+    doc = world.victim["doc_id"][1]
+    response = a.post(
+        "/partages",
+        {
+            "structure_id": world.structures["X"],
+            "scheme": "rsa",
+            "purpose": "transmissible",
+            "document": doc,
+            "days": "10",
+            "forward_structure_id": world.structures["Y"],
+        },
+    )
+    if not f.check(response.status_code == 303, f"partage transmissible → {response.status_code}"):
+        return
+    f.attempt("partages", 4)
+    passed = px1.post(f"/pro/documents/{doc}/transmettre", {"structure_id": world.structures["Y"]})
+    f.check(passed.status_code == 303, f"transmission consentie → {passed.status_code}")
+    f.check(
+        py1.get(f"/pro/documents/{doc}").status_code == 200, "Y ne lit pas le document transmis"
+    )
+    f.check(
+        refused(
+            py1.post(f"/pro/documents/{doc}/transmettre", {"structure_id": world.structures["X"]})
+        ),
+        "Y retransmet",
+    )
+    for share in re.findall(r'action="/partages/([^/"]+)/retirer"', a.get("/partages").text):
+        a.post(f"/partages/{share}/retirer")
+    f.check(
+        refused(py1.get(f"/pro/documents/{doc}")),
+        "Y lit encore après la révocation du partage parent",
+    )
+    f.check(refused(px1.get(f"/pro/documents/{doc}")), "X lit encore après la révocation")
+    b_doc = world["B"].get("/api/documents").json()["documents"][0]["id"]
+    for ask in world.victim["ask_id"]:
+        f.attempt("partages")
+        response = a.post(f"/demandes/{ask}/accepter", {"document": b_doc, "days": "5"})
+        f.check(
+            refused(response) or b_doc not in px1.get("/pro/partages").text,
+            "demande acceptée avec le document de Bacar",
+        )
+        f.check(
+            refused(px1.get(f"/pro/documents/{b_doc}")),
+            "px1 lit le document de Bacar par une demande",
+        )
+
+
 def duplicates(world: World) -> None:
     """Forged, altered and foreign duplicates are never « authentique »."""
     f = world.findings
@@ -1064,10 +1172,12 @@ FAMILIES = [
     slow_clients,
     duplicates,
     grants,
+    forwarding,
     exports,
     sessions_and_takeover,
     enumeration,
     rate_limits,
+    challenges,
     logouts,
 ]
 
