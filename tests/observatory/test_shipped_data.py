@@ -280,12 +280,36 @@ def test_legal_populations_declare_sum_aggregation() -> None:
         ("sante-offre-de-soins", "medecins_generalistes_liberaux", "976", 2021, "27"),
         ("sante-offre-de-soins", "medecins_specialistes_liberaux", "976", 2021, "6"),
         ("sante-offre-de-soins", "professionnels_sante_liberaux", "976", 2021, "389"),
+        ("politique-ville-quartiers-prioritaires", "population_en_qpv", "976", 2012, "144000"),
+        ("politique-ville-quartiers-prioritaires", "part_population_en_qpv", "976", 2018, "66"),
+        (
+            "politique-ville-quartiers-prioritaires",
+            "nombre_quartiers_prioritaires",
+            "976",
+            2017,
+            "36",
+        ),
+        ("jeunesse-ecoles-communes", "eleves_premier_degre", "976", 2018, "54746"),
+        ("jeunesse-ecoles-communes", "salles_de_classe_manquantes", "976", 2017, "346"),
     ],
 )
 def test_known_published_figures(
     package: str, indicator: str, code: str, year: int, expected: str
 ) -> None:
     assert value(package, indicator, code, year)["valeur"] == expected
+
+
+def test_village_floor_values_keep_their_village_and_say_so() -> None:
+    rows = [
+        r
+        for r in read_csv(PACKAGES / "demographie-villages" / "observations.csv")
+        if r["source"] == "journal-mayotte-2017-12-15-villages"
+    ]
+    assert {(r["code_geo"], r["village"], r["valeur"]) for r in rows} == {
+        ("97602", "Dzoumogné", "10"),
+        ("97606", "Mramadoudou", "10"),
+    }
+    assert all("Valeur plancher" in r["note"] for r in rows)
 
 
 def test_unemployment_revision_keeps_both_2016_values_apart() -> None:
