@@ -291,6 +291,8 @@ def test_legal_populations_declare_sum_aggregation() -> None:
         ),
         ("jeunesse-ecoles-communes", "eleves_premier_degre", "976", 2018, "54746"),
         ("jeunesse-ecoles-communes", "salles_de_classe_manquantes", "976", 2017, "346"),
+        ("demographie-indicateurs", "taux_variation_annuel_moyen_population", "97614", 2012, "8.4"),
+        ("demographie-indicateurs", "variation_population", "97610", 2012, "6700"),
     ],
 )
 def test_known_published_figures(
