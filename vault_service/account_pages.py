@@ -18,14 +18,12 @@ from vault_service import (
     guard,
     notices,
     passwords,
-    ratelimit,
     relationships,
     sessions,
     totp,
 )
 from vault_service.web import (
     HTTPError,
-    check_password,
     db_read,
     db_write,
     form,
@@ -85,14 +83,11 @@ async def _wrong_password(request: Request, account: Any, data: dict[str, str]) 
 
     Each check claims an attempt of the account first (guard.py): a stolen session cannot
     guess the password behind it."""
-    key = ratelimit.key("password-check", account.id)
     try:
-        ticket = await guard.claim(request, key)
+        if await guard.current_password_ok(request, account, data.get("current", "")):
+            return None
     except HTTPError as error:
         return await account_page(request, status=error.status, error=error.message)
-    if await check_password(request, data.get("current", ""), account.password_hash):
-        await db_write(request, ratelimit.release, key, ticket)
-        return None
     return await account_page(request, status=400, error="Le mot de passe actuel est incorrect.")
 
 
@@ -136,17 +131,20 @@ async def totp_page(request: Request) -> Response:
             request, status=400, error="La demande a expiré : recommencez l'activation."
         )
     secret = bytes.fromhex(secret_hex)
-    error = None
+    error, status = None, 400
     if owner != account.id or not totp.verify(secret, data.get("code", "")):
         error = "Code incorrect : vérifiez l'heure de votre téléphone et recommencez."
-    # The password too: a stolen session alone must not lock the owner out with a new factor.
-    elif not await check_password(request, data.get("current", ""), account.password_hash):
-        error = "Le mot de passe actuel est incorrect."
+    else:  # the password too: a stolen session must not lock the owner out with a new factor
+        try:
+            if not await guard.current_password_ok(request, account, data.get("current", "")):
+                error = "Le mot de passe actuel est incorrect."
+        except HTTPError as refused:
+            error, status = refused.message, refused.status
     if error:
         return render(
             request,
             "totp.html",
-            status=400,
+            status=status,
             setup=totp.setup_view(secret, account.login),
             token=data.get("token", ""),
             error=error,

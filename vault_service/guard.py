@@ -28,7 +28,7 @@ from starlette.responses import Response
 
 from vault_service import challenge, ratelimit
 from vault_service.settings import Settings
-from vault_service.web import HTTPError, client_ip, db_read, db_write, vault
+from vault_service.web import HTTPError, check_password, client_ip, db_read, db_write, vault
 
 WINDOW = timedelta(hours=1)
 DEVICE_PURPOSE = "vault-device"
@@ -62,6 +62,18 @@ async def claim(request: Request, key: str, limit: int | None = None) -> ratelim
         )
     except ratelimit.Locked as locked:
         raise HTTPError(429, "trop_de_tentatives", locked_message(locked.until)) from None
+
+
+async def current_password_ok(request: Request, account: Any, password: str) -> bool:
+    """Is `password` the account's current one? Every check claims an attempt of the account
+    first (HTTPError 429 when they are spent): a stolen session cannot guess the password
+    behind it, on any page that asks for it (password, sheet, second factor, closure)."""
+    key = ratelimit.key("password-check", account.id)
+    ticket = await claim(request, key)
+    if await check_password(request, password, account.password_hash):
+        await db_write(request, ratelimit.release, key, ticket)
+        return True
+    return False
 
 
 # --- known devices ------------------------------------------------------------------------

@@ -11,10 +11,9 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vault_service import audit, closure, listing, portability
+from vault_service import audit, closure, guard, listing, portability
 from vault_service.web import (
     HTTPError,
-    check_password,
     db_read,
     db_write,
     form,
@@ -70,8 +69,12 @@ async def closure_page(request: Request) -> Response:
     problem = None
     if data.get("confirm") != "oui":
         problem = "Cochez la case pour confirmer que vous voulez fermer votre compte."
-    elif not await check_password(request, data.get("current", ""), account.password_hash):
-        problem = "Mot de passe incorrect : la fermeture n'a pas été demandée."
+    else:
+        try:
+            if not await guard.current_password_ok(request, account, data.get("current", "")):
+                problem = "Mot de passe incorrect : la fermeture n'a pas été demandée."
+        except HTTPError as error:
+            return render(request, "closure.html", status=429, error=error.message, grace_days=days)
     if problem:
         return render(request, "closure.html", status=400, error=problem, grace_days=days)
     await db_write(request, closure.request_closure, account.id, days)

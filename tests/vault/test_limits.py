@@ -3,6 +3,7 @@ A8, A9, A12), on SQLite and PostgreSQL. Each test tries the attack over HTTP."""
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 import time
@@ -383,3 +384,40 @@ def test_challenges_gathered_in_parallel_do_not_multiply_the_attempts(
     time.sleep(1.1)  # the same answer, a second later: the person behind the NAT gets in
     proof = {"challenge_token": waited["token"], "challenge_answer": _answer(waited)}
     assert _api_login(TestClient(app), target, PASSWORD, **proof).status_code == 200
+
+
+def _closure_guess(client: TestClient, guess: str) -> Any:
+    data = {"csrf_token": csrf_token(client, "/compte"), "confirm": "oui", "current": guess}
+    return client.post("/compte/fermeture", data=data)
+
+
+def _totp_guess(client: TestClient, guess: str) -> Any:
+    from vault_service import totp
+
+    page = client.get("/compte/double-authentification").text
+    token = re.search(r'name="token" value="([^"]+)"', page)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
+    assert token and secret
+    raw = base64.b32decode(secret.group(1) + "=" * (-len(secret.group(1)) % 8))
+    data = {
+        "csrf_token": csrf_token(client, "/compte"),
+        "token": token.group(1),
+        "code": totp.code(raw),
+        "current": guess,
+    }
+    return client.post("/compte/double-authentification", data=data)
+
+
+@pytest.mark.parametrize("guess", [_closure_guess, _totp_guess], ids=["fermeture", "totp"])
+def test_every_current_password_check_is_counted(client, world, settings, checks, guess):
+    """Found by the black-box probe: closing the account and enabling the second factor
+    checked the current password without counting it — a stolen session had an unlimited
+    password oracle there (the secret of the second factor is in the page it gets)."""
+    login(client, world.actors["beneficiary_a"])
+    checks.clear()
+    statuses = [
+        guess(client, f"devine {i}").status_code for i in range(settings.login_attempts + 3)
+    ]
+    assert len(checks) <= settings.login_attempts, checks
+    assert 429 in statuses[settings.login_attempts :], statuses
+    assert client.get("/api/me").json()["totp"] is False
