@@ -984,6 +984,38 @@ def rate_limits(world: World) -> None:
     f.attempt("limites", 20)
     counts = parallel(20, wrong_current)
     f.check(counts[429] >= 20 - limit - 3, f"20 mots de passe actuels parallèles : {dict(counts)}")
+    password_forms(world, b)
+
+
+FORM_RE = re.compile(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', re.S)
+HIDDEN_RE = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def password_forms(world: World, browser: Browser) -> None:
+    """Every form of her pages that asks for the current password, once her checks are spent
+    (the burst above): each must refuse with 429 before checking anything."""
+    from tests.vault.probe.world import b32
+    from vault_service import totp
+
+    f = world.findings
+    pages = ["/compte", "/compte/fermeture", "/compte/double-authentification", "/compte/export"]
+    for page in pages:
+        html = browser.get(page).text
+        for action, body in FORM_RE.findall(html):
+            if 'name="current"' not in body:
+                continue
+            data = dict(HIDDEN_RE.findall(body))
+            secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', html)
+            if secret:
+                data["code"] = totp.code(b32(secret.group(1)))
+            data |= {"current": "encore faux", "confirm": "oui", "password": "x" * 12}
+            data["password2"] = data["password"]
+            f.attempt("limites")
+            response = browser.http.post(action, data=data)
+            f.check(
+                response.status_code == 429,
+                f"{action} vérifie encore le mot de passe actuel → {response.status_code}",
+            )
 
 
 def challenges(world: World) -> None:
