@@ -293,6 +293,7 @@ def test_legal_populations_declare_sum_aggregation() -> None:
         ("jeunesse-ecoles-communes", "salles_de_classe_manquantes", "976", 2017, "346"),
         ("demographie-indicateurs", "taux_variation_annuel_moyen_population", "97614", 2012, "8.4"),
         ("demographie-indicateurs", "variation_population", "97610", 2012, "6700"),
+        ("emploi-chomage", "demandeurs_emploi_inscrits_cites", "97610", 2023, "1700"),
     ],
 )
 def test_known_published_figures(
