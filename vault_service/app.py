@@ -324,5 +324,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         },
         lifespan=lifespan,
     )
+    # No "add the trailing slash" redirects: Starlette builds them from the Host header, an
+    # address anyone can set (the service never derives an address from it: VAULT_PUBLIC_URL).
+    app.router.redirect_slashes = False
     app.state.vault = service
     return app

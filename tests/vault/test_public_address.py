@@ -37,6 +37,17 @@ def test_sheet_never_prints_the_host_header(app, world):
     assert "attaquant" not in again.text
 
 
+@pytest.mark.parametrize("path", ["/documents/", "/connexion/", "/static", "/api/me/"])
+def test_no_redirect_is_built_from_the_host_header(app, path):
+    """Found by the black-box probe: a trailing slash was answered 307 to
+    `http://<Host header>/documents`, an address the attacker chooses (and plain http)."""
+    client = TestClient(app, base_url="http://coffre.attaquant.example")
+    response = client.get(path, follow_redirects=False)
+    assert "attaquant" not in response.headers.get("location", "")
+    assert response.status_code == 404
+    assert "introuvable" in response.text.lower()
+
+
 def test_serve_warns_without_the_public_address(tmp_path):
     """A real server started without VAULT_PUBLIC_URL says so, and a sheet it prints carries
     no address, whatever Host the client sends."""
