@@ -3,10 +3,11 @@ the latest value of a series for one territory, with its year and source."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from observatory.core.model import Point, Series, Source
+from observatory.core.model import Indicator, Point, Series, Source
 from observatory.core.numbers import fmt_value
 from observatory.core.site import Site
 from observatory.core.urls import indicator_path
@@ -22,6 +23,7 @@ class KeyFigure:
     territory: str
     source: str
     secondary: bool
+    period: str = ""  # the period as the source gives it (« 2012-2017 », « 1er trimestre 2024 »)
 
 
 def sources_by_id(site: Site) -> dict[str, Source]:
@@ -68,9 +70,45 @@ def key_figure(site: Site, series: Series, code: str) -> KeyFigure | None:
         indicator=ind.id,
         title=ind.title,
         path=indicator_path(ind.id),
-        value=fmt_value(point.value, ind.unit, ind.decimals, point.status),
+        value=shown_value(point, ind),
         year=point.year,
         territory=site.names.get(code, code),
         source=source,
         secondary=secondary,
+        period=period_of(point),
     )
+
+
+# Periods and precision as the source gives them, read from the observation's note (the
+# data contract writes them there: « Période 2012-2017 (rangée à l'année de fin). »,
+# « Moyenne du 1er trimestre 2024. », « Valeur approchée : … », « Valeur plancher : … »).
+PERIOD = re.compile(r"Période (\d{4})-(\d{4})")
+QUARTER = re.compile(r"(?:Moyenne du |au )(1er|[234]e) trimestre (\d{4})")
+DAY = re.compile(r"^Au (1er|\d{1,2}) (\w+) (\d{4})\.")
+APPROXIMATE = ("approch", "environ", "arrondi")
+
+
+def period_of(point: Point) -> str:
+    """« 2012-2017 », « 1er trimestre 2024 », « 1er janvier 2018 » or the year."""
+    if found := PERIOD.search(point.note):
+        return f"{found[1]}-{found[2]}"
+    if found := QUARTER.search(point.note):
+        return f"{found[1]} trimestre {found[2]}"
+    if found := DAY.search(point.note):
+        return f"{found[1]} {found[2]} {found[3]}"
+    return str(point.year)
+
+
+def shown_value(point: Point, ind: Indicator) -> str:
+    """The value at the source's precision: « environ 40 % » for a value the source gives
+    approximately (no decimal it did not give), « plus de 90 % » for a floor."""
+    note = point.note.lower()
+    approx = any(word in note for word in APPROXIMATE)
+    floor = "plancher" in note
+    decimals = ind.decimals
+    if (approx or floor) and point.value is not None and point.value == int(point.value):
+        decimals = 0
+    text = fmt_value(point.value, ind.unit, decimals, point.status)
+    if point.status != "ok" or point.value is None:
+        return text
+    return f"environ {text}" if approx else f"plus de {text}" if floor else text

@@ -12,7 +12,14 @@ from observatory.core.numbers import fmt_value
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import TERRITORIES, indicator_path, territory_path
 from observatory.pages import portrait
-from observatory.pages.figures import latest_point, point_at, source_label, sources_by_id
+from observatory.pages.figures import (
+    latest_point,
+    period_of,
+    point_at,
+    shown_value,
+    source_label,
+    sources_by_id,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class PortraitRow:
     title: str
     path: str
     year: int
+    period: str
     here: str
     epci: str
     dept: str
@@ -69,7 +77,8 @@ def portrait_groups(site: Site, territory: Territory) -> tuple[PortraitGroup, ..
                     title=ind.title,
                     path=indicator_path(ind.id),
                     year=point.year,
-                    here=fmt_value(point.value, ind.unit, ind.decimals, point.status),
+                    period=period_of(point),
+                    here=shown_value(point, ind),
                     epci=_show(series, territory.epci, point.year),
                     dept=_show(series, DEPARTEMENT, point.year),
                     source=source_label(point, sources)[0],
