@@ -109,7 +109,7 @@ async def change_password(request: Request) -> Response:
     password_hash = await hash_password(request, new)
     await db_write(request, _set_password, account.id, password_hash, request.state.session_row)
     return await account_page(
-        request, message="Mot de passe modifié. Vos sessions sur les autres appareils sont fermées."
+        request, message="Mot de passe modifié. Vous êtes déconnecté·e sur vos autres appareils."
     )
 
 

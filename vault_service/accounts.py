@@ -79,7 +79,7 @@ def person_problems(person: Person, *, birth_required: bool) -> list[str]:
 def login_problem(login: str) -> str | None:
     if not LOGIN_RE.match(login):
         return (
-            "L'identifiant doit faire 3 à 40 caractères : lettres minuscules sans accent, "
+            "Le nom de connexion doit faire 3 à 40 caractères : lettres minuscules sans accent, "
             "chiffres, point, tiret ou tiret bas, en commençant par une lettre ou un chiffre."
         )
     return None
@@ -193,7 +193,8 @@ def create_account(
         _check_cap(conn, structure_id)
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
         raise AccountError(
-            f"L'identifiant « {login} » est déjà pris : choisissez-en un autre.", conflict=True
+            f"Le nom de connexion « {login} » est déjà pris : choisissez-en un autre.",
+            conflict=True,
         )
     account_id = str(uuid.uuid4())
     values = {
@@ -217,7 +218,7 @@ def create_account(
             conn.execute(insert(accounts).values(**values))
     except IntegrityError:
         raise AccountError(
-            f"L'identifiant « {login} » ou cette personne vient d'être enregistré : "
+            f"Le nom de connexion « {login} » ou cette personne vient d'être enregistré : "
             f"rechargez la page.",
             conflict=True,
         ) from None

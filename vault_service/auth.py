@@ -108,7 +108,7 @@ def _sign_up(conn: Connection, person: accounts.Person, login: str, password_has
 SIGNUP_CONFLICT = (
     "Ce compte ne peut pas être créé avec ces informations. Si vous avez déjà un compte, "
     "retrouvez l'accès avec votre feuille de secours (« Mot de passe oublié ») ou adressez-vous "
-    "à la structure qui vous accompagne ; sinon, choisissez un autre identifiant."
+    "à la structure qui vous accompagne ; sinon, choisissez un autre nom de connexion."
 )
 
 
@@ -287,7 +287,7 @@ async def activation_page(request: Request) -> Response:
             status=400,
             recovery=recovery,
             login=login,
-            error="Identifiant ou code incorrect, déjà utilisé ou expiré.",
+            error="Nom de connexion ou code incorrect, déjà utilisé ou expiré.",
         )
     return render(
         request,

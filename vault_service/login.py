@@ -86,7 +86,7 @@ async def authenticate(
             account,
             401,
             "identifiants",
-            "Identifiant ou mot de passe incorrect.",
+            "Nom de connexion ou mot de passe incorrect.",
         )
     if account.totp_secret or account.role in accounts.ADMIN_ROLES:
         if not code.strip():

@@ -100,7 +100,9 @@ def test_demo_secrets_admin_and_integrity(tmp_path):
     assert len(secret_line.split(":")[1].strip()) == 32
     again = create_admin(tmp_path)
     assert again.returncode == 2
-    assert again.stderr.strip() == "L'identifiant « admin » est déjà pris : choisissez-en un autre."
+    assert again.stderr.strip() == (
+        "Le nom de connexion « admin » est déjà pris : choisissez-en un autre."
+    )
     structure = run(
         ["--demo", "create-structure", "--name", "CCAS de Mamoudzou", "--cap", "3"], tmp_path
     )

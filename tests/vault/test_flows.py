@@ -15,7 +15,7 @@ from vault_service.db import audit_log
 
 NEW = "un nouveau mot de passe"
 CODE_RE = re.compile(r'<dd class="big">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</dd>')
-LOGIN_RE = re.compile(r'<dt>Identifiant</dt><dd class="big">([^<]+)</dd>')
+LOGIN_RE = re.compile(r'<dt>Nom de connexion</dt><dd class="big">([^<]+)</dd>')
 
 
 def found(pattern: re.Pattern[str] | str, text: str) -> str:
@@ -116,7 +116,7 @@ def test_password_change_closes_the_other_sessions(app, client, world):
         },
     )
     assert changed.status_code == 200
-    assert "Mot de passe modifié. Vos sessions sur les autres appareils sont fermées." in (
+    assert "Mot de passe modifié. Vous êtes déconnecté·e sur vos autres appareils." in (
         changed.text
     )
     assert client.get("/api/me").status_code == 200
@@ -252,7 +252,7 @@ def test_api_login_and_openapi(client, world):
         "error": {
             "code": "identifiants",
             "detail": None,
-            "message": "Identifiant ou mot de passe incorrect.",
+            "message": "Nom de connexion ou mot de passe incorrect.",
         }
     }
     ok = client.post(
@@ -355,4 +355,4 @@ def test_disabled_professional_is_logged_out_and_cannot_sign_in(app, client, wor
     assert pro_client.get("/api/me").status_code == 401
     again = sign_in(pro_client, pro.login, PASSWORD)
     assert again.status_code == 401
-    assert "Identifiant ou mot de passe incorrect." in again.text
+    assert "Nom de connexion ou mot de passe incorrect." in again.text

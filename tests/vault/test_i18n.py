@@ -3,7 +3,9 @@ compile, a translation reaches the pages, unknown languages are refused with the
 
 from __future__ import annotations
 
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,58 @@ def test_an_unknown_language_setting_names_the_available_ones(tmp_path):
             data_dir=tmp_path,
             language="xx",
         )
+
+
+LETTERS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+TRANSLATED_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
+
+
+class _Text(HTMLParser):
+    """Text nodes and translatable attributes left once the jinja parts are removed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.code += tag == "code"
+        self.found += [
+            f"{name}=« {value} »"
+            for name, value in attrs
+            if name in TRANSLATED_ATTRIBUTES and value and LETTERS.search(value)
+        ]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.code -= tag == "code"
+
+    def handle_data(self, data: str) -> None:
+        if not self.code and LETTERS.search(data):
+            self.found.append(" ".join(data.split()))
+
+
+def bare_texts(source: str) -> list[str]:
+    """What a template shows without going through the catalogue."""
+    source = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
+    source = re.sub(r"\{%-?\s*trans\b.*?%\}.*?\{%-?\s*endtrans\s*-?%\}", "", source, flags=re.S)
+    source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", source, flags=re.S)
+    parser = _Text()
+    parser.feed(source)
+    return parser.found
+
+
+def test_every_text_of_every_template_is_in_the_catalogue():
+    bare = {
+        path.name: found
+        for path in sorted((i18n.PACKAGE / "templates").glob("*.html"))
+        if (found := bare_texts(path.read_text(encoding="utf-8")))
+    }
+    assert bare == {}, "textes hors {% trans %} ou _() : entourez-les, puis i18n extract"
+
+
+def test_the_rule_catches_bare_text():
+    assert bare_texts('<p>Bonjour {{ name }}</p><a title="Aide">?</a>') == [
+        "Bonjour",
+        "title=« Aide »",
+    ]
+    assert bare_texts("<p>{% trans %}Bonjour{% endtrans %} <code>pip</code> ·</p>") == []

@@ -1,5 +1,6 @@
 """Every page works on a cheap phone: HTML + stylesheet under 20 KB, no script, nothing from
-another host. Walked as every actor, with a vault of 30 documents."""
+another host, plain words (no « identifiant », no « session »). Walked as every actor, with a
+vault of 30 documents."""
 
 from __future__ import annotations
 
@@ -56,6 +57,11 @@ def test_every_page_is_light_and_needs_no_script(app, world, engine):
             weights[f"{name} {path}"] = len(response.content) + css
             assert "<script" not in html, f"{path} : script"
             assert re.search(r"<title>[^<]+</title>", html), f"{path} : titre de page abîmé"
+            words = re.sub(r"<[^>]+>", " ", html).lower()
+            assert "identifiant" not in words and "session" not in words, (
+                f"{path} : « identifiant » ou « session » (dites « nom de connexion », "
+                "« appareils connectés »)"
+            )
             assert EXTERNAL.findall(html) == [], f"{path} : adresse d'un autre site"
     assert len(weights) > 20
     heavy = {page: size for page, size in weights.items() if size > BUDGET}
