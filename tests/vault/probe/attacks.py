@@ -234,7 +234,9 @@ def controls(world: World) -> None:
     for route, methods in routes():
         if "GET" not in methods or not params(route) or route in PUBLIC:
             continue
-        who = next(iter(allowed_on(route, params(route)[0])))
+        who = sorted(
+            w for w in allowed_on(route, params(route)[0]) if allowed_role(route, world[w].role)
+        )[0]
         world.findings.attempt("témoins")
         statuses = [
             send(world[who], "GET", route, fill(route, world, values)).status_code
@@ -669,6 +671,61 @@ def lying_length(world: World, path: str) -> bytes:
             f"X-Vault-CSRF: 1\r\nContent-Length: {300 * 1024 * 1024}\r\n\r\n{{".encode()
         )
         return sock.recv(200)
+
+
+ODD_PATHS = [
+    "/documents/",
+    "/connexion/",
+    "/api/me/",
+    "/static",
+    "/static/",
+    "/static/../app.py",
+    "/static/%2e%2e/app.py",
+    "/static/..%2fsettings.py",
+    "//evil.example/",
+    "/%2F%2Fevil.example/",
+    "/\\evil.example/",
+    "/.env",
+    "/.git/config",
+    "/admin/../documents",
+    "/documents%2f",
+    "/" + "x/" * 2000,
+]
+
+
+def raw_get(world: World, path: str, host: str, cookie: str) -> tuple[str, str]:
+    """A GET sent as bytes (httpx would normalise the path): (status line, headers+body)."""
+    with socket.create_connection(("127.0.0.1", world.instance.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    text = data.decode("latin-1")
+    return text.split("\r\n", 1)[0], text
+
+
+def odd_paths(world: World) -> None:
+    """Trailing slashes, traversal into the code, scheme-relative paths, all with a Host
+    header the attacker chose: never a redirection elsewhere, never a file of the service."""
+    a = world["A"]
+    mine = f"{world.session_cookie}={a.http.cookies.get(world.session_cookie)}"
+    for cookie in ("", mine):
+        for path in ODD_PATHS:
+            for host in ("127.0.0.1", "evil.example"):
+                world.findings.attempt("chemins")
+                status, text = raw_get(world, path, host, cookie)
+                head = text.split("\r\n\r\n", 1)[0].lower()
+                world.findings.check(
+                    status.split(" ")[1][0] == "4"
+                    and "location:" not in head
+                    and "content-security-policy:" in head
+                    and "import " not in text,
+                    f"GET {path[:40]} (Host {host}, {'connecté' if cookie else 'anonyme'}) "
+                    f"→ {status}",
+                )
 
 
 def slow_clients(world: World) -> None:
@@ -1201,6 +1258,7 @@ FAMILIES = [
     hostile_input,
     filenames,
     uploads,
+    odd_paths,
     slow_clients,
     duplicates,
     grants,
