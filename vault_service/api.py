@@ -24,6 +24,7 @@ from vault_service.document_http import (
     file_response,
     owned_with_version,
     receive_document,
+    replaceable,
     save_upload,
 )
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
@@ -359,7 +360,7 @@ def document_content(request: Request) -> Response:
 
 async def document_versions(request: Request) -> Response:
     account = require(request, "beneficiary")
-    document = await _owned(request, account)
+    document = await db_read(request, replaceable, request.path_params["doc_id"], account.id)
     _, incoming = await receive_document(request, document.id, document.current_version + 1)
     try:
         version = await off_loop(docs.save_version, vault(request).engine, incoming, account.id)

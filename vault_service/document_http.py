@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vault_service import audit, crypto, csrf, listing, photos
+from vault_service import audit, crypto, csrf, deposits, listing, photos
 from vault_service import documents as docs
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, check_csrf, human_size, is_api, off_loop, vault
@@ -35,6 +35,23 @@ def owned_with_version(conn: Connection, doc_id: str, owner_id: str) -> Any:
     document = docs.owned_with_version(conn, doc_id, owner_id)
     if document is None:
         raise HTTPError(404, "introuvable", NOT_FOUND)
+    return document
+
+
+DEPOSITED = (
+    "Ce document a été déposé par {name} : il garde le fichier que la structure a signé. "
+    "Pour un autre fichier, ajoutez un nouveau document (ou demandez un nouveau dépôt à la "
+    "structure) ; vous pouvez aussi supprimer celui-ci."
+)
+
+
+def replaceable(conn: Connection, doc_id: str, owner_id: str) -> Any:
+    """Like `owned_with_version`, before a new version: a document a structure deposited is
+    not replaced (409), else « déposé par » would vouch for a file the structure never saw."""
+    document = owned_with_version(conn, doc_id, owner_id)
+    origin = deposits.origin(conn, document.id)
+    if origin is not None:
+        raise HTTPError(409, "document_depose", DEPOSITED.format(name=origin.structure_name))
     return document
 
 

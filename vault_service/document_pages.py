@@ -15,7 +15,13 @@ from starlette.responses import Response
 
 from vault_service import deposits, listing, shares
 from vault_service import documents as docs
-from vault_service.document_http import file_response, owned, receive_document, save_upload
+from vault_service.document_http import (
+    file_response,
+    owned,
+    receive_document,
+    replaceable,
+    save_upload,
+)
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -141,6 +147,7 @@ async def new_version(request: Request) -> Response:
     account = require(request, "beneficiary")
     document = await _owned_async(request, account)
     try:
+        await db_read(request, replaceable, document.id, account.id)
         _, incoming = await receive_document(request, document.id, document.current_version + 1)
         await off_loop(docs.save_version, vault(request).engine, incoming, account.id)
     except (HTTPError, docs.Rejected) as error:

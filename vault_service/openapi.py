@@ -324,12 +324,13 @@ OPERATIONS = [
     Operation(
         "post",
         "/api/documents/{doc_id}/versions",
-        "Nouvelle version",
+        "Nouvelle version (409 : document déposé par une structure, il garde son fichier)",
         201,
         "NewVersion",
         body="Upload",
         roles=BENEFICIARY,
         beyond_schema=SNIFFED,
+        errors=(409,),
     ),
     Operation(
         "get",
@@ -381,6 +382,7 @@ ERROR_TEXT = {
     413: "Corps trop volumineux",
     415: "Type de contenu non accepté",
     429: "Trop de tentatives, ou vérification demandée (detail.challenge)",
+    409: "Conflit avec l'état du document (déposé par une structure : il garde son fichier)",
     503: "Service indisponible",
 }
 

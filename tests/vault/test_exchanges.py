@@ -205,3 +205,36 @@ def test_a_deposit_is_hers_marked_and_signed(people, world, engine, settings):
 def test_a_document_not_deposited_has_no_origin_page(people):
     doc = upload(people["beneficiary_a"], pdf_bytes(2000)).headers["location"]
     assert people["beneficiary_a"].get(f"{doc}/origine").status_code == 404
+
+
+def test_a_deposit_cannot_be_replaced_by_another_file(people, world, engine):
+    """Found by the black-box probe: she could upload a new version of a structure's
+    attestation; the page still said « Déposé par Structure X » and the origin check still
+    said « Authentique… fichier intact » (about the first version) over a file the structure
+    never saw. A deposited document keeps its file (page and API alike); she may delete it."""
+    amina = people["beneficiary_a"]
+    assert deposit(people["pro_x"], world.actors["beneficiary_a"].id).status_code == 303
+    with engine.connect() as conn:
+        doc_id = conn.execute(select(documents.c.id)).scalar_one()
+    forged = pdf_bytes(2500)
+    page = amina.post(
+        f"/documents/{doc_id}/version",
+        data={"csrf_token": csrf_token(amina, f"/documents/{doc_id}")},
+        files={"file": ("faux.pdf", forged, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert page.status_code == 409
+    assert "déposé par Structure X" in html.unescape(page.text)
+    api = amina.post(
+        f"/api/documents/{doc_id}/versions",
+        headers={"X-Vault-CSRF": "1"},
+        files={"file": ("faux.pdf", forged, "application/pdf")},
+    )
+    assert api.status_code == 409
+    assert api.json()["error"]["code"] == "document_depose"
+    with engine.connect() as conn:
+        versions = conn.execute(
+            select(document_versions.c.version).where(document_versions.c.document_id == doc_id)
+        ).all()
+    assert len(versions) == 1
+    assert "Authentique" in amina.get(f"/documents/{doc_id}/origine").text
