@@ -91,6 +91,23 @@ class VaultEnv:
             text=True,
         )
 
+    def start_logged(self, log: Path, *args: str) -> subprocess.Popen[str]:
+        """Like `start`, with standard output and error written to `log` and `log`.err.
+
+        A long-running server must not write into a pipe nobody reads: once the pipe's buffer
+        is full, its next log line blocks it, and every request after that hangs.
+        """
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w") as out, log.with_suffix(".err").open("w") as err:
+            return subprocess.Popen(
+                [sys.executable, "-m", "vault_service", *args],
+                cwd=self.data_dir.parent,
+                env=self.variables(),
+                stdout=out,
+                stderr=err,
+                text=True,
+            )
+
 
 @dataclass
 class Instance:
@@ -99,20 +116,29 @@ class Instance:
     env: VaultEnv
     port: int = 0
     process: subprocess.Popen[str] | None = None
+    starts: int = 0
+    log: Path | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def errors(self) -> str:
+        """What the current (or last) process wrote on standard error."""
+        return self.log.with_suffix(".err").read_text() if self.log else ""
+
     def start(self, timeout: float = 60) -> Instance:
         """Start on a free port (the same one again on a restart)."""
         self.port = self.port or free_port()
-        self.process = self.env.start("serve", "--host", "127.0.0.1", "--port", str(self.port))
+        self.starts += 1
+        self.log = self.env.data_dir.parent / f"serve-{self.port}-{self.starts}.out"
+        self.process = self.env.start_logged(
+            self.log, "serve", "--host", "127.0.0.1", "--port", str(self.port)
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                _, err = self.process.communicate()
-                raise RuntimeError(f"le coffre-fort s'est arrêté au démarrage : {err}")
+                raise RuntimeError(f"le coffre-fort s'est arrêté au démarrage : {self.errors()}")
             try:
                 if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
                     return self
@@ -135,11 +161,11 @@ class Instance:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            _, err = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, err = self.process.communicate()
-        return err
+            self.process.wait()
+        return self.errors()
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60, **kwargs)
