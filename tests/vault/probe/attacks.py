@@ -1183,6 +1183,33 @@ def forwarding(world: World) -> None:
         )
 
 
+def deposits(world: World) -> None:
+    """A structure's attestation in her vault: she cannot swap its file while « déposé par »
+    and the origin check keep vouching for it; nobody else reads its origin page."""
+    f = world.findings
+    a = world["A"]
+    for doc in world.victim["doc_id"]:
+        if a.get(f"/documents/{doc}/origine").status_code != 200:
+            continue
+        f.attempt("dépôts d'une structure", 3)
+        page = a.http.post(
+            f"/documents/{doc}/version",
+            data={"csrf_token": a.token},
+            files={"file": ("faux.pdf", pdf("faux"), "application/pdf")},
+        )
+        f.check(page.status_code >= 400, f"nouvelle version d'un dépôt → {page.status_code}")
+        api = a.api(
+            "POST",
+            f"/api/documents/{doc}/versions",
+            files={"file": ("faux.pdf", pdf("faux"), "application/pdf")},
+        )
+        f.check(api.status_code >= 400, f"nouvelle version d'un dépôt (API) → {api.status_code}")
+        origin = a.get(f"/documents/{doc}/origine").text
+        f.check("Authentique" in origin, "l'origine d'un dépôt intact n'est plus authentique")
+        return
+    f.add("pas de document déposé à attaquer")
+
+
 def duplicates(world: World) -> None:
     """Forged, altered and foreign duplicates are never « authentique »."""
     f = world.findings
@@ -1263,6 +1290,7 @@ FAMILIES = [
     duplicates,
     grants,
     forwarding,
+    deposits,
     exports,
     sessions_and_takeover,
     enumeration,
