@@ -224,8 +224,23 @@ def _columns(job: ChartJob, points: list[Point], style: _Style) -> Any:
 
     records = [_record(p, job, style.names) for p in points if p.status != "missing"]
     base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
-    x = alt.X("annee:O", title="Année", axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
-    columns = base.mark_bar(color=PALETTE[0]).encode(
+    # time on a time axis: a year without a figure leaves its gap (not an ordinal axis)
+    years = sorted({int(r["annee"]) for r in records}) or [0]
+    span = years[-1] - years[0] + 1
+    x = alt.X(
+        "annee:Q",
+        title="Année",
+        scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False),
+        axis=alt.Axis(
+            format="d",
+            labelAngle=0,
+            labelOverlap="greedy",
+            values=years if len(years) <= 12 else alt.Undefined,
+            tickMinStep=1,
+        ),
+    )
+    size = max(4, round(WIDTH / span * 0.7))
+    columns = base.mark_bar(color=PALETTE[0], size=size).encode(
         x=x,
         y=alt.Y("valeur:Q", title=_axis_title(job)),
         **({"tooltip": style.tooltip} if style.tooltip is not None else {}),

@@ -272,3 +272,25 @@ def test_cache_token_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     assert charts.cache_token() == token
     monkeypatch.setattr("importlib.metadata.version", lambda dist: "0.0-autre")
     assert charts.cache_token() != token
+
+
+def test_columns_stand_on_a_time_axis_where_a_missing_year_leaves_a_gap() -> None:
+    points = (
+        Point("976", "departement", 2018, 25600.0),
+        Point("976", "departement", 2019, 22500.0),
+        Point("976", "departement", 2021, 22000.0),
+        Point("976", "departement", 2023, 29000.0),
+    )
+    job = ChartJob("g", Series(indicator("bar"), points), ("976",), "P", (("976", "Mayotte"),))
+    spec = build_spec(job)
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["type"] == "quantitative"
+    assert x["scale"]["domain"] == [2017.5, 2023.5]
+    assert x["axis"]["values"] == [2018, 2019, 2021, 2023]
+    chart = render_charts([job])[0]
+    lefts = sorted(
+        float(m) for m in re.findall(r'<path[^>]*d="M([\d.]+),[^"]*"[^>]*fill="#0072B2"', chart.svg)
+    )
+    assert len(lefts) == 4
+    step = lefts[1] - lefts[0]  # one year
+    assert abs((lefts[2] - lefts[1]) - 2 * step) < 1  # 2020 is a gap, not hidden
