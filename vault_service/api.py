@@ -24,6 +24,7 @@ from vault_service.document_http import (
     file_response,
     owned_with_version,
     receive_document,
+    remove_document,
     replaceable,
     save_upload,
 )
@@ -303,15 +304,7 @@ async def document_item(request: Request) -> Response:
         ]
         return JSONResponse(body)
     if request.method == "DELETE":
-        service = vault(request)
-        await off_loop(
-            docs.remove,
-            service.engine,
-            service.store,
-            document.id,
-            account.id,
-            service.settings.deleted_retention_days,
-        )
+        await remove_document(request, document, account)
         return Response(status_code=204)
     data = await _json_body(request, CHANGE_FIELDS)
     merged = {"title": document.title, "doc_type": document.doc_type, "scheme": document.scheme}

@@ -6,7 +6,7 @@ Endpoint modules import this one; it imports no endpoint module.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -158,6 +158,47 @@ def _version(request: Request, document: Any) -> Any:
     return row
 
 
+def plaintext(request: Request, version: Any) -> Iterator[bytes]:
+    """The decrypted chunks of a version row; 500 with a French message on a bad key or a
+    missing file (fails closed: nothing of the file is released)."""
+    service = vault(request)
+    try:
+        return docs.open_plaintext(service.store, service.keyring, version)
+    except (crypto.DecryptionError, FileNotFoundError):
+        raise _unreadable() from None
+
+
+def plaintext_bytes(request: Request, version: Any) -> bytes:
+    """The whole decrypted version in memory (a duplicate's original); the same 500 when any
+    chunk fails."""
+    try:
+        return b"".join(plaintext(request, version))
+    except (crypto.DecryptionError, FileNotFoundError):
+        raise _unreadable() from None
+
+
+def _unreadable() -> HTTPError:
+    return HTTPError(
+        500,
+        "illisible",
+        "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
+        "contactez l'équipe du coffre-fort.",
+    )
+
+
+async def remove_document(request: Request, document: Any, account: Any) -> None:
+    """Delete her document (to the bin for `deleted_retention_days`, or erased), off the loop."""
+    service = vault(request)
+    await off_loop(
+        docs.remove,
+        service.engine,
+        service.store,
+        document.id,
+        account.id,
+        service.settings.deleted_retention_days,
+    )
+
+
 def file_response(
     request: Request,
     account: Any,
@@ -168,15 +209,7 @@ def file_response(
     """Stream the decrypted version; audit the access. Fails closed on a bad key or file."""
     service = vault(request)
     row = _version(request, document)
-    try:
-        chunks = docs.open_plaintext(service.store, service.keyring, row)
-    except (crypto.DecryptionError, FileNotFoundError):
-        raise HTTPError(
-            500,
-            "illisible",
-            "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
-            "contactez l'équipe du coffre-fort.",
-        ) from None
+    chunks = plaintext(request, row)
     with service.engine.begin() as conn:
         audit.record(
             conn,

@@ -19,6 +19,7 @@ from vault_service.document_http import (
     file_response,
     owned,
     receive_document,
+    remove_document,
     replaceable,
     save_upload,
 )
@@ -186,13 +187,5 @@ async def delete_page(request: Request) -> Response:
             error="Cochez la case pour confirmer la suppression.",
             bin_days=vault(request).settings.deleted_retention_days,
         )
-    service = vault(request)
-    await off_loop(
-        docs.remove,
-        service.engine,
-        service.store,
-        document.id,
-        account.id,
-        service.settings.deleted_retention_days,
-    )
+    await remove_document(request, document, account)
     return redirect(request, "/documents")

@@ -14,10 +14,10 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from vault_service import audit, crypto, signing
+from vault_service import audit, signing
 from vault_service import documents as docs
 from vault_service import duplicates as dups
-from vault_service.document_http import owned
+from vault_service.document_http import owned, plaintext_bytes
 from vault_service.upload import BadUpload, receive
 from vault_service.web import (
     HTTPError,
@@ -100,15 +100,7 @@ def _pdf(request: Request, account: Any) -> bytes:
         version = docs.version_row(conn, document.id, record.version)
     if version is None:
         raise HTTPError(404, "introuvable", "La version de ce duplicata a été supprimée.")
-    try:
-        original = b"".join(docs.open_plaintext(service.store, service.keyring, version))
-    except (crypto.DecryptionError, FileNotFoundError):
-        raise HTTPError(
-            500,
-            "illisible",
-            "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
-            "contactez l'équipe du coffre-fort.",
-        ) from None
+    original = plaintext_bytes(request, version)
     fields = dups.json_fields(record.payload)
     pdf = dups.build_pdf(
         service.signing,
