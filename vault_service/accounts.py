@@ -233,16 +233,25 @@ def create_account(
     return account_id
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str, domain: str = "code") -> str:
+    """How a one-time code is stored: SHA-256 of the code without dashes, spaces or case,
+    under a domain per kind of code (`code`: activation and recovery, `link`: link codes)."""
     cleaned = code.replace("-", "").replace(" ", "").upper()
-    return hashlib.sha256(f"vault-code|{cleaned}".encode()).hexdigest()
+    return hashlib.sha256(f"vault-{domain}|{cleaned}".encode()).hexdigest()
 
 
-def issue_code(
-    conn: Connection, account_id: str, purpose: str, days: int | None, created_by: str | None
+def store_code(
+    conn: Connection,
+    account_id: str,
+    purpose: str,
+    length: int,
+    lifetime: timedelta | None,
+    created_by: str | None,
+    domain: str = "code",
 ) -> str:
-    """A fresh single-use code (earlier unused codes of that purpose are cancelled)."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    """A fresh random code of `length` characters, stored hashed (earlier unused codes of that
+    purpose are cancelled); `lifetime` None never expires. Returns the raw code."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
     moment = now()
     conn.execute(
         update(one_time_codes)
@@ -258,12 +267,21 @@ def issue_code(
             id=str(uuid.uuid4()),
             account_id=account_id,
             purpose=purpose,
-            code_hash=_code_hash(raw),
-            expires_at=moment + timedelta(days=days) if days else None,
+            code_hash=code_hash(raw, domain),
+            expires_at=moment + lifetime if lifetime else None,
             created_by=created_by,
             created_at=moment,
         )
     )
+    return raw
+
+
+def issue_code(
+    conn: Connection, account_id: str, purpose: str, days: int | None, created_by: str | None
+) -> str:
+    """A fresh single-use code (earlier unused codes of that purpose are cancelled)."""
+    lifetime = timedelta(days=days) if days else None
+    raw = store_code(conn, account_id, purpose, 12, lifetime, created_by)
     audit.record(
         conn,
         f"code.issue.{purpose}",
@@ -291,7 +309,7 @@ def redeem(
     row = conn.execute(
         select(one_time_codes).where(
             one_time_codes.c.account_id == account.id,
-            one_time_codes.c.code_hash == _code_hash(code),
+            one_time_codes.c.code_hash == code_hash(code),
             one_time_codes.c.purpose.in_(purposes),
             one_time_codes.c.used_at.is_(None),
         )

@@ -14,8 +14,6 @@ and nobody used. This module is the only writer of the `relationships` table.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -173,35 +171,17 @@ def find_followed(conn: Connection, structure_id: str | None, person: accounts.P
     return found
 
 
-def _code_hash(code: str) -> str:
-    cleaned = code.replace("-", "").replace(" ", "").upper()
-    return hashlib.sha256(f"vault-link|{cleaned}".encode()).hexdigest()
-
-
 def issue_link_code(conn: Connection, person_id: str) -> str:
     """A short single-use code (8 characters, 30 minutes) she gives a professional in person;
     a new code cancels her previous unused one."""
-    raw = "".join(secrets.choice(accounts.CODE_ALPHABET) for _ in range(8))
-    moment = now()
-    conn.execute(
-        update(one_time_codes)
-        .where(
-            one_time_codes.c.account_id == person_id,
-            one_time_codes.c.purpose == LINK_PURPOSE,
-            one_time_codes.c.used_at.is_(None),
-        )
-        .values(used_at=moment)
-    )
-    conn.execute(
-        insert(one_time_codes).values(
-            id=str(uuid.uuid4()),
-            account_id=person_id,
-            purpose=LINK_PURPOSE,
-            code_hash=_code_hash(raw),
-            expires_at=moment + timedelta(minutes=LINK_CODE_MINUTES),
-            created_by=person_id,
-            created_at=moment,
-        )
+    raw = accounts.store_code(
+        conn,
+        person_id,
+        LINK_PURPOSE,
+        8,
+        timedelta(minutes=LINK_CODE_MINUTES),
+        person_id,
+        domain="link",
     )
     audit.record(conn, "relationship.code", actor_id=person_id, subject_id=person_id)
     return f"{raw[:4]}-{raw[4:]}"
@@ -212,7 +192,7 @@ def redeem_link_code(conn: Connection, code: str, actor: Any) -> Any:
     code is wrong, used or expired."""
     row = conn.execute(
         select(one_time_codes).where(
-            one_time_codes.c.code_hash == _code_hash(code),
+            one_time_codes.c.code_hash == accounts.code_hash(code, "link"),
             one_time_codes.c.purpose == LINK_PURPOSE,
             one_time_codes.c.used_at.is_(None),
         )
