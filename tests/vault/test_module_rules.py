@@ -16,6 +16,7 @@ PAGES = {
     "document_pages",
     "duplicate_pages",
     "exchange_pages",
+    "leaving_pages",
     "relationship_pages",
     "share_pages",
     "staff_pages",
