@@ -56,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.check.consistency", "check_desired_rows"),
     lazy("observatory.check.consistency", "check_territories"),
     lazy("observatory.check.consistency", "check_schemes"),
+    lazy("observatory.check.scores", "check_scores"),
     lazy("observatory.check.themes", "check_dashboards"),
     only_with_studies(lazy("observatory.check.studies", "check")),
 )

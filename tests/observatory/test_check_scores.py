@@ -1,0 +1,44 @@
+# ruff: noqa: E501
+"""Prioritisation scores that contradict the package status: one break per fixture,
+exact report and exit code (like test_check_failures.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.observatory.fixtures.projects import (
+    POPULATION,
+    SOUHAITE,
+    edit_json,
+    make_project,
+    run_check,
+)
+
+
+def set_integrity(root: Path, rel: str, score: int) -> None:
+    edit_json(root, rel, lambda d: d["observatory"]["priority"].update(data_integrity=score))
+
+
+def test_desired_package_cannot_score_integrity_3(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    set_integrity(root, SOUHAITE, 3)
+    code, out, err = run_check(root)
+    assert (out, err, code) == (
+        """\
+datapackages/souhaite/datapackage.json › champ « observatory.priority.data_integrity » : un paquet souhaité (status « desired ») décrit une donnée que l'observatoire n'a pas encore : son intégrité (complète, sourcée, stable) n'a pas pu être vérifiée : « data_integrity » vaut au plus 2 (valeur : « 3 »)
+    → notez « data_integrity » de 1 à 2, ou passez le paquet en "status": "available" quand ses données sont publiées
+
+1 problème trouvé.
+""",
+        "",
+        1,
+    )
+
+
+def test_desired_package_may_score_integrity_2_and_available_3(tmp_path: Path) -> None:
+    """The rule bites only where it should: the boundary score and another status pass."""
+    root = make_project(tmp_path)
+    set_integrity(root, SOUHAITE, 2)
+    set_integrity(root, POPULATION, 3)
+    code, out, err = run_check(root)
+    assert (out, err, code) == ("Aucun problème : toutes les données sont valides.\n", "", 0)
