@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import audit, history, listing, sessions, signing
+from vault_service import audit, history, listing, sessions
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.db import as_utc
@@ -217,7 +217,7 @@ async def document_duplicates(request: Request) -> Response:
 
 async def verification(request: Request) -> Response:
     """Public. GET ?code= (typed) or ?d= (QR code content); POST multipart `file` (the PDF)."""
-    trusted = list(vault(request).signing.published(signing.PLATFORM).values())
+    trusted = list(await db_read(request, dups.trusted_keys, vault(request).signing))
     if request.method == "POST":
         limit = 2 * vault(request).settings.max_upload_bytes
         try:

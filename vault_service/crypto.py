@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from vault_service.signing import SigningKeys
+
 MAGIC = b"VLT1"
 HEADER = struct.Struct(">4sI4s")
 CHUNK_SIZE = 64 * 1024
@@ -55,6 +57,10 @@ class Keyring:
 
     def ids(self) -> list[str]:
         return list(self._keys)
+
+    def signing_keys(self) -> SigningKeys:
+        """The Ed25519 signing keys derived from these KEKs (signing.py)."""
+        return SigningKeys(self._keys)
 
     def derive(self, kid: str, label: bytes) -> bytes:
         """A 256-bit key for another use (`label`), derived from KEK `kid` by HKDF-SHA256."""

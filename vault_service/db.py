@@ -256,7 +256,20 @@ deposits = Table(
     Column("signing_key_id", String(64), nullable=False),  # keyring id (signing.py)
     Column("public_key", LargeBinary, nullable=False),  # raw Ed25519, for offline checks
     Column("signature", LargeBinary, nullable=False),
+    # The exact text signed (canonical JSON): verified as it was, names as they were then.
+    Column("payload", Text, nullable=True),  # NULL: deposited before migration 0006
     Index("ix_deposits_structure", "structure_id"),
+)
+
+# Every public key the vault signed with, by purpose (signing.py): appended when a key
+# first signs, never deleted, so what was signed before a rotation still verifies.
+published_keys = Table(
+    "published_keys",
+    metadata,
+    Column("purpose", String(80), primary_key=True),
+    Column("public_key", String(64), primary_key=True),  # raw Ed25519, base64url
+    Column("key_id", String(64), nullable=False),  # keyring id it was derived from
+    Column("published_at", DateTime(timezone=True), nullable=False),
 )
 
 # Next issue: duplicates, a stamped copy signed by the platform and verifiable from a QR code.

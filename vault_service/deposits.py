@@ -7,16 +7,23 @@ signs the canonical fields below — the SHA-256 of the file, the date, the depo
 structure, the person and the document. She (or anyone she shows it to) verifies it: the
 fields, the signature and the public key are published with the document, and `verify`
 re-hashes the decrypted file.
+
+What was signed is kept as it was (`deposits.payload`, the exact text, and the public key):
+renaming the structure or the depositor later changes nothing to the proof, and the page shows
+the names of the day. The public key is checked against the keys the vault publishes for the
+structure (`public_keys.trusted`: the keyring's, and every key recorded before a rotation), so
+a deposit signed before a rotation still verifies once the old keyring key is gone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from vault_service import audit, signing
+from vault_service import audit, public_keys, signing
 from vault_service import documents as docs
 from vault_service.crypto import DecryptionError, Keyring
 from vault_service.db import accounts, as_utc, deposits, documents, now, structures
@@ -95,8 +102,10 @@ def save(
                 signing_key_id=signature.key_id,
                 public_key=signature.public,
                 signature=signature.value,
+                payload=signing.canonical(signed).decode(),
             )
         )
+        public_keys.record(conn, purpose(structure.id), signature.key_id, signature.public)
         audit.record(
             conn,
             "deposit.create",
@@ -155,6 +164,25 @@ def made_by(conn: Connection, depositor_id: str, limit: int = 50) -> list[Any]:
     return list(conn.execute(query))
 
 
+def _signed(conn: Connection, row: Any, document: Any, sha256: str) -> dict[str, Any]:
+    """The fields the structure signed: as stored; rebuilt from today's rows only for a
+    deposit made before they were stored (migration 0006)."""
+    if row.payload:
+        stored: dict[str, Any] = json.loads(row.payload)
+        return stored
+    structure = conn.execute(select(structures).where(structures.c.id == row.structure_id)).one()
+    depositor = conn.execute(select(accounts).where(accounts.c.id == row.depositor_id)).one()
+    return fields(
+        document.id,
+        row.version,
+        sha256,
+        row.deposited_at,
+        structure,
+        depositor,
+        document.owner_id,
+    )
+
+
 def verify(
     conn: Connection,
     store: BlobStore,
@@ -163,35 +191,46 @@ def verify(
     document: Any,
 ) -> tuple[bool, str, dict[str, Any] | None, Any]:
     """(authentic, French verdict, signed fields, deposit row) for one of her documents: the
-    file is decrypted and re-hashed, the fields re-created, the signature checked with the
-    structure's published key."""
+    file is decrypted and re-hashed, the stored signed text checked against this document and
+    that hash, the signature checked with the public key recorded at deposit, which must be
+    one the vault publishes for the structure."""
     row = origin(conn, document.id)
     if row is None:
         return False, "Ce document n'a pas été déposé par une structure.", None, None
     version = docs.version_row(conn, document.id, row.version)
-    structure = conn.execute(select(structures).where(structures.c.id == row.structure_id)).one()
-    depositor = conn.execute(select(accounts).where(accounts.c.id == row.depositor_id)).one()
     digest = hashlib.sha256()
     try:
         for chunk in docs.open_plaintext(store, keyring, version):
             digest.update(chunk)
     except (DecryptionError, FileNotFoundError):
         return False, "Le fichier ne peut pas être relu : contactez l'équipe.", None, row
-    signed = fields(
-        document.id,
-        row.version,
-        digest.hexdigest(),
-        row.deposited_at,
-        structure,
-        depositor,
-        document.owner_id,
-    )
-    if digest.hexdigest() != version.sha256:
+    signed = _signed(conn, row, document, digest.hexdigest())
+    if digest.hexdigest() != version.sha256 or signed.get("sha256") != version.sha256:
         return False, "Le fichier a changé depuis le dépôt (empreinte différente).", signed, row
-    published = keys.published(purpose(structure.id)).get(row.signing_key_id)
-    if published is None or published != row.public_key:
+    expected = {
+        "v": KIND,
+        "document_id": document.id,
+        "version": row.version,
+        "structure_id": row.structure_id,
+        "depositor_id": row.depositor_id,
+        "person_id": document.owner_id,
+    }
+    if any(signed.get(name) != value for name, value in expected.items()):
+        verdict = "Le texte signé est celui d'un autre dépôt : ce dépôt n'est pas authentique."
+        return False, verdict, signed, row
+    trusted = public_keys.trusted(conn, keys, purpose(row.structure_id))
+    if row.public_key not in trusted:
         verdict = "La clé qui a signé n'est pas une clé publiée de cette structure."
         return False, verdict, signed, row
     if not signing.verify(row.public_key, row.signature, signing.canonical(signed)):
         return False, "Signature invalide : ce dépôt n'est pas authentique.", signed, row
-    return True, f"Authentique : déposé par « {structure.name} », fichier intact.", signed, row
+    key = signing.fingerprint(row.public_key)
+    current = keys.public_key(purpose(row.structure_id)) == row.public_key
+    since = "" if current else ", remplacée depuis par une nouvelle clé"
+    return (
+        True,
+        f"Authentique : déposé par « {signed.get('structure_name')} », fichier intact. "
+        f"Signé avec la clé de la structure au moment du dépôt (empreinte {key}{since}).",
+        signed,
+        row,
+    )

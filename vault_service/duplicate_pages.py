@@ -31,8 +31,15 @@ from vault_service.web import (
 )
 
 
-def _trusted(request: Request) -> list[bytes]:
-    return list(vault(request).signing.published(signing.PLATFORM).values())
+async def _trusted(request: Request) -> list[bytes]:
+    return list(await db_read(request, dups.trusted_keys, vault(request).signing))
+
+
+def _published(request: Request) -> dict[bytes, str]:
+    """In a worker thread (plain handlers): every published platform key → keyring id."""
+    service = vault(request)
+    with service.engine.connect() as conn:
+        return dups.trusted_keys(conn, service.signing)
 
 
 def _document_and_version(conn: Connection, doc_id: str, owner_id: str) -> tuple[Any, Any]:
@@ -155,7 +162,7 @@ async def verify_page(request: Request) -> Response:
     code = request.query_params.get("code", "")
     if request.method == "POST":
         limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
-        trusted = _trusted(request)
+        trusted = await _trusted(request)
         try:
             _, sink = await receive(request, lambda _name: dups.VerifierSink(trusted), limit)
         except docs.TooLarge:
@@ -166,7 +173,7 @@ async def verify_page(request: Request) -> Response:
             raise HTTPError(400, "fichier_absent", "Choisissez le fichier PDF du duplicata.")
         verdict = await db_read(request, dups.with_register, sink.verifier.verdict())
     elif request.query_params.get("d"):
-        verdict = dups.verify_qr(_trusted(request), request.query_params["d"])
+        verdict = dups.verify_qr(await _trusted(request), request.query_params["d"])
         verdict = await db_read(request, dups.with_register, verdict)
     elif code:
         verdict = await db_read(request, dups.lookup, code)
@@ -181,7 +188,6 @@ async def verify_page(request: Request) -> Response:
 
 
 def public_keys(request: Request) -> Response:
-    keys = vault(request).signing.published(signing.PLATFORM)
     rows = [
         {
             "id": kid,
@@ -189,14 +195,14 @@ def public_keys(request: Request) -> Response:
             "fingerprint": signing.fingerprint(public),
             "pem": signing.pem(public),
         }
-        for kid, public in keys.items()
+        for public, kid in _published(request).items()
     ]
     return render(request, "keys.html", keys=rows)
 
 
 def public_key_pem(request: Request) -> Response:
     kid = request.path_params["kid"]
-    keys = vault(request).signing.published(signing.PLATFORM)
-    if kid not in keys:
+    found = [public for public, key_id in _published(request).items() if key_id == kid]
+    if not found:
         raise HTTPError(404, "introuvable", "Clé publique introuvable.")
-    return PlainTextResponse(signing.pem(keys[kid]), media_type="application/x-pem-file")
+    return PlainTextResponse(signing.pem(found[0]), media_type="application/x-pem-file")

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from vault_service import audit, signing
+from vault_service import audit, public_keys, signing
 from vault_service.db import as_utc, duplicates, now
 from vault_service.duplicate_check import (
     AUTHENTIC,
@@ -77,6 +77,7 @@ __all__ = [  # what callers use as `duplicates.X`; checking lives in duplicate_c
     "revoke",
     "seal",
     "show_code",
+    "trusted_keys",
     "verdict_json",
     "verify_qr",
     "with_register",
@@ -244,6 +245,7 @@ def issue(
             payload=signing.canonical(fields).decode(),
         )
     )
+    public_keys.record(conn, signing.PLATFORM, signature.key_id, signature.public)
     audit.record(
         conn,
         "duplicate.issue",
@@ -253,6 +255,12 @@ def issue(
         detail={"code": code, "version": version.version, "scheme": scheme},
     )
     return fields
+
+
+def trusted_keys(conn: Connection, keys: signing.SigningKeys) -> dict[bytes, str]:
+    """The platform keys a duplicate may be signed with → keyring id: today's keyring and
+    every key recorded before a rotation (public_keys.py)."""
+    return public_keys.trusted(conn, keys, signing.PLATFORM)
 
 
 def json_fields(payload: str) -> dict[str, Any]:

@@ -169,7 +169,12 @@ def _origin(conn: Connection, request: Request, account: Any) -> dict[str, Any]:
     )
     if row is None:
         raise HTTPError(404, "introuvable", NOT_FOUND)
+    names = signed or {}  # as they were when signed, not as renamed since
     return {
+        "structure_name": names.get("structure_name", row.structure_name),
+        "depositor_name": names.get(
+            "depositor_name", f"{row.depositor_given_name} {row.depositor_family_name}"
+        ),
         "document": document,
         "authentic": authentic,
         "verdict": verdict,

@@ -11,6 +11,10 @@ Rotation works in batches, one transaction each (rows re-wrapped + one journal e
 is interrupted at any moment (crash, SIGKILL, lost connection), every row is under either the
 old or the new key, both still in the keyring, so everything still decrypts; running it again
 re-wraps only what is left. The final `keys.rotate` journal entry says that it finished.
+
+Signing keys (signing.py) are derived from the keyring too: before an old key may leave it,
+rotation records the public keys of every keyring key (platform and each structure) in the
+append-only register `published_keys`, so what they signed still verifies afterwards.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, func, select, update
 
-from vault_service import audit, crypto
-from vault_service.db import accounts, document_versions
+from vault_service import audit, crypto, public_keys, signing
+from vault_service.db import accounts, document_versions, structures
 
 
 @dataclass(frozen=True)
@@ -157,10 +161,23 @@ def rotate(
             if pause:
                 time.sleep(pause)
     with engine.begin() as conn:
+        publish_signing_keys(conn, keyring)
         audit.record(
             conn, "keys.rotate", actor_id=None, detail={**done, "key_id": keyring.current_id}
         )
     return done
+
+
+def publish_signing_keys(conn: Connection, keyring: crypto.Keyring) -> int:
+    """Record the public signing key of every keyring key, for the platform and every
+    structure, in `published_keys` (append-only); return how many purposes."""
+    signer = keyring.signing_keys()
+    purposes = [signing.PLATFORM]
+    purposes += [f"structure:{sid}" for (sid,) in conn.execute(select(structures.c.id))]
+    for purpose in purposes:
+        for kid, public in signer.published(purpose).items():
+            public_keys.record(conn, purpose, kid, public)
+    return len(purposes)
 
 
 def key_usage(conn: Connection) -> Counter[str]:

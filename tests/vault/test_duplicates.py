@@ -19,10 +19,14 @@ from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
-from tests.vault.conftest import csrf_token, login, pdf_bytes, upload
+from tests.vault.conftest import KEY1, KEY2, csrf_token, login, pdf_bytes, upload
+from tests.vault.test_rotation import with_keyring
 from vault_service import duplicates as dups
-from vault_service import signing
+from vault_service import keys, signing
+from vault_service.app import create_app
+from vault_service.crypto import Keyring
 from vault_service.db import audit_log
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,3 +322,41 @@ def test_the_longest_fields_still_fit_in_the_qr_code():
     assert int(segno.make(text, error="l", micro=False).version) <= 27  # ~125 modules
     verdict = dups.verify_qr([keys.public_key(signing.PLATFORM)], text.split("?d=", 1)[1])
     assert verdict.authentic
+
+
+KEY_ARG = ("--public-key", "cle.pem")
+
+
+def test_a_duplicate_issued_before_a_key_rotation_still_verifies(
+    client, world, engine, settings, tmp_path
+):
+    """Issue 9 point 5: once the old keyring key is gone, a genuine duplicate signed with it
+    still verifies on the public page (PDF and QR code) and offline: its public key stays
+    published (append-only register), beside the new one."""
+    login(client, world.actors["beneficiary_a"])
+    _, _, pdf = issue(client, real_pdf(1))
+    _, _, data = trailer(pdf)
+    qr = dups.qr_payload(signing.SigningKeys({"k1": KEY1}), data["fields"])
+    old = signing.SigningKeys({"k1": KEY1}).public_key(signing.PLATFORM)
+    keys.rotate(engine, Keyring({"k2": KEY2, "k1": KEY1}))
+    after = with_keyring(settings, {"k2": KEY2})  # k1 removed from the keyring
+    with TestClient(create_app(after, engine=engine), base_url="http://testserver") as anonymous:
+        assert "Duplicata authentique : délivré le" in verify_upload(anonymous, pdf)
+        by_qr = anonymous.get("/verification", params={"d": qr})
+        assert "Duplicata authentique : délivré le" in by_qr.text
+        listed = anonymous.get("/cles-publiques").text
+        assert "/cles-publiques/k1.pem" in listed and "/cles-publiques/k2.pem" in listed
+        assert signing.fingerprint(old) in listed
+        pem = anonymous.get("/cles-publiques/k1.pem").text
+        assert signing.parse_public_key(pem) == old
+    (tmp_path / "cle.pem").write_text(pem)
+    (tmp_path / "duplicata.pdf").write_bytes(pdf)
+    offline = subprocess.run(
+        [sys.executable, "-m", "vault_service", "verify-duplicate", "duplicata.pdf", *KEY_ARG],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert offline.returncode == 0, offline.stdout + offline.stderr

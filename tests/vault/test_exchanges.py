@@ -12,11 +12,23 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from starlette.testclient import TestClient
 
-from tests.vault.conftest import add_account, csrf_token, pdf_bytes, upload
+from tests.vault.conftest import KEY2, add_account, csrf_token, login, pdf_bytes, upload
+from tests.vault.test_rotation import with_keyring
 from tests.vault.test_shares import signed_in, status
-from vault_service import signing
-from vault_service.db import deposits, document_versions, documents, share_requests, shares
+from vault_service import keys, signing
+from vault_service.app import create_app
+from vault_service.crypto import Keyring
+from vault_service.db import (
+    accounts,
+    deposits,
+    document_versions,
+    documents,
+    share_requests,
+    shares,
+    structures,
+)
 
 
 @pytest.fixture
@@ -238,3 +250,70 @@ def test_a_deposit_cannot_be_replaced_by_another_file(people, world, engine):
         ).all()
     assert len(versions) == 1
     assert "Authentique" in amina.get(f"/documents/{doc_id}/origine").text
+
+
+def origin_of(client: Any, doc_id: str) -> str:
+    page = client.get(f"/documents/{doc_id}/origine")
+    assert page.status_code == 200
+    return html.unescape(page.text)
+
+
+def test_a_deposit_still_verifies_after_the_structure_and_depositor_are_renamed(
+    people, world, engine
+):
+    """The signed text is kept as signed: renaming the structure or the depositor later used
+    to make a genuine deposit fail (fields rebuilt from today's rows). The page shows the
+    names of the day of the deposit."""
+    assert deposit(people["pro_x"], world.actors["beneficiary_a"].id).status_code == 303
+    with engine.connect() as conn:
+        doc_id = conn.execute(select(documents.c.id)).scalar_one()
+    with engine.begin() as conn:
+        conn.execute(
+            update(structures)
+            .where(structures.c.id == world.structure_x)
+            .values(name="CCAS renommé")
+        )
+        conn.execute(
+            update(accounts)
+            .where(accounts.c.id == world.actors["pro_x"].id)
+            .values(given_name="Nouveau", family_name="Nom")
+        )
+    page = origin_of(people["beneficiary_a"], doc_id)
+    assert "Authentique : déposé par « Structure X », fichier intact." in page
+    assert "Déposé par Pro.X Test (Structure X) le" in page
+    assert "CCAS renommé" not in page and "Nouveau Nom" not in page
+    signed, public, signature = origin_parts(page)
+    assert signing.verify(public, signature, signed)
+    # A genuine signed text of another deposit pasted onto this one is caught.
+    with engine.begin() as conn:
+        payload = conn.execute(select(deposits.c.payload)).scalar_one()
+        forged = payload.replace(doc_id, "0" * len(doc_id))
+        conn.execute(update(deposits).values(payload=forged))
+    assert "ce dépôt n'est pas authentique" in origin_of(people["beneficiary_a"], doc_id)
+
+
+def test_a_deposit_signed_before_a_key_rotation_still_verifies(people, world, engine, settings):
+    """Once the old keyring key is gone, the deposit is checked with the public key recorded
+    at deposit, which the vault keeps published (it used to say « pas une clé publiée »)."""
+    assert deposit(people["pro_x"], world.actors["beneficiary_a"].id).status_code == 303
+    with engine.connect() as conn:
+        doc_id = conn.execute(select(documents.c.id)).scalar_one()
+        old = conn.execute(select(deposits.c.public_key)).scalar_one()
+    keys.rotate(engine, Keyring({"k2": KEY2, **settings.keyring}))
+    after = with_keyring(settings, {"k2": KEY2})  # k1 removed from the keyring
+    with TestClient(create_app(after, engine=engine), base_url="http://testserver") as client:
+        login(client, world.actors["beneficiary_a"])
+        page = origin_of(client, doc_id)
+        assert "Authentique : déposé par « Structure X », fichier intact." in page
+        assert (
+            "Signé avec la clé de la structure au moment du dépôt "
+            f"(empreinte {signing.fingerprint(old)}, remplacée depuis par une nouvelle clé)."
+        ) in page
+        # A key the vault never published, with a valid signature of the same text: refused.
+        signed, _, _ = origin_parts(page)
+        foreign = signing.SigningKeys({"z": bytes(32)})
+        sig = foreign.sign("structure:x", signed)
+        with engine.begin() as conn:
+            conn.execute(update(deposits).values(public_key=sig.public, signature=sig.value))
+        refused = origin_of(client, doc_id)
+        assert "La clé qui a signé n'est pas une clé publiée de cette structure." in refused
