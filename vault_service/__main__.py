@@ -78,14 +78,14 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
-    from vault_service.passwords import password_problem
+    from vault_service.passwords import MISMATCH, password_problem
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Mot de passe : ")
         if getpass.getpass("Mot de passe, encore une fois : ") != password:
-            print("Les deux mots de passe ne sont pas identiques.", file=sys.stderr)
+            print(MISMATCH, file=sys.stderr)
             return None
     problem = password_problem(password)
     if problem:

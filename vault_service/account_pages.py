@@ -101,9 +101,7 @@ async def change_password(request: Request) -> Response:
     if refusal := await _wrong_password(request, account, data):
         return refusal
     new = data.get("password", "")
-    problem = passwords.password_problem(new)
-    if not problem and new != data.get("password2", ""):
-        problem = "Les deux mots de passe ne sont pas identiques."
+    problem = passwords.new_password_problem(new, data.get("password2", ""))
     if problem:
         return await account_page(request, status=400, error=problem)
     password_hash = await hash_password(request, new)

@@ -142,9 +142,7 @@ async def signup_page(request: Request) -> Response:
     )
     login = data.get("login", "").strip().lower()
     password = data.get("password", "")
-    problem = passwords.password_problem(password)
-    if not problem and password != data.get("password2", ""):
-        problem = "Les deux mots de passe ne sont pas identiques."
+    problem = passwords.new_password_problem(password, data.get("password2", ""))
     if problem:
         return render(request, "signup.html", status=400, error=problem, values=data)
     password_hash = await hash_password(request, password)
@@ -242,9 +240,7 @@ async def activation_page(request: Request) -> Response:
     login = data.get("login", "").strip().lower()
     kind = "recovery" if recovery else "activation"
     password = data.get("password", "")
-    problem = passwords.password_problem(password)
-    if not problem and password != data.get("password2", ""):
-        problem = "Les deux mots de passe ne sont pas identiques."
+    problem = passwords.new_password_problem(password, data.get("password2", ""))
     if problem:
         return render(request, template, status=400, error=problem, recovery=recovery, login=login)
     # Same limits as a login (guard.py): the attempt on this login is claimed before the code

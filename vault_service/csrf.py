@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import secrets
 
+from starlette.responses import Response
+
 from vault_service.settings import Settings
 
 FIELD = "csrf_token"
@@ -28,6 +30,18 @@ def cookie_name(settings: Settings) -> str:
 
 def new_cookie_value() -> str:
     return secrets.token_urlsafe(24)
+
+
+def set_cookie(response: Response, settings: Settings, value: str) -> None:
+    """The CSRF cookie: HttpOnly, SameSite=Strict, Secure (and `__Host-`) unless local."""
+    response.set_cookie(
+        cookie_name(settings),
+        value,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
 
 
 def token_for(settings: Settings, cookie_value: str, session_id: str | None = None) -> str:

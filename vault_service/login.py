@@ -130,14 +130,7 @@ async def start_session(request: Request, response: Response, account: Any) -> R
     )
     guard.remember_device(request, response, account.id)
     # A new CSRF cookie at login: a value planted before login is worthless after it.
-    response.set_cookie(
-        csrf.cookie_name(service.settings),
-        csrf.new_cookie_value(),
-        httponly=True,
-        secure=service.settings.secure_cookies,
-        samesite="strict",
-        path="/",
-    )
+    csrf.set_cookie(response, service.settings, csrf.new_cookie_value())
     return response
 
 

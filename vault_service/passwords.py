@@ -92,3 +92,11 @@ def password_problem(password: str) -> str | None:
     if len(password) > MAX_LENGTH:
         return f"Le mot de passe doit contenir au plus {MAX_LENGTH} caractères."
     return None
+
+
+MISMATCH = "Les deux mots de passe ne sont pas identiques."
+
+
+def new_password_problem(password: str, again: str) -> str | None:
+    """French message if a new password, typed twice, is unacceptable, else None."""
+    return password_problem(password) or (MISMATCH if password != again else None)

@@ -270,15 +270,7 @@ def finish(request: Request, response: Response) -> Response:
     """Set the CSRF cookie when a new one was made for this response."""
     new = getattr(request.state, "new_csrf", None)
     if new:
-        service = vault(request)
-        response.set_cookie(
-            csrf.cookie_name(service.settings),
-            new,
-            httponly=True,
-            secure=service.settings.secure_cookies,
-            samesite="strict",
-            path="/",
-        )
+        csrf.set_cookie(response, vault(request).settings, new)
     return response
 
 
