@@ -1,5 +1,11 @@
 """One printable portrait per territory (communes, EPCI, département), each indicator
-compared with the territory's EPCI and the département, and the list of territories."""
+compared with the territory's EPCI, the département and a reference territory the reader
+chooses, and the list of territories.
+
+The reference territory: each indicator row carries the value of every other territory of
+the same level (cells hidden by default, ``refs``); ``site_src/assets/javascripts/reference.js``
+shows the chosen one's column. Without JavaScript the portrait lists links to the comparison
+page with this territory and each other one (``references``)."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from observatory.core.numbers import fmt_value
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import TERRITORIES, indicator_path, territory_path
 from observatory.pages import portrait
+from observatory.pages.compare import COMPARE
 from observatory.pages.figures import (
     latest_point,
     period_of,
@@ -39,6 +46,14 @@ class PortraitRow:
     epci: str
     dept: str
     source: str
+    refs: tuple[str, ...] = ()  # the value of each of ``peers(site, territory)``, same year
+
+
+@dataclass(frozen=True)
+class Reference:
+    code: str
+    name: str
+    query: str  # for the comparison page: this territory and the reference one
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,25 @@ def _show(series: Series, code: str | None, year: int) -> str:
     return fmt_value(other.value, ind.unit, ind.decimals, other.status)
 
 
+def peers(site: Site, territory: Territory) -> tuple[Territory, ...]:
+    """The territories a reader may choose as reference: the others of the same level."""
+    return tuple(
+        t
+        for t in site.project.territories
+        if t.level == territory.level and t.code != territory.code
+    )
+
+
+def references(site: Site, territory: Territory) -> tuple[Reference, ...]:
+    return tuple(
+        Reference(t.code, t.name, f"?territoires={territory.code}~{t.code}")
+        for t in peers(site, territory)
+    )
+
+
 def portrait_groups(site: Site, territory: Territory) -> tuple[PortraitGroup, ...]:
     sources = sources_by_id(site)
+    others = peers(site, territory)
     groups = []
     for theme in sorted(site.project.themes, key=lambda t: t.order):
         rows = []
@@ -82,6 +114,7 @@ def portrait_groups(site: Site, territory: Territory) -> tuple[PortraitGroup, ..
                     epci=_show(series, territory.epci, point.year),
                     dept=_show(series, DEPARTEMENT, point.year),
                     source=source_label(point, sources)[0],
+                    refs=tuple(_show(series, t.code, point.year) for t in others),
                 )
             )
         if rows:
@@ -133,6 +166,8 @@ def produce(site: Site) -> Iterator[Page | Output]:
                 "kind": kind,
                 "epci": link_to(epci) if epci else None,
                 "members": members(site, t),
+                "references": references(site, t),
+                "compare_path": COMPARE,
                 "groups": portrait_groups(site, t),
                 "essentials": portrait.essentials(site, t),
                 "locator": site.locators.get(t.code, ""),
