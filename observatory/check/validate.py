@@ -57,6 +57,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.check.consistency", "check_territories"),
     lazy("observatory.check.consistency", "check_schemes"),
     lazy("observatory.check.scores", "check_scores"),
+    lazy("observatory.check.producers", "check_producers"),
     lazy("observatory.check.themes", "check_dashboards"),
     only_with_studies(lazy("observatory.check.studies", "check")),
 )
