@@ -1,6 +1,7 @@
 """A professional deposits a document (an attestation of the structure) into her vault.
 
-Only a structure that follows her may deposit (`relationships.guard`). The document is hers
+Only a structure that follows her may deposit (`relationships.guard`, checked again inside
+the transaction that writes the document). The document is hers
 (she may rename, share or delete it) and is marked « déposé par <structure> ». Origin proof:
 the structure's Ed25519 key (signing.py, purpose `structure:<id>`, derived from the keyring)
 signs the canonical fields below — the SHA-256 of the file, the date, the depositor, the
@@ -23,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from vault_service import audit, public_keys, signing
+from vault_service import audit, public_keys, relationships, signing
 from vault_service import documents as docs
 from vault_service.crypto import DecryptionError, Keyring
 from vault_service.db import accounts, as_utc, deposits, documents, now, structures
@@ -70,8 +71,11 @@ def save(
     doc_type: str,
     scheme: str,
 ) -> str:
-    """Publish the file as her document with the structure's signature, in one transaction."""
+    """Publish the file as her document with the structure's signature, in one transaction.
+    The link is checked (and locked) first in that transaction: if she ended it meanwhile,
+    `relationships.guard` raises its 404 and nothing is written (the file is removed)."""
     with docs.publishing(engine, incoming, depositor.id) as (conn, values):
+        relationships.guard(conn, depositor, person_id, lock=True)
         structure = conn.execute(
             select(structures).where(structures.c.id == depositor.structure_id)
         ).one()

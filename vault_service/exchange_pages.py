@@ -100,8 +100,8 @@ async def deposit(request: Request) -> Response:
     try:
         if problems:
             raise docs.Rejected(" ".join(problems))
-        # Checked again inside: the link must still be live when the document is written.
-        await db_read(request, _person, actor, account_id)
+        # deposits.save checks the link again inside the transaction that writes the
+        # document: one she ended meanwhile refuses the deposit (404, file removed).
         await off_loop(
             deposits.save,
             service.engine,

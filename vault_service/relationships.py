@@ -44,21 +44,27 @@ def _live(structure_id: str, person_id: str) -> Any:
     )
 
 
-def follows(conn: Connection, structure_id: str | None, person_id: str) -> bool:
-    """True when `structure_id` follows `person_id` through a live link."""
+def follows(conn: Connection, structure_id: str | None, person_id: str, lock: bool = False) -> bool:
+    """True when `structure_id` follows `person_id` through a live link. `lock`: in a write
+    transaction, the link row stays locked until it ends (PostgreSQL), so she cannot end
+    the link between this check and the write it allows."""
     if not structure_id:
         return False
-    return conn.execute(_live(structure_id, person_id).limit(1)).first() is not None
+    query = _live(structure_id, person_id).limit(1)
+    if lock:
+        query = query.with_for_update()
+    return conn.execute(query).first() is not None
 
 
-def guard(conn: Connection, actor: Any, person_id: str) -> Any:
+def guard(conn: Connection, actor: Any, person_id: str, lock: bool = False) -> Any:
     """The person's account if the actor's structure follows her; 404 otherwise (a person
-    outside the actor's links is indistinguishable from one that does not exist)."""
+    outside the actor's links is indistinguishable from one that does not exist). `lock`:
+    called in the transaction that writes what the link allows (see `follows`)."""
     person = accounts.get(conn, person_id)
     if (
         person is None
         or person.role != "beneficiary"
-        or not follows(conn, actor.structure_id, person.id)
+        or not follows(conn, actor.structure_id, person.id, lock=lock)
     ):
         raise HTTPError(404, "introuvable", NOT_FOLLOWED)
     return person

@@ -29,6 +29,7 @@ from vault_service.db import (
     shares,
     structures,
 )
+from vault_service.db import relationships as relationships_table
 
 
 @pytest.fixture
@@ -317,3 +318,38 @@ def test_a_deposit_signed_before_a_key_rotation_still_verifies(people, world, en
             conn.execute(update(deposits).values(public_key=sig.public, signature=sig.value))
         refused = origin_of(client, doc_id)
         assert "La clé qui a signé n'est pas une clé publiée de cette structure." in refused
+
+
+def test_a_link_ended_during_a_deposit_refuses_it(people, world, engine, settings, monkeypatch):
+    """The link is checked in the transaction that writes the document: a link she ends
+    after the checks made before the upload (and, before this fix, before the save) refuses
+    the deposit, and nothing of it survives."""
+    from vault_service import documents as docs
+    from vault_service import relationships
+
+    amina = world.actors["beneficiary_a"].id
+    publishing = docs.publishing
+
+    def she_ends_the_link_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with engine.begin() as conn:
+            link_id = conn.execute(
+                select(relationships_table.c.id).where(
+                    relationships_table.c.person_id == amina,
+                    relationships_table.c.structure_id == world.structure_x,
+                    relationships_table.c.ended_at.is_(None),
+                )
+            ).scalar_one()
+            assert relationships.end(conn, link_id, amina)
+        return publishing(*args, **kwargs)
+
+    monkeypatch.setattr(docs, "publishing", she_ends_the_link_meanwhile)
+    before = sorted(settings.data_dir.rglob("*.vlt"))
+    response = deposit(people["pro_x"], amina)
+    assert response.status_code == 404
+    assert "Personne introuvable parmi celles que suit votre structure." in html.unescape(
+        response.text
+    )
+    with engine.connect() as conn:
+        assert conn.execute(select(documents)).all() == []
+        assert conn.execute(select(deposits)).all() == []
+    assert sorted(settings.data_dir.rglob("*.vlt")) == before  # the file was removed
