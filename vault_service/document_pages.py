@@ -118,6 +118,19 @@ def view(request: Request) -> Response:
     return file_response(request, account, _owned(request, account), inline=True)
 
 
+async def _refused(request: Request, document: Any, status: int, error: str) -> Response:
+    """The document's page again, saying why the change was refused."""
+    versions = await db_read(request, docs.versions, document.id)
+    return render(
+        request,
+        "document.html",
+        status=status,
+        error=error,
+        document=document,
+        versions=versions,
+    )
+
+
 async def edit(request: Request) -> Response:
     account = require(request, "beneficiary")
     data = await form(request)
@@ -129,15 +142,7 @@ async def edit(request: Request) -> Response:
     if bad_date:
         problems.append(bad_date)
     if problems:
-        versions = await db_read(request, docs.versions, document.id)
-        return render(
-            request,
-            "document.html",
-            status=400,
-            error=" ".join(problems),
-            document=document,
-            versions=versions,
-        )
+        return await _refused(request, document, 400, " ".join(problems))
     await db_write(
         request, docs.rename, document.id, account.id, data["title"], doc_type, scheme, expires_on
     )
@@ -155,15 +160,7 @@ async def new_version(request: Request) -> Response:
         if isinstance(error, HTTPError) and error.status == 403:
             raise
         status = error.status if isinstance(error, HTTPError) else 400
-        versions = await db_read(request, docs.versions, document.id)
-        return render(
-            request,
-            "document.html",
-            status=status,
-            error=error.message,
-            document=document,
-            versions=versions,
-        )
+        return await _refused(request, document, status, error.message)
     return redirect(request, f"/documents/{document.id}")
 
 

@@ -227,3 +227,26 @@ def test_photos_over_the_size_limit_are_refused(settings, engine, world):
     assert refused.status_code == 413
     assert "Le fichier dépasse la taille maximale" in refused.text
     assert client.get("/api/documents/counts").json()["total"] == 0
+
+
+def test_a_refused_change_shows_the_document_again_with_the_reason(client, world):
+    login(client, world.actors["beneficiary_a"])
+    assert deposit(client, "Bail", "logement", "aucun").status_code == 303
+    doc = next(d for d in client.get("/api/documents").json()["documents"] if d["title"] == "Bail")
+    page = f"/documents/{doc['id']}"
+    refused = client.post(
+        f"{page}/modifier",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "title": " ",
+            "doc_type": "logement",
+            "scheme": "aucun",
+            "expires_on": "31/02/2027",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert "Le titre est obligatoire." in refused.text
+    assert listing.BAD_DATE.replace("'", "&#39;") in refused.text
+    assert "Bail" in refused.text  # her document's page, its versions listed
+    assert client.get(f"/api/documents/{doc['id']}").json()["title"] == "Bail"  # unchanged
