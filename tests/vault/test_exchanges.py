@@ -353,3 +353,42 @@ def test_a_link_ended_during_a_deposit_refuses_it(people, world, engine, setting
         assert conn.execute(select(documents)).all() == []
         assert conn.execute(select(deposits)).all() == []
     assert sorted(settings.data_dir.rglob("*.vlt")) == before  # the file was removed
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_the_deposit_check_holds_the_link_until_the_write_commits(world, engine):
+    """PostgreSQL (READ COMMITTED): the check inside the deposit's transaction locks the link
+    row, so ending the link waits for the deposit to commit; without the lock it would not."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from vault_service import relationships
+
+    amina = world.actors["beneficiary_a"].id
+    pro = SimpleNamespace(structure_id=world.structure_x)
+    with engine.connect() as conn:
+        link_id = conn.execute(
+            select(relationships_table.c.id).where(
+                relationships_table.c.person_id == amina,
+                relationships_table.c.structure_id == world.structure_x,
+            )
+        ).scalar_one()
+
+    def end_meanwhile() -> None:
+        with engine.connect() as other:
+            other.execute(text("SET lock_timeout = '300ms'"))
+            try:
+                assert relationships.end(other, link_id, amina)
+            finally:
+                other.rollback()
+
+    with engine.begin() as deposit_tx:
+        relationships.guard(deposit_tx, pro, amina)  # a plain read: ending it does not wait
+        end_meanwhile()
+    with engine.begin() as deposit_tx:
+        relationships.guard(deposit_tx, pro, amina, lock=True)
+        with pytest.raises(OperationalError, match="lock timeout"):
+            end_meanwhile()
