@@ -129,7 +129,26 @@ def _draw_map(
 ) -> dict[str, str]:
     draw, args, options = task
     m = draw(*args, **options)
-    return asdict(m)
+    return {k: v for k, v in asdict(m).items() if k != "year"}
+
+
+def _map_output(fields: dict[str, str], year: int) -> MapOutput:
+    f = fields
+    return MapOutput(f["id"], f["svg"], f["legend"], f["alt"], f["leaflet_html"], year)
+
+
+Task = tuple[str, str, int, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]]]
+
+
+def map_years(s: Series, level: Level, codes: Sequence[str]) -> list[int]:
+    """The default year first (``compute.maps.map_year``), then every other year that makes
+    a truthful map, most recent first (selectable on the indicator page)."""
+    default = map_rules.map_year(s, level, codes)
+    if default is None or not map_rules.can_draw(s, level, default, codes):
+        return []
+    years = {p.year for p in s.points if p.level == level and not p.dimensions} - {default}
+    others = [y for y in sorted(years, reverse=True) if map_rules.can_draw(s, level, y, codes)]
+    return [default, *others]
 
 
 def make_maps(
@@ -137,13 +156,13 @@ def make_maps(
 ) -> dict[str, MapOutput]:
     """One map per indicator at the finest mapped level (communes, else EPCI), for the
     most recent year with full coverage (``compute.maps.map_year``) — none when too few distinct
-    values would make a misleading map; cached one by one, drawn on both cores when there
-    are several to draw."""
+    values would make a misleading map — keyed ``<indicator>-<level>``, and one per other
+    drawable year keyed ``<indicator>-<level>@<year>``; cached one by one, drawn on both cores
+    when there are several to draw."""
     geo = dict(project.geojson)
     memo = buildcache.Memo(config, "maps")
     out: dict[str, MapOutput] = {}
-    todo: list[tuple[str, str, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]]]]
-    todo = []
+    todo: list[Task] = []
     basemap = (
         {"basemap": config.basemap, "basemap_attribution": config.basemap_attribution}
         if config.basemap
@@ -158,51 +177,45 @@ def make_maps(
     for sid in sorted(series):
         s = series[sid]
         for level in ("commune", "epci"):
-            year = map_rules.map_year(s, level, codes.get(level, [])) if level in geo else None
-            if year is None:
+            if level not in geo or map_rules.map_year(s, level, codes[level]) is None:
                 continue
-            map_id = f"{sid}-{level}"
-            if not map_rules.can_draw(s, level, year, codes[level]):
-                break  # too few distinct values: the labelled bar chart replaces the map
-            up = "../" * indicator_path(sid).count("/") + "../"
-            assets, portraits = up + VENDOR, up + url_of(TERRITORIES)
-            used = sorted(
-                {
-                    organisations.get(sid, {}).get(p.source, "")
-                    for p in s.points
-                    if p.level == level and p.year == year and p.source
-                }
-                - {""}
-            )
-            options = {"assets_url": assets, "portrait_url": portraits, "source": ", ".join(used)}
-            key = buildcache.key_of(
-                "map", r.cache_token, s, level, year, geo[level], map_id, options, basemap
-            )
-            hit = memo.get(key)
-            if hit is None:
-                todo.append(
-                    (
-                        map_id,
-                        key,
-                        (
-                            r.choropleth,
-                            (s, level, year, geo[level], map_id),
-                            {**options, **basemap},
-                        ),
-                    )
+            for n, year in enumerate(map_years(s, level, codes[level])):
+                key_id = f"{sid}-{level}" if n == 0 else f"{sid}-{level}@{year}"
+                map_id = f"{sid}-{level}" if n == 0 else f"{sid}-{level}-{year}"
+                up = "../" * indicator_path(sid).count("/") + "../"
+                assets, portraits = up + VENDOR, up + url_of(TERRITORIES)
+                used = sorted(
+                    {
+                        organisations.get(sid, {}).get(p.source, "")
+                        for p in s.points
+                        if p.level == level and p.year == year and p.source
+                    }
+                    - {""}
                 )
-            else:
-                out[map_id] = MapOutput(**hit)
+                options = {
+                    "assets_url": assets,
+                    "portrait_url": portraits,
+                    "source": ", ".join(used),
+                }
+                key = buildcache.key_of(
+                    "map", r.cache_token, s, level, year, geo[level], map_id, options, basemap
+                )
+                hit = memo.get(key)
+                if hit is None:
+                    args = (s, level, year, geo[level], map_id)
+                    todo.append((key_id, key, year, (r.choropleth, args, {**options, **basemap})))
+                else:
+                    out[key_id] = _map_output(hit, year)
             break
     if len(todo) >= POOL_MIN_MAPS:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-            drawn = list(pool.map(_draw_map, [t for _, _, t in todo], chunksize=4))
+            drawn = list(pool.map(_draw_map, [t for _, _, _, t in todo], chunksize=4))
     else:
-        drawn = [_draw_map(t) for _, _, t in todo]
-    for (map_id, key, _), fields in zip(todo, drawn, strict=True):
+        drawn = [_draw_map(t) for _, _, _, t in todo]
+    for (key_id, key, year, _), fields in zip(todo, drawn, strict=True):
         memo.put(key, fields)
-        out[map_id] = MapOutput(**fields)
+        out[key_id] = _map_output(fields, year)
     return dict(sorted(out.items()))
 
 

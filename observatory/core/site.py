@@ -40,13 +40,14 @@ class Chart:
 @dataclass(frozen=True)
 class MapOutput:
     """A choropleth (``compute.maps``): static SVG, legend, text alternative and the
-    Leaflet fragment of the interactive version."""
+    Leaflet fragment of the interactive version, for one ``year``."""
 
     id: str
     svg: str
     legend: str
     alt: str
     leaflet_html: str
+    year: int = 0
 
 
 @dataclass(frozen=True)

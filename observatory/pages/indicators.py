@@ -46,6 +46,16 @@ def map_for(site: Site, series: Series) -> MapOutput | None:
     return None
 
 
+def other_years(site: Site, series: Series) -> tuple[MapOutput, ...]:
+    """The maps of the other drawable years, most recent first (selectable on the page)."""
+    for level in ("commune", "epci"):
+        if f"{series.indicator.id}-{level}" in site.maps:
+            prefix = f"{series.indicator.id}-{level}@"
+            found = [m for k, m in site.maps.items() if k.startswith(prefix)]
+            return tuple(sorted(found, key=lambda m: -m.year))
+    return ()
+
+
 def unit_label(ind: Indicator) -> str:
     return fmt_unit(ind.unit).strip() or ind.unit or "nombre"
 
@@ -102,6 +112,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "summary": site.narratives.get(ind.id, ""),
             "chart": chart,
             "map": map_for(site, series),
+            "map_years": other_years(site, series),
             "downloads": downloads,
             "unit_label": unit_label(ind),
             "levels": ", ".join(LEVEL_WORDS[lv].plural for lv in LEVELS if lv in ind.levels),
