@@ -13,6 +13,7 @@ from observatory.compute.classes import MapRefused, classify, jenks_groups, quan
 from observatory.compute.maps import can_draw, choropleth, is_count, map_year
 from observatory.core.model import Indicator, Point, Series
 from observatory.core.site import MapOutput
+from observatory.pipeline import map_years
 
 N = "\u202f"
 B = "\u00a0"
@@ -289,3 +290,16 @@ def test_the_year_mapped_is_the_latest_with_full_coverage() -> None:
     partial = [Point("97601", "commune", y, 1.0) for y in (2015, 2016)]
     assert map_year(Series(INDICATOR, tuple(partial)), "commune", codes) == 2016
     assert map_year(Series(INDICATOR, ()), "commune", codes) is None
+
+
+def test_the_other_years_are_those_that_make_a_truthful_map() -> None:
+    codes = ["97601", "97602", "97603"]
+
+    def year(y: int, values: list[float]) -> list[Point]:
+        return [Point(c, "commune", y, v) for c, v in zip(codes, values, strict=False)]
+
+    points = (*year(2007, [1.0]), *year(2012, [1.0, 2.0, 3.0]), *year(2017, [4.0, 5.0, 6.0]))
+    # 2017 by default (latest full coverage), then 2012; 2007 (one value) is refused
+    assert map_years(Series(INDICATOR, points), "commune", codes) == [2017, 2012]
+    one_class = year(2017, [1.0, 1.0, 1.0])
+    assert map_years(Series(INDICATOR, tuple(one_class)), "commune", codes) == []
