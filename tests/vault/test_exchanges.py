@@ -392,3 +392,37 @@ def test_the_deposit_check_holds_the_link_until_the_write_commits(world, engine)
         relationships.guard(deposit_tx, pro, amina, lock=True)
         with pytest.raises(OperationalError, match="lock timeout"):
             end_meanwhile()
+
+
+def test_migration_0006_keeps_the_signed_text_of_earlier_deposits(people, world, engine):
+    """A deposit made before 0006 had no stored text: the migration stores it, rebuilt from
+    the rows, only where it verifies; a name changed before the upgrade is left empty."""
+    import importlib
+
+    migration = importlib.import_module("vault_service.migrations.versions.0006_origin_proof")
+    amina = world.actors["beneficiary_a"].id
+    assert deposit(people["pro_x"], amina).status_code == 303
+    assert deposit(people["pro_x"], amina).status_code == 303
+    with engine.begin() as conn:
+        signed = dict(conn.execute(select(deposits.c.document_id, deposits.c.payload)).all())
+        first, second = sorted(signed)
+        conn.execute(update(deposits).values(payload=None))  # as before 0006
+        assert migration.backfill(conn) == 2
+        assert dict(conn.execute(select(deposits.c.document_id, deposits.c.payload)).all()) == (
+            signed
+        )
+        conn.execute(update(deposits).values(payload=None))
+        conn.execute(
+            update(structures)
+            .where(structures.c.id == world.structure_x)
+            .values(name="Renommée avant la mise à jour")
+        )
+        assert migration.backfill(conn) == 0  # the rebuilt text no longer verifies
+        conn.execute(
+            update(structures)
+            .where(structures.c.id == world.structure_x)
+            .values(name="Structure X")
+        )
+        assert migration.backfill(conn) == 2
+    assert "Authentique" in origin_of(people["beneficiary_a"], first)
+    assert "Authentique" in origin_of(people["beneficiary_a"], second)
