@@ -118,7 +118,7 @@ def load_inputs(config: Config) -> Project:
         status="available",
         licenses=LICENSE,
         governance=GOVERNANCE,
-        priority=Priority(1, 1, 1),
+        priority=Priority(1, 1, 1, 1, "Paquet synthétique du banc d'essai."),
         indicators=tuple(indicators),
         sources=(
             Source("bench", "Générateur", "Données synthétiques", "https://example.org", "2026"),

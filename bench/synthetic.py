@@ -39,7 +39,13 @@ GOVERNANCE = {
     "gdpr": "none",
     "sensitivity": "public",
 }
-PRIORITY = {"partner_commitment": 1, "data_integrity": 1, "technical_feasibility": 1}
+PRIORITY = {
+    "partner_commitment": 1,
+    "data_integrity": 1,
+    "technical_feasibility": 1,
+    "social_need": 1,
+    "social_need_note": "Paquet synthétique du banc d'essai.",
+}
 
 
 def _field(name: str, type_: str, title: str, **constraints: object) -> dict[str, object]:

@@ -70,10 +70,17 @@ class Priority:
     partner_commitment: int
     data_integrity: int
     technical_feasibility: int
+    social_need: int
+    social_need_note: str
 
     @property
     def total(self) -> int:
-        return self.partner_commitment + self.data_integrity + self.technical_feasibility
+        return (
+            self.partner_commitment
+            + self.data_integrity
+            + self.technical_feasibility
+            + self.social_need
+        )
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ from observatory.studies.tables import coverage_years
 
 NAV = ("Catalogues",)
 PRIORITY_CLASSES: tuple[tuple[int, str], ...] = (
-    (8, "1 — à intégrer en premier"),
-    (6, "2 — à préparer"),
+    (10, "1 — à intégrer en premier"),
+    (8, "2 — à préparer"),
     (0, "3 — à instruire"),
 )
 

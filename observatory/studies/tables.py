@@ -126,11 +126,20 @@ def priorities(ctx: Context, kw: Mapping[str, object]) -> str:
             str(p.priority.partner_commitment),
             str(p.priority.data_integrity),
             str(p.priority.technical_feasibility),
+            str(p.priority.social_need),
             str(p.priority.total),
         )
         for p in packages
     ]
-    headers = ("Paquet", "Statut", "Engagement", "Intégrité", "Faisabilité", "Total")
+    headers = (
+        "Paquet",
+        "Statut",
+        "Engagement",
+        "Intégrité",
+        "Faisabilité",
+        "Besoin social",
+        "Total",
+    )
     return html_table("Matrice de priorisation", headers, rows, "tableau-priorites")
 
 

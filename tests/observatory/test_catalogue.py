@@ -54,7 +54,7 @@ def rich_site(root: Path) -> Site:
         path=root / "datapackages" / "souhaite",
         title="Donnée souhaitée fictive",
         status="desired",
-        priority=Priority(3, 3, 3),
+        priority=Priority(3, 3, 3, 3, "Besoin fictif aigu."),
         indicators=(),
         sources=(),
         desired=DesiredData("Un besoin fictif.", "Producteur fictif", "Aucune", ("commune",)),
@@ -212,9 +212,10 @@ def test_aggregation_rule_reads_the_same_in_catalogue_and_methodology(site: Site
 
 def test_priorities_are_sorted_by_total_with_the_rule(site: Site) -> None:
     page = rendered(site, pages_catalogue.produce)["catalogue/priorites.md"]
-    assert "le total (de 3 à 9) est la somme des trois scores" in page
+    assert "le total (de 4 à 12) est la somme des quatre scores" in page
+    assert "**besoin social** : la donnée éclaire-t-elle une situation de précarité" in page
     assert page.index("Donnée souhaitée fictive") < page.index("Paquet fictif")
-    assert "<td>9</td><td>1 — à intégrer en premier</td>" in page
+    assert "<td>3 — Besoin fictif aigu.</td><td>12</td><td>1 — à intégrer en premier</td>" in page
 
 
 def test_partners_page_lists_real_institutions_and_cited_packages(site: Site) -> None:

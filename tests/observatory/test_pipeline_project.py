@@ -139,7 +139,7 @@ def fixture_project(root: Path) -> Project:
         status="available",
         licenses=LICENSE,
         governance=GOVERNANCE,
-        priority=Priority(2, 2, 2),
+        priority=Priority(2, 2, 2, 2, "Besoin fictif."),
         indicators=(beneficiaries, rate),
         sources=(
             Source(

@@ -71,7 +71,7 @@ def make_project(root: Path) -> Project:
         status="available",
         licenses=(("etalab-2.0", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),),
         governance=governance,
-        priority=Priority(3, 3, 3),
+        priority=Priority(3, 3, 3, 3, "Besoin fictif."),
         indicators=(indicator,),
     )
     return Project(
