@@ -52,6 +52,8 @@ def test_the_reader_chooses_a_reference_territory(
     header = page.locator("thead th", has_text="Mamoudzou").first
     assert header.is_visible()
     assert "reference=97611" in page.url
+    caption = page.locator("table.obs-data:has(th.obs-ref) caption").first.inner_text()
+    assert caption.endswith("; territoire de référence : Mamoudzou")
     # every table shows the column, once
     tables = page.locator("table.obs-data:has(th.obs-ref)")
     assert tables.count() >= 2

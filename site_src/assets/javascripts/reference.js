@@ -52,6 +52,17 @@
   box.replaceChild(row, list);
   box.appendChild(live);
 
+  // each table's caption names the reference territory too
+  var captions = [];
+  Array.prototype.forEach.call(document.querySelectorAll("table"), function (table) {
+    if (table.caption && table.querySelector(".obs-ref")) {
+      var span = document.createElement("span");
+      span.className = "obs-ref-caption";
+      table.caption.appendChild(span);
+      captions.push(span);
+    }
+  });
+
   function show(code, announce) {
     var name = "";
     cells.forEach(function (cell) {
@@ -62,6 +73,9 @@
         name = a.textContent;
         compare.href = a.getAttribute("href");
       }
+    });
+    captions.forEach(function (span) {
+      span.textContent = name ? " ; territoire de référence : " + name : "";
     });
     compare.hidden = !name;
     if (announce) {
