@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import audit, history, listing, sessions
+from vault_service import audit, duplicate_http, history, listing, sessions
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.db import as_utc
@@ -30,7 +30,6 @@ from vault_service.document_http import (
 )
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
 from vault_service.openapi import ISO_DATE, OPENAPI, TITLE
-from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 
@@ -217,24 +216,10 @@ async def document_duplicates(request: Request) -> Response:
 
 async def verification(request: Request) -> Response:
     """Public. GET ?code= (typed) or ?d= (QR code content); POST multipart `file` (the PDF)."""
-    trusted = list(await db_read(request, dups.trusted_keys, vault(request).signing))
-    if request.method == "POST":
-        limit = 2 * vault(request).settings.max_upload_bytes
-        try:
-            _, sink = await receive(request, lambda _name: dups.VerifierSink(trusted), limit)
-        except docs.TooLarge:
-            raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
-        except BadUpload as error:
-            raise HTTPError(400, "formulaire", error.message) from None
-        if sink is None:
-            raise HTTPError(400, "fichier_absent", "Envoyez le PDF du duplicata (champ file).")
-        verdict = await db_read(request, dups.with_register, sink.verifier.verdict())
-    elif request.query_params.get("d"):
-        verdict = dups.verify_qr(trusted, request.query_params["d"])
-        verdict = await db_read(request, dups.with_register, verdict)
-    elif request.query_params.get("code"):
-        verdict = await db_read(request, dups.lookup, request.query_params["code"])
-    else:
+    limit = 2 * vault(request).settings.max_upload_bytes
+    missing = "Envoyez le PDF du duplicata (champ file)."
+    verdict = await duplicate_http.verdict(request, limit, missing)
+    if verdict is None:
         raise HTTPError(
             400,
             "parametre",

@@ -14,11 +14,10 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from vault_service import audit, signing
+from vault_service import audit, duplicate_http, signing
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.document_http import owned, plaintext_bytes
-from vault_service.upload import BadUpload, receive
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -29,10 +28,6 @@ from vault_service.web import (
     require,
     vault,
 )
-
-
-async def _trusted(request: Request) -> list[bytes]:
-    return list(await db_read(request, dups.trusted_keys, vault(request).signing))
 
 
 def _published(request: Request) -> dict[bytes, str]:
@@ -158,25 +153,10 @@ async def revoke(request: Request) -> Response:
 
 async def verify_page(request: Request) -> Response:
     """Public: no account needed, nothing written."""
-    verdict = None
+    limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
+    missing = "Choisissez le fichier PDF du duplicata."
+    verdict = await duplicate_http.verdict(request, limit, missing)
     code = request.query_params.get("code", "")
-    if request.method == "POST":
-        limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
-        trusted = await _trusted(request)
-        try:
-            _, sink = await receive(request, lambda _name: dups.VerifierSink(trusted), limit)
-        except docs.TooLarge:
-            raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
-        except BadUpload as error:
-            raise HTTPError(400, "formulaire", error.message) from None
-        if sink is None:
-            raise HTTPError(400, "fichier_absent", "Choisissez le fichier PDF du duplicata.")
-        verdict = await db_read(request, dups.with_register, sink.verifier.verdict())
-    elif request.query_params.get("d"):
-        verdict = dups.verify_qr(await _trusted(request), request.query_params["d"])
-        verdict = await db_read(request, dups.with_register, verdict)
-    elif code:
-        verdict = await db_read(request, dups.lookup, code)
     return render(
         request,
         "verify.html",
