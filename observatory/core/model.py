@@ -61,6 +61,7 @@ class Governance:
     legal_basis: str
     gdpr: str
     sensitivity: Sensitivity
+    producers: tuple[str, ...] = ()  # partner ids (partenaires.csv), checked as foreign keys
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,16 @@ def institutions(producer: str) -> tuple[str, ...]:
     return tuple(names) or (producer,)
 
 
+def producer_filters(site: Site, package: Package) -> tuple[tuple[str, str], ...]:
+    """(institution, filter page) for each producer of a package: its partner ids when
+    declared (one page per partner, the CSSM once), else the names in the free text."""
+    partners = {p.id: p for p in site.project.partners}
+    known = [partners[i] for i in package.governance.producers if i in partners]
+    if known:
+        return tuple((p.acronym or p.name, producer_path(p.id)) for p in known)
+    return tuple((name, producer_path(name)) for name in institutions(package.governance.producer))
+
+
 def priority_class(total: int) -> str:
     return next(label for floor, label in PRIORITY_CLASSES if total >= floor)
 
@@ -93,9 +103,7 @@ def rows(site: Site, packages: list[Package]) -> list[Row]:
             status=STATUS[p.status],
             themes=tuple((titles.get(t, t), catalogue_theme_path(t)) for t in p.themes),
             producer=p.governance.producer,
-            producers=tuple(
-                (name, producer_path(name)) for name in institutions(p.governance.producer)
-            ),
+            producers=producer_filters(site, p),
             frequency=FREQUENCIES.get(p.governance.update_frequency, ""),
             sensitivity=SENSITIVITY[p.governance.sensitivity],
             total=p.priority.total,

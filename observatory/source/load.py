@@ -111,6 +111,7 @@ def load_governance(block: dict[str, Any]) -> Governance:
         legal_basis=text(block, "legal_basis"),
         gdpr=text(block, "gdpr"),
         sensitivity=cast(Any, text(block, "sensitivity")),
+        producers=strings(block.get("producers")),
     )
 
 

@@ -15,6 +15,7 @@ from observatory.compute.indicators import compute_series
 from observatory.compute.opendata import for_site
 from observatory.core.model import DesiredData, Package, Priority, Resource, SchemaField
 from observatory.core.site import Output, Page, Site
+from observatory.core.urls import slug
 from observatory.pages import catalogue as pages_catalogue
 from observatory.pages import studies as pages_studies
 from observatory.publish.render import make_environment, render_page
@@ -273,3 +274,27 @@ def test_study_files_and_atom_feed(site: Site) -> None:
     assert entry.findtext(f"{ATOM}title") == "Étude fictive"
     assert entry.findtext(f"{ATOM}id") == "http://localhost:8000/etudes/etude-fictive/"
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "Awa Saïd"  # type: ignore[union-attr]
+
+
+def test_producer_filters_follow_partner_ids(site: Site) -> None:
+    """Declared partner ids give one filter page per partner (the CSSM once, under its
+    id); a package without ids falls back to the names of its free text."""
+    fictif = next(p for p in site.project.packages if p.id == "fictif")
+    named = dataclasses.replace(
+        fictif,
+        governance=dataclasses.replace(
+            fictif.governance,
+            producer="Caisse de sécurité sociale de Mayotte (CSSM), INSEE",
+            producers=("cssm", "insee"),
+        ),
+    )
+    assert pages_catalogue.producer_filters(site, named) == (
+        ("CSSM", "catalogue/producteurs/cssm.md"),
+        ("INSEE", "catalogue/producteurs/insee.md"),
+    )
+    assert pages_catalogue.producer_filters(site, fictif) == (
+        (
+            fictif.governance.producer,
+            f"catalogue/producteurs/{slug(fictif.governance.producer)}.md",
+        ),
+    )
