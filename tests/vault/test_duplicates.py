@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from starlette.testclient import TestClient
 
 from tests.vault.conftest import KEY1, KEY2, csrf_token, login, pdf_bytes, upload
@@ -27,7 +27,7 @@ from vault_service import duplicates as dups
 from vault_service import keys, signing
 from vault_service.app import create_app
 from vault_service.crypto import Keyring
-from vault_service.db import audit_log
+from vault_service.db import audit_log, published_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -338,7 +338,14 @@ def test_a_duplicate_issued_before_a_key_rotation_still_verifies(
     _, _, data = trailer(pdf)
     qr = dups.qr_payload(signing.SigningKeys({"k1": KEY1}), data["fields"])
     old = signing.SigningKeys({"k1": KEY1}).public_key(signing.PLATFORM)
+    with engine.begin() as conn:  # as if issued before 0006: rotate-keys must publish it
+        conn.execute(delete(published_keys))
     keys.rotate(engine, Keyring({"k2": KEY2, "k1": KEY1}))
+    with engine.connect() as conn:
+        recorded = conn.execute(
+            select(published_keys.c.key_id).where(published_keys.c.purpose == signing.PLATFORM)
+        ).scalars()
+        assert sorted(recorded) == ["k1", "k2"]
     after = with_keyring(settings, {"k2": KEY2})  # k1 removed from the keyring
     with TestClient(create_app(after, engine=engine), base_url="http://testserver") as anonymous:
         assert "Duplicata authentique : délivré le" in verify_upload(anonymous, pdf)
