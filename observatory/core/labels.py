@@ -25,6 +25,19 @@ TYPES_FR = {
     "null": "null",
 }
 
+# Who an indicator is for (profile: indicator.recipients), in the profile's order.
+RECIPIENTS: dict[str, str] = {
+    "decision_makers": "décideurs (Département, État, communes)",
+    "partners": "partenaires (opérateurs, associations, professionnels)",
+    "public": "grand public",
+}
+
+
+def recipients_label(recipients: tuple[str, ...]) -> str:
+    """« décideurs (…), grand public » in the profile's order; empty when none declared."""
+    return ", ".join(label for key, label in RECIPIENTS.items() if key in recipients)
+
+
 SECRET_NOTE = "secret statistique"  # noqa: S105 (a label, not a password)
 
 FREQUENCIES: dict[str, str] = {

@@ -102,6 +102,7 @@ class Indicator:
     decimals: int = 0
     status: Status = "available"
     dimensions: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()  # decision_makers, partners, public (labels.RECIPIENTS)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from observatory.core.labels import LEVEL_NAMES, LEVEL_WORDS
+from observatory.core.labels import LEVEL_NAMES, LEVEL_WORDS, recipients_label
 from observatory.core.model import DEPARTEMENT, LEVELS, Indicator, Package, Series
 from observatory.core.numbers import fmt_unit, fmt_years
 from observatory.core.site import MapOutput, Output, Page, Site
@@ -29,6 +29,7 @@ class IndicatorLink:
     title: str
     path: str
     latest: str
+    recipients: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "map_years": other_years(site, series),
             "downloads": downloads,
             "unit_label": unit_label(ind),
+            "recipients": recipients_label(ind.recipients),
             "levels": ", ".join(LEVEL_WORDS[lv].plural for lv in LEVELS if lv in ind.levels),
             "period": fmt_years(years[0], years[-1]) if years else "aucune donnée",
             "theme_path": theme_path(ind.theme),
@@ -142,7 +144,11 @@ def index_page(site: Site) -> Page:
                 if fig
                 else ""
             )
-            links.append(IndicatorLink(ind.title, indicator_path(ind.id), latest))
+            links.append(
+                IndicatorLink(
+                    ind.title, indicator_path(ind.id), latest, recipients_label(ind.recipients)
+                )
+            )
         if links:
             groups.append(ThemeGroup(theme.title, tuple(links)))
     return Page(

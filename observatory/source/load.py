@@ -134,6 +134,7 @@ def load_indicator(block: dict[str, Any], package: str, theme: str) -> Indicator
         decimals=int(block.get("decimals") or 0),
         status=cast(Any, block.get("status", "available")),
         dimensions=strings(block.get("dimensions")),
+        recipients=strings(block.get("recipients")),
     )
 
 

@@ -192,6 +192,10 @@ def test_indicator_page_shows_secret_never_zero(site: Path) -> None:
 def test_indicator_page_metadata_sources_and_citation(site: Path) -> None:
     text = page(site, "indicateurs/taux-fictif")
     assert "Rupture de série fictive en 2021." in text
+    assert (
+        "<dt>Destinataires</dt><dd>décideurs (Département, État, communes), "
+        "partenaires (opérateurs, associations, professionnels)</dd>"
+    ) in text
     assert '<strong class="obs-secondary">source secondaire</strong>' in text
     assert "millésime 2022" in text
     assert (

@@ -120,6 +120,7 @@ def fixture_project(root: Path) -> Project:
         chart="line",
         decimals=1,
         comparability="Rupture de série fictive en 2021.",
+        recipients=("decision_makers", "partners"),
     )
     obs: list[Observation] = []
     for year in (2019, 2020, 2021):
