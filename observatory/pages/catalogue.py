@@ -24,6 +24,7 @@ from observatory.core.labels import (
     STATUS,
     constraint_label,
     is_reference,
+    recipients_label,
     theme_packages,
 )
 from observatory.core.model import LEVELS, Indicator, Package, Partner
@@ -245,6 +246,7 @@ def indicator_catalogue(site: Site) -> Page:
             "status": STATUS,
             "frequencies": FREQUENCIES,
             "sensitivity": SENSITIVITY,
+            "recipients": recipients_label,
             "indicator_path": indicator_path,
             "package_path": package_path,
             "themes": {t.id: t.title for t in site.project.themes},

@@ -298,3 +298,15 @@ def test_producer_filters_follow_partner_ids(site: Site) -> None:
             f"catalogue/producteurs/{slug(fictif.governance.producer)}.md",
         ),
     )
+
+
+def test_indicator_catalogue_names_recipients_apart_from_diffusion(site: Site) -> None:
+    """« Destinataires » are the people the indicator serves, not its diffusion level."""
+    page = rendered(site, pages_catalogue.produce)["catalogue/indicateurs.md"]
+    assert (
+        "<dt>Destinataires</dt><dd>décideurs (Département, État, communes), "
+        "partenaires (opérateurs, associations, professionnels)</dd>"
+    ) in page
+    assert "<dt>Destinataires</dt><dd>non déclarés</dd>" in page
+    assert "<dt>Diffusion</dt><dd>" in page
+    assert "<dt>Destinataires</dt><dd>public" not in page
