@@ -25,7 +25,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
 SECONDARY_MARKERS = (
@@ -2059,6 +2059,26 @@ def read_table(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         )
 
 
+def carry_curated(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """Keep the fields curated by hand in the existing descriptor (producers as partner
+    ids, the social-need score and its sentence, each indicator's recipients): the
+    reference table does not hold them, and regenerating must not erase them."""
+    new_obs, old_obs = new.get("observatory", {}), old.get("observatory", {})
+    producers = old_obs.get("governance", {}).get("producers")
+    if producers:
+        new_obs.setdefault("governance", {})["producers"] = producers
+    for key in ("social_need", "social_need_note"):
+        if key in old_obs.get("priority", {}):
+            new_obs.setdefault("priority", {})[key] = old_obs["priority"][key]
+    recipients = {
+        i.get("id"): i["recipients"] for i in old_obs.get("indicators", []) if "recipients" in i
+    }
+    for indicator in new_obs.get("indicators", []):
+        if indicator.get("id") in recipients:
+            indicator["recipients"] = recipients[indicator["id"]]
+    return new
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reference", type=Path, help="chemin de mayotte_facts.csv")
@@ -2101,8 +2121,12 @@ def main(argv: list[str] | None = None) -> int:
             ["id", "organisme", "titre", "url", "millesime", "secondaire", "citation"],
             [list(s.values()) for s in sorted(package.sources.values(), key=lambda s: s["id"])],
         )
-        text = json.dumps(descriptor(meta, package), ensure_ascii=False, indent=2) + "\n"
-        (folder / "datapackage.json").write_text(text, encoding="utf-8")
+        target = folder / "datapackage.json"
+        new = descriptor(meta, package)
+        if target.is_file():
+            new = carry_curated(new, json.loads(target.read_text(encoding="utf-8")))
+        text = json.dumps(new, ensure_ascii=False, indent=2) + "\n"
+        target.write_text(text, encoding="utf-8")
         print(f"{name} : {len(package.rows)} observations, {len(package.sources)} sources")
     return 0
 

@@ -507,3 +507,32 @@ def test_dashboards_name_existing_indicators_of_their_theme() -> None:
     assert wrong == []
     emploi = next(t for t in json.loads(THEMES.read_text(encoding="utf-8")) if t["id"] == "emploi")
     assert emploi["key_indicators"][0] == "taux_chomage_bit"
+
+
+def test_generator_keeps_the_curated_fields() -> None:
+    """Regenerating a package keeps its partner ids, social need and recipients."""
+    old = {
+        "observatory": {
+            "governance": {"producers": ["insee"]},
+            "priority": {"social_need": 3, "social_need_note": "Besoin."},
+            "indicators": [
+                {"id": "a", "recipients": ["public"]},
+                {"id": "gone", "recipients": ["partners"]},
+            ],
+        }
+    }
+    new = {
+        "observatory": {
+            "governance": {"producer": "INSEE"},
+            "priority": {"data_integrity": 2},
+            "indicators": [{"id": "a"}, {"id": "b"}],
+        }
+    }
+    kept = generator().carry_curated(new, old)["observatory"]
+    assert kept["governance"] == {"producer": "INSEE", "producers": ["insee"]}
+    assert kept["priority"] == {
+        "data_integrity": 2,
+        "social_need": 3,
+        "social_need_note": "Besoin.",
+    }
+    assert kept["indicators"] == [{"id": "a", "recipients": ["public"]}, {"id": "b"}]
