@@ -70,7 +70,7 @@ def test_load_minimal_project(tmp_path: Path) -> None:
     assert population.indicators[0].secrecy_threshold == 11
     assert population.indicators[1].dimensions == ("sexe",)
     assert population.governance.sensitivity == "public"
-    assert population.priority.total == 7
+    assert population.priority.total == 9
     assert population.sources[0].id == "fictive"
     assert population.sources[0].secondary is False
     assert [r.name for r in population.resources] == ["observations", "sources"]
