@@ -6,7 +6,7 @@
 Synthetic vault (generated here): --people beneficiaries with --documents documents each, each
 person sharing half of them (by name) with one of 20 structures, plus one share of a document
 type; some shares expired, some revoked. Measured in the same run, one connection: the owner's
-lookup (`document_http.owned`: by id and owner) as the baseline, then `shares.visible` (live
+lookup (`document_http.owned`: by id and owner) as the baseline, then `share_access.visible` (live
 share, covering the document, addressed to the professional — every request, no cache) for
 documents the professional may see and for documents they may not. Also: the journal seal's
 cost per entry (`audit.record` with and without the sealed engine). Figures are printed and
@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from vault_service import audit, shares
+from vault_service import audit, share_access
 from vault_service.crypto import Keyring
 from vault_service.db import (
     accounts,
@@ -147,13 +147,13 @@ def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     with engine.connect() as conn:
         visible_pairs = []
         for pro in pros:
-            found = shares.granted_to(conn, pro)
+            found = share_access.granted_to(conn, pro)
             visible_pairs += [(pro, d.id) for _, _, covered in found for d in covered]
         owner_us = timed(lambda d: owned(conn, d["id"], d["owner_id"]), picks)
         hits = [rng.choice(visible_pairs) for _ in range(args.lookups)]
-        allowed_us = timed(lambda pair: shares.visible(conn, pair[1], pair[0]), hits)
+        allowed_us = timed(lambda pair: share_access.visible(conn, pair[1], pair[0]), hits)
         misses = [(rng.choice(pros), d["id"]) for d in picks]
-        refused_us = timed(lambda pair: shares.visible(conn, pair[1], pair[0]), misses)
+        refused_us = timed(lambda pair: share_access.visible(conn, pair[1], pair[0]), misses)
     plain, sealed = engine, audit.sealing(engine, Keyring({"k1": bytes(32)}))
     entries = list(range(min(args.lookups, 500)))
 

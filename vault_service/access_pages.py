@@ -1,6 +1,6 @@
 """The professional's side of consent: documents people let me see, opened and passed on.
 
-Every lookup goes through `shares.visible`: a document that no live share of its owner covers
+Every lookup goes through `share_access.visible`: a document that no live share of its owner covers
 for this professional (their structure, or them by name) is 404, exactly like a document that
 does not exist — also for a structure administrator. Each opening is journaled under the
 professional's name with the share used, so that she reads who saw what, why, and through
@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import deposits, share_requests, shares
+from vault_service import deposits, share_access, share_forwarding, share_requests, shares
 from vault_service import documents as docs
 from vault_service.document_http import NOT_FOUND, file_response
 from vault_service.web import HTTPError, db_read, db_write, form, redirect, render, require, vault
@@ -24,7 +24,7 @@ PRO_ROLES = ("professional", "structure_admin")
 
 
 def _visible(conn: Connection, doc_id: str, viewer: Any) -> tuple[Any, Any]:
-    found = shares.visible(conn, doc_id, viewer)
+    found = share_access.visible(conn, doc_id, viewer)
     if found is None:
         raise HTTPError(404, "introuvable", NOT_FOUND)
     return found  # type: ignore[no-any-return]
@@ -32,7 +32,7 @@ def _visible(conn: Connection, doc_id: str, viewer: Any) -> tuple[Any, Any]:
 
 def _mine(conn: Connection, viewer: Any) -> dict[str, Any]:
     return {
-        "granted": shares.granted_to(conn, viewer),
+        "granted": share_access.granted_to(conn, viewer),
         "asked": share_requests.made_by(conn, viewer.id),
         "deposited": deposits.made_by(conn, viewer.id),
     }
@@ -49,7 +49,7 @@ def _detail(conn: Connection, doc_id: str, viewer: Any) -> dict[str, Any]:
         "document": document,
         "share": share,
         "versions": docs.versions(conn, document.id)[:1],
-        "forward": shares.forward_target(conn, share),
+        "forward": share_forwarding.forward_target(conn, share),
     }
 
 
@@ -83,7 +83,7 @@ async def pass_on(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     try:
         _, refusal = await db_write(
-            request, shares.pass_on, viewer, doc_id, data.get("structure_id", "")
+            request, share_forwarding.pass_on, viewer, doc_id, data.get("structure_id", "")
         )
     except shares.ShareError:
         raise HTTPError(404, "introuvable", NOT_FOUND) from None

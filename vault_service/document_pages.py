@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import deposits, listing, shares
+from vault_service import deposits, listing, share_access
 from vault_service import documents as docs
 from vault_service.document_http import (
     file_response,
@@ -96,7 +96,7 @@ def detail(request: Request) -> Response:
     document = _owned(request, account)
     with vault(request).engine.connect() as conn:
         versions = docs.versions(conn, document.id)
-        readers = shares.shares_for_document(conn, account.id, document.id)
+        readers = share_access.shares_for_document(conn, account.id, document.id)
         origin = deposits.origin(conn, document.id)
     return render(
         request,

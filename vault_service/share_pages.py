@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import documents as docs
-from vault_service import history, shares
+from vault_service import history, share_access, shares
 from vault_service.schemes import SHARE_SCHEMES
 from vault_service.web import HTTPError, db_read, db_write, form, redirect, render, require
 
@@ -46,7 +46,7 @@ def grant_from(data: dict[str, str], document_ids: list[str]) -> shares.Grant:
 def _form_context(conn: Connection, owner_id: str) -> dict[str, Any]:
     return {
         "my_documents": docs.list_for(conn, owner_id),
-        "structures": shares.structures_list(conn),
+        "structures": share_access.structures_list(conn),
         "share_schemes": SHARE_SCHEMES,
         "default_days": shares.DEFAULT_DAYS,
         "max_days": shares.MAX_DAYS,
@@ -54,9 +54,12 @@ def _form_context(conn: Connection, owner_id: str) -> dict[str, Any]:
 
 
 def _list_context(conn: Connection, owner_id: str) -> dict[str, Any]:
-    rows = shares.shares_of(conn, owner_id)
+    rows = share_access.shares_of(conn, owner_id)
     return {
-        "shares": [(row, shares.is_live(row), shares.covered_documents(conn, row)) for row in rows]
+        "shares": [
+            (row, share_access.is_live(row), share_access.covered_documents(conn, row))
+            for row in rows
+        ]
     }
 
 
