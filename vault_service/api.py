@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from vault_service import audit, duplicate_http, history, listing, sessions
 from vault_service import documents as docs
 from vault_service import duplicates as dups
+from vault_service.api_schemas import ISO_DATE, TITLE
 from vault_service.db import as_utc
 from vault_service.document_http import (
     file_response,
@@ -29,7 +30,7 @@ from vault_service.document_http import (
     save_upload,
 )
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
-from vault_service.openapi import ISO_DATE, OPENAPI, TITLE
+from vault_service.openapi import OPENAPI
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 
@@ -94,7 +95,7 @@ API_BAD_DATE = (
 TITLE_RE = re.compile(TITLE)
 ISO_DATE_RE = re.compile(ISO_DATE)
 
-# Fields of the JSON bodies with their longest length (kept in step with openapi.py).
+# Fields of the JSON bodies with their longest length (kept in step with api_schemas.py).
 LOGIN_FIELDS = {
     "login": 200,
     "password": 1000,
