@@ -12,32 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from vault_service import accounts, audit
+from vault_service.cli import Verb, arg, load_settings
 from vault_service.crypto import Keyring
 from vault_service.settings import Settings
-
-LoadSettings = Callable[[argparse.Namespace], Settings]
-
-
-def add_verbs(verbs: Any, load_settings: LoadSettings) -> None:
-    verify = verbs.add_parser(
-        "verify-journal",
-        help="vérifier le journal (chaîne, sceau de la tête) : nomme la première entrée "
-        "modifiée, supprimée, insérée ou déplacée",
-    )
-    verify.set_defaults(run=lambda args: cmd_verify_journal(load_settings(args)))
-    journal = verbs.add_parser(
-        "journal", help="lister (JSON, une entrée par ligne) ou compter les entrées du journal"
-    )
-    journal.add_argument("--count", action="store_true", help="seulement le nombre d'entrées")
-    journal.add_argument("--person", help="identifiant de la personne concernée")
-    journal.add_argument(
-        "--limit", type=int, default=1000, help="les N dernières entrées (défaut : 1000)"
-    )
-    journal.set_defaults(run=lambda args: cmd_journal(args, load_settings(args)))
 
 
 def cmd_verify_journal(settings: Settings) -> int:
@@ -83,3 +62,23 @@ def cmd_journal(args: argparse.Namespace, settings: Settings) -> int:
             }
             print(json.dumps(entry, ensure_ascii=False, sort_keys=True))
     return 0
+
+
+VERBS = (
+    Verb(
+        "verify-journal",
+        "vérifier le journal (chaîne, sceau de la tête) : nomme la première entrée "
+        "modifiée, supprimée, insérée ou déplacée",
+        lambda args: cmd_verify_journal(load_settings(args)),
+    ),
+    Verb(
+        "journal",
+        "lister (JSON, une entrée par ligne) ou compter les entrées du journal",
+        lambda args: cmd_journal(args, load_settings(args)),
+        (
+            arg("--count", action="store_true", help="seulement le nombre d'entrées"),
+            arg("--person", help="identifiant de la personne concernée"),
+            arg("--limit", type=int, default=1000, help="les N dernières entrées (défaut : 1000)"),
+        ),
+    ),
+)

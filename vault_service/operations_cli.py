@@ -8,44 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
+from vault_service.cli import Verb, arg, load_settings
 from vault_service.settings import Settings
-
-LoadSettings = Callable[[argparse.Namespace], Settings]
-
-
-def add_verbs(verbs: Any, load_settings: LoadSettings) -> None:
-    fsck = verbs.add_parser(
-        "fsck",
-        help="après une panne : supprimer les fichiers orphelins et les envois interrompus, "
-        "signaler les fichiers manquants",
-    )
-    fsck.add_argument(
-        "--grace-minutes",
-        type=float,
-        default=60,
-        help="ne pas toucher aux fichiers plus récents (dépôts en cours ailleurs ; défaut : 60)",
-    )
-    fsck.add_argument("--dry-run", action="store_true", help="signaler sans rien supprimer")
-    fsck.set_defaults(run=lambda args: cmd_fsck(args, load_settings(args)))
-
-    backup = verbs.add_parser(
-        "backup",
-        help="sauvegarder base et fichiers chiffrés dans un dossier neuf (sans le trousseau)",
-    )
-    backup.add_argument("folder", type=Path, help="dossier à créer (il ne doit pas exister)")
-    backup.set_defaults(run=lambda args: cmd_backup(args, load_settings(args)))
-
-    restore = verbs.add_parser(
-        "restore",
-        help="restaurer une sauvegarde dans une instance neuve (init-db fait, stockage vide)",
-    )
-    restore.add_argument("folder", type=Path, help="dossier écrit par backup")
-    restore.set_defaults(run=lambda args: cmd_restore(args, load_settings(args)))
 
 
 def cmd_fsck(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,3 +84,35 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         else f"{len(problems)} problème(s) après restauration."
     )
     return 1 if problems else 0
+
+
+VERBS = (
+    Verb(
+        "fsck",
+        "après une panne : supprimer les fichiers orphelins et les envois interrompus, "
+        "signaler les fichiers manquants",
+        lambda args: cmd_fsck(args, load_settings(args)),
+        (
+            arg(
+                "--grace-minutes",
+                type=float,
+                default=60,
+                help="ne pas toucher aux fichiers plus récents (dépôts en cours ailleurs ; "
+                "défaut : 60)",
+            ),
+            arg("--dry-run", action="store_true", help="signaler sans rien supprimer"),
+        ),
+    ),
+    Verb(
+        "backup",
+        "sauvegarder base et fichiers chiffrés dans un dossier neuf (sans le trousseau)",
+        lambda args: cmd_backup(args, load_settings(args)),
+        (arg("folder", type=Path, help="dossier à créer (il ne doit pas exister)"),),
+    ),
+    Verb(
+        "restore",
+        "restaurer une sauvegarde dans une instance neuve (init-db fait, stockage vide)",
+        lambda args: cmd_restore(args, load_settings(args)),
+        (arg("folder", type=Path, help="dossier écrit par backup"),),
+    ),
+)

@@ -161,8 +161,8 @@ def test_check_integrity_exit_code_on_a_damaged_file(tmp_path, monkeypatch):
 
     from tests.vault.conftest import Actor, login, pdf_bytes, upload
     from vault_service import accounts
-    from vault_service.__main__ import demo_settings
     from vault_service.app import create_app
+    from vault_service.cli import demo_settings
     from vault_service.db import make_engine, migrate
     from vault_service.passwords import Argon2Params, hash_password
 

@@ -19,8 +19,8 @@ from starlette.testclient import TestClient
 
 from tests.vault.conftest import csrf_token
 from tests.vault.test_cli import ROOT, free_port, run
-from vault_service.__main__ import DEMO_DIR, demo_settings
 from vault_service.app import create_app
+from vault_service.cli import DEMO_DIR, demo_settings
 from vault_service.db import make_engine, migrate
 from vault_service.demo_seed import DemoRefused, seed
 
