@@ -125,7 +125,7 @@ POOL_MIN_MAPS = 4  # below this, a process pool costs more than it saves
 
 
 def _draw_map(
-    task: tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]],
+    task: tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, Any]],
 ) -> dict[str, str]:
     draw, args, options = task
     m = draw(*args, **options)
@@ -134,10 +134,12 @@ def _draw_map(
 
 def _map_output(fields: dict[str, str], year: int) -> MapOutput:
     f = fields
-    return MapOutput(f["id"], f["svg"], f["legend"], f["alt"], f["leaflet_html"], year)
+    return MapOutput(
+        f["id"], f["svg"], f["legend"], f["alt"], f["leaflet_html"], f["leaflet_year"], year
+    )
 
 
-Task = tuple[str, str, int, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, str]]]
+Task = tuple[str, str, int, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, Any]]]
 
 
 def map_years(s: Series, level: Level, codes: Sequence[str]) -> list[int]:
@@ -192,10 +194,11 @@ def make_maps(
                     }
                     - {""}
                 )
-                options = {
+                options: dict[str, Any] = {
                     "assets_url": assets,
                     "portrait_url": portraits,
                     "source": ", ".join(used),
+                    "interactive": n == 0,  # one interactive map follows every year
                 }
                 key = buildcache.key_of(
                     "map", r.cache_token, s, level, year, geo[level], map_id, options, basemap

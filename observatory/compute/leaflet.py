@@ -3,18 +3,57 @@
 A hidden button and a ``<template>`` that ``site_src/assets/interactive.js`` activates
 after loading Leaflet from the site itself (``assets_url``). No tile server unless
 ``basemap`` (a URL template of the publisher's choice) is given; no external URL in the
-fragment otherwise. Each area's tooltip gives its name and value.
+fragment otherwise. Each area's tooltip gives its name, value, year and source; a click
+(or Enter on a focused area) opens the territory's portrait (``url``).
+
+One interactive map serves every year of an indicator: ``leaflet_year`` writes what one
+year changes (each area's style and value, the year, the source, the circles of a count)
+as JSON; each year's static map carries it and the script restyles the Leaflet layer when
+the reader picks that year. The fragment names the folium map and layer variables
+(``data-leaflet-map``, ``data-leaflet-layer``) so that the script can find them.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from observatory.compute.geometry import rings
+from observatory.compute.geometry import label_point, rings
 
 STROKE = "#4d4d4d"
+DEFAULT_STYLE = {"color": STROKE, "weight": 1}
+
+
+def _script_safe(text: str) -> str:
+    """The data is ours, but a name must never be able to close the script element."""
+    return text.replace("</", "<\\/")
+
+
+def leaflet_year(
+    features: Sequence[Mapping[str, Any]],
+    styles: Mapping[str, Mapping[str, Any]],
+    radii: Mapping[str, float],
+    when: str,
+    source: str,
+) -> str:
+    """What the interactive map shows for one year, as JSON (script-safe): by code, the
+    area's style and value label, and for a count the circle's centre and radius."""
+    areas: dict[str, dict[str, Any]] = {}
+    for f in features:
+        props = f["properties"]
+        code = str(props["code"])
+        area: dict[str, Any] = {
+            "style": {**DEFAULT_STYLE, **styles.get(code, {})},
+            "valeur": props.get("valeur", ""),
+        }
+        if code in radii:
+            lon, lat = label_point(f["geometry"])
+            area["cercle"] = [round(lat, 5), round(lon, 5), round(radii[code], 1)]
+        areas[code] = area
+    data = {"annee": when, "source": source or "non précisée", "zones": areas}
+    return _script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
 def leaflet_html(
@@ -25,6 +64,10 @@ def leaflet_html(
     assets_url: str,
     basemap: str | None,
     basemap_attribution: str,
+    *,
+    portrait_url: str = "",
+    when: str = "",
+    source: str = "",
 ) -> str:
     import folium
 
@@ -37,7 +80,10 @@ def leaflet_html(
                 "properties": {
                     "code": f["properties"]["code"],
                     "nom": f["properties"].get("nom", ""),
-                    "libelle": f["properties"]["libelle"],
+                    "valeur": f["properties"].get("valeur", ""),
+                    "annee": when,
+                    "source": source or "non précisée",
+                    "url": f"{portrait_url}{f['properties']['code']}/" if portrait_url else "",
                 },
                 "geometry": f["geometry"],
             }
@@ -55,15 +101,17 @@ def leaflet_html(
         tiles=tiles,
         attribution_control=bool(basemap),
     )
-    default = {"color": STROKE, "weight": 1}
-    folium.GeoJson(
+    layer = folium.GeoJson(
         data,
         name=title,
-        style_function=lambda f: {**default, **styles.get(f["properties"]["code"], {})},
+        style_function=lambda f: {**DEFAULT_STYLE, **styles.get(f["properties"]["code"], {})},
         tooltip=folium.GeoJsonTooltip(
-            fields=["nom", "libelle"], aliases=["Territoire", "Valeur"], sticky=True
+            fields=["nom", "valeur", "annee", "source"],
+            aliases=["Territoire", "Valeur", "Année", "Source"],
+            sticky=True,
         ),
-    ).add_to(fmap)
+    )
+    layer.add_to(fmap)
     fmap.fit_bounds(
         [[round(min(lats), 5), round(min(lons), 5)], [round(max(lats), 5), round(max(lons), 5)]]
     )
@@ -72,8 +120,7 @@ def leaflet_html(
     root.render()
     name = fmap.get_name()
     body = root.html.render()
-    # the data is ours, but a name must never be able to close the script element
-    script = root.script.render().replace("</", "<\\/")
+    script = _script_safe(root.script.render())
     template = (
         f"<style>#{name}{{position:relative;width:100%;height:28rem}}</style>"
         f"{body.strip()}<script>{script.strip()}</script>"
@@ -82,6 +129,7 @@ def leaflet_html(
         template = template.replace(old, old.strip("\n"))
     return (
         f'<div class="obs-leaflet" data-obs-map="{map_id}"'
+        f' data-leaflet-map="{name}" data-leaflet-layer="{layer.get_name()}"'
         f' data-leaflet-css="{html.escape(assets_url)}leaflet/leaflet.css"'
         f' data-leaflet-js="{html.escape(assets_url)}leaflet/leaflet.js">'
         '<button type="button" class="obs-interactive" hidden>'

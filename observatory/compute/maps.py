@@ -33,7 +33,7 @@ from observatory.compute import map_legend
 from observatory.compute.buildcache import code_token
 from observatory.compute.classes import MIN_CLASSES, Classes, MapRefused, can_classify, classify
 from observatory.compute.geometry import WIDTH, Projection, label_point
-from observatory.compute.leaflet import leaflet_html
+from observatory.compute.leaflet import leaflet_html, leaflet_year
 from observatory.compute.map_legend import MISSING, STROKE, SYMBOL_FILL, pattern, radius
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import Indicator, Level, Point, Series
@@ -127,12 +127,15 @@ def choropleth(
     source: str = "",
     basemap: str | None = None,
     basemap_attribution: str = "",
+    interactive: bool = True,
 ) -> MapOutput:
     """The map of ``series`` at ``level`` for ``year`` (see the module docstring).
 
     ``assets_url`` is the URL of the vendored assets folder and ``portrait_url`` that of
     the portraits (``…/territoires/``) as seen from the page; ``source`` names the
-    producers for the legend.
+    producers for the legend. ``interactive=False`` leaves out the Leaflet fragment (the
+    other years of a map: the default year's interactive map restyles itself from their
+    ``leaflet_year`` data).
     """
     indicator = series.indicator
     collection = json.loads(geojson)
@@ -171,10 +174,14 @@ def choropleth(
     )
     if symbols:  # the reference circles go inside the legend, after the classes
         legend = legend[: -len("</div>")] + map_legend.symbol_legend(series, largest) + "</div>"
-    leaflet = leaflet_html(
-        features, layers.styles, map_id, title, assets_url, basemap, basemap_attribution
-    )
-    return MapOutput(id=map_id, svg=svg, legend=legend, alt=alt, leaflet_html=leaflet)
+    leaflet = ""
+    if interactive:
+        leaflet = leaflet_html(
+            features, layers.styles, map_id, title, assets_url, basemap, basemap_attribution,
+            portrait_url=portrait_url, when=when, source=source,
+        )  # fmt: skip
+    year_data = leaflet_year(features, layers.styles, layers.radii, when, source)
+    return MapOutput(map_id, svg, legend, alt, leaflet, year_data)
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,7 @@ class _Layers:
     symbols: list[tuple[float, str]] = field(default_factory=list)  # (radius, circle)
     numbers: list[str] = field(default_factory=list)
     styles: dict[str, dict[str, Any]] = field(default_factory=dict)  # Leaflet, by code
+    radii: dict[str, float] = field(default_factory=dict)  # Leaflet circles, by code
 
 
 def _fill(point: Point | None, look: _Look) -> tuple[str, dict[str, Any]]:
@@ -222,7 +230,7 @@ def _draw(
     name = str(feature["properties"].get("nom", code))
     label = _label(point, look.series)
     fill, layers.styles[code] = _fill(point, look)
-    feature["properties"]["libelle"] = f"{label} ({look.when})"
+    feature["properties"]["valeur"] = label
     tip = html.escape(f"{number}. {name} : {label} en {look.when}")
     shape = (
         f'<path id="{look.map_id}-{code}" class="obs-map-area"'
@@ -232,7 +240,7 @@ def _draw(
     layers.areas.append(_linked(shape, look.portrait_url, code, name))
     x, y = look.projection.xy(*label_point(feature["geometry"]))
     if look.symbols and point is not None and point.status == "ok" and point.value is not None:
-        r = radius(point.value, look.largest)
+        r = layers.radii[code] = radius(point.value, look.largest)
         circle = (
             f'<circle class="obs-map-symbol" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
             f"<title>{tip}</title></circle>"

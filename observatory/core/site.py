@@ -40,13 +40,15 @@ class Chart:
 @dataclass(frozen=True)
 class MapOutput:
     """A choropleth (``compute.maps``): static SVG, legend, text alternative and the
-    Leaflet fragment of the interactive version, for one ``year``."""
+    Leaflet fragment of the interactive version (empty for the other years of a map), and
+    ``leaflet_year``, what the interactive map shows for this ``year`` (JSON)."""
 
     id: str
     svg: str
     legend: str
     alt: str
     leaflet_html: str
+    leaflet_year: str = ""
     year: int = 0
 
 

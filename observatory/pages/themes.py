@@ -3,10 +3,10 @@ indicator.
 
 A dashboard reads in a few screens: first the key figures the theme declares
 (``key_indicators`` in ``observatory/profile/themes.json``, in that order), then the maps
-of those indicators, then the other indicators grouped by sub-topic in the declared order
-(``subtopics``; the rest under « Autres indicateurs ») — a single value (``chart:
-figure``) as a figure card, a series as its chart —, then the list of all the theme's
-indicators and the data still wanted."""
+of those indicators (each with the year choice of its indicator page), then the other
+indicators grouped by sub-topic in the declared order (``subtopics``; the rest under
+« Autres indicateurs ») — a single value (``chart: figure``) as a figure card, a series as
+its chart —, then the list of all the theme's indicators and the data still wanted."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from observatory.core.model import DEPARTEMENT, Indicator, Theme
 from observatory.core.site import Chart, MapOutput, Output, Page, Site
 from observatory.core.urls import THEMES, indicator_path, theme_path
 from observatory.pages.figures import KeyFigure, key_figure
-from observatory.pages.indicators import map_for
+from observatory.pages.indicators import map_for, other_years
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class MapCard:
     title: str
     path: str
     map: MapOutput
+    years: tuple[MapOutput, ...] = ()  # the other truthful years, as on the indicator page
 
 
 MAX_MAPS = 3
@@ -143,7 +144,9 @@ def produce(site: Site) -> Iterator[Page | Output]:
         keys = [by_id[i] for i in theme.key_indicators if i in by_id]
         key_figures = tuple(f for f in (latest_figure(site, i) for i in keys) if f is not None)
         maps = tuple(
-            MapCard(i.id, i.title, indicator_path(i.id), found)
+            MapCard(
+                i.id, i.title, indicator_path(i.id), found, other_years(site, site.series[i.id])
+            )
             for i in (*keys, *(i for i in available if i not in keys))
             if (found := map_for(site, site.series[i.id])) is not None
         )[:MAX_MAPS]

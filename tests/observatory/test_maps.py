@@ -281,6 +281,45 @@ def test_counts_are_proportional_symbols_linked_to_portraits() -> None:
     assert not is_count(density)
 
 
+def test_interactive_map_links_portraits_and_follows_each_year() -> None:
+    """One Leaflet map per indicator: each area names its portrait, value, year and source;
+    each year's static map carries what the interactive map shows for that year."""
+    counts = Series(
+        COUNT,
+        (
+            Point("97601", "commune", 2017, 400.0),
+            Point("97602", "commune", 2017, 100.0),
+            Point("97603", "commune", 2017, 25.0),
+            Point("97604", "commune", 2017, None, status="secret"),
+        ),
+    )
+    out = choropleth(
+        counts, "commune", 2017, GEOJSON, "m", portrait_url="../../territoires/", source="INSEE"
+    )
+    fragment = out.leaflet_html
+    assert 'data-leaflet-map="map_m_0" data-leaflet-layer="geo_json_m_1"' in fragment
+    assert (
+        '"properties": {"annee": "2017", "code": "97601", "nom": "Acoua", "source": "INSEE", '
+        '"url": "../../territoires/97601/", "valeur": "400\\u00a0habitants"}'
+    ) in fragment
+    assert 'let fields = ["nom", "valeur", "annee", "source"];' in fragment
+    assert 'let aliases = ["Territoire", "Valeur", "Ann\\u00e9e", "Source"];' in fragment
+    year = json.loads(out.leaflet_year)
+    assert (year["annee"], year["source"]) == ("2017", "INSEE")
+    assert year["zones"]["97601"] == {
+        "cercle": [-12.625, 45.025, 24.0],
+        "style": {"color": "#4d4d4d", "fillColor": "#f2f2f2", "fillOpacity": 0.9, "weight": 1},
+        "valeur": f"400{B}habitants",
+    }
+    assert year["zones"]["97604"]["style"]["fillColor"] == "url(#m-secret-legende)"
+    assert year["zones"]["97604"]["valeur"] == "secret statistique"
+    assert "cercle" not in year["zones"]["97605"]
+    # another year's map: its data only, the default year's interactive map restyles itself
+    other = choropleth(counts, "commune", 2017, GEOJSON, "m-2017", interactive=False)
+    assert other.leaflet_html == ""
+    assert json.loads(other.leaflet_year)["zones"].keys() == year["zones"].keys()
+
+
 def test_the_year_mapped_is_the_latest_with_full_coverage() -> None:
     codes = ["97601", "97602", "97603"]
     full_2012 = [Point(c, "commune", 2012, float(i)) for i, c in enumerate(codes)]

@@ -9,8 +9,13 @@
  * Markup (observatory/compute/charts.py figure_html, compute/leaflet.py leaflet_html):
  *   <figure data-obs-chart> .obs-chart-static (SVG), script.obs-chart-spec (Vega-Lite
  *     JSON), button.obs-interactive[hidden]
- *   <div data-obs-map="ID" data-leaflet-css data-leaflet-js> button.obs-interactive[hidden],
- *     <template> (folium map: div + script) ; the static map is #ID-svg
+ *   <div class="obs-map-choice"> (templates/_macros.md.j2 map_choice): one .obs-map-layout
+ *     per year (static SVG, legend, script.obs-leaflet-year: that year's styles and values),
+ *     then <div data-obs-map="ID" data-leaflet-css data-leaflet-js data-leaflet-map
+ *     data-leaflet-layer> button.obs-interactive[hidden], <template> (folium map: div +
+ *     script). The interactive map takes the place of the shown year's static map and
+ *     follows the year chosen (event "obs-map-year" from map-years.js); each territory
+ *     opens its portrait on click or Enter.
  */
 (function () {
   "use strict";
@@ -184,34 +189,111 @@
     });
   }
 
+  // The year's map on screen in a .obs-map-choice (map-years.js or CSS :target shows one).
+  function shownLayout(choice) {
+    var all = choice.querySelectorAll(".obs-map-layout");
+    for (var i = 0; i < all.length; i++) {
+      if (window.getComputedStyle(all[i]).display !== "none") return all[i];
+    }
+    return all[0];
+  }
+
+  // Each area: a link to its portrait (click, or Tab then Enter), its tooltip on focus too.
+  function linkAreas(layer) {
+    layer.eachLayer(function (area) {
+      var el = area.getElement && area.getElement();
+      var props = area.feature.properties;
+      if (!el || !props.url) return;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "link");
+      function go() { window.location.href = props.url; }
+      area.on("click", go);
+      el.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); go(); }
+      });
+      el.addEventListener("focus", function () { area.openTooltip(); });
+      el.addEventListener("blur", function () { area.closeTooltip(); });
+    });
+  }
+
+  // The chosen year: each area's style, value, year and source; the circles of a count.
+  function showYear(live, layout) {
+    var dataEl = layout.querySelector(".obs-leaflet-year");
+    if (!dataEl || !live.layer) return;
+    var data = JSON.parse(dataEl.textContent);
+    live.layer.eachLayer(function (area) {
+      var props = area.feature.properties;
+      var zone = data.zones[props.code];
+      if (!zone) return;
+      area.setStyle(zone.style);
+      props.valeur = zone.valeur;
+      props.annee = data.annee;
+      props.source = data.source;
+      var el = area.getElement && area.getElement();
+      if (el) {
+        el.setAttribute("aria-label", "Portrait de " + props.nom + " : " + zone.valeur +
+          " en " + data.annee + " (source : " + data.source + ")");
+      }
+    });
+    if (live.circles) live.circles.clearLayers();
+    Object.keys(data.zones).forEach(function (code) {
+      var c = data.zones[code].cercle;
+      if (!c) return;
+      if (!live.circles) live.circles = window.L.layerGroup().addTo(live.map);
+      window.L.circleMarker([c[0], c[1]], {
+        radius: c[2], color: "#ffffff", weight: 1, fillColor: "#2c6e9b", fillOpacity: 0.75,
+        interactive: false
+      }).addTo(live.circles);
+    });
+    var figure = layout.querySelector("figure");
+    figure.insertBefore(live.el, figure.querySelector("figcaption"));
+    live.map.invalidateSize();
+  }
+
   function enhanceMap(box) {
     var button = box.querySelector(".obs-interactive");
     var template = box.querySelector("template");
-    var staticEl = document.getElementById(box.getAttribute("data-obs-map") + "-svg");
-    if (!button || !template || !staticEl) return;
+    var choice = box.closest(".obs-map-choice");
+    if (!button || !template || !choice) return;
     var labels = ["Afficher la carte interactive", "Revenir à la carte statique"];
-    var liveEl = null;
+    var live = null;
     reveal(button);
+    function setLive(on) {
+      setHidden(live.el, !on);
+      choice.classList.toggle("obs-leaflet-on", on);
+      button.textContent = on ? labels[1] : labels[0];
+      if (on) showYear(live, shownLayout(choice));
+    }
+    choice.addEventListener("obs-map-year", function () {
+      if (live && !live.el.hidden) showYear(live, shownLayout(choice));
+    });
     button.addEventListener("click", function () {
-      if (liveEl) { toggle(button, staticEl, liveEl, labels); return; }
+      if (live) { setLive(live.el.hidden); return; }
       button.disabled = true;
       status(box).textContent = "Chargement de la carte interactive…";
       Promise.all([
         load(box.getAttribute("data-leaflet-css"), "css"),
         load(box.getAttribute("data-leaflet-js"))
       ]).then(function () {
-        liveEl = document.createElement("div");
-        liveEl.className = "obs-leaflet-live";
-        liveEl.hidden = true;
-        box.insertBefore(liveEl, template);
-        toggle(button, staticEl, liveEl, labels);
-        insertWithScripts(template.content.cloneNode(true), liveEl);
-        frenchLeaflet(liveEl, staticEl);
-        status(box).textContent = "Carte interactive affichée : survolez un territoire pour lire sa valeur.";
+        var layout = shownLayout(choice);
+        var figure = layout.querySelector("figure");
+        live = { el: document.createElement("div") };
+        live.el.className = "obs-leaflet-live";
+        figure.insertBefore(live.el, figure.querySelector("figcaption"));
+        choice.classList.add("obs-leaflet-on");
+        insertWithScripts(template.content.cloneNode(true), live.el);
+        live.map = window[box.getAttribute("data-leaflet-map")];
+        live.layer = window[box.getAttribute("data-leaflet-layer")];
+        frenchLeaflet(live.el, layout.querySelector("svg.obs-map-svg"));
+        linkAreas(live.layer);
+        setLive(true);
+        status(box).textContent = "Carte interactive affichée : survolez un territoire pour " +
+          "lire sa valeur ; cliquez-le, ou atteignez-le avec Tab puis Entrée, pour ouvrir son portrait.";
       }).catch(function () {
         status(box).textContent =
           "La carte interactive n'a pas pu être chargée ; la carte statique reste affichée.";
-        liveEl = null;
+        if (live) { live.el.parentNode.removeChild(live.el); choice.classList.remove("obs-leaflet-on"); }
+        live = null;
       }).then(function () { button.disabled = false; });
     });
   }

@@ -1,9 +1,11 @@
 /* Observatoire social et médico-social de Mayotte — the year of an indicator's map.
  *
- * Progressive enhancement of indicateurs/<id>/ (templates/indicator.md.j2): the page holds
- * a static map per drawable year; without JavaScript, links (#carte-<id>-<year>) show one
- * (CSS :target). This script replaces the links by a labelled range input (keyboard: arrows,
- * Home, End) that shows the chosen year's map, announces it, and keeps it in the address.
+ * Progressive enhancement of each .obs-map-choice (templates/_macros.md.j2 map_choice, on
+ * indicateurs/<id>/ and on the theme pages): it holds a static map per drawable year;
+ * without JavaScript, links (#carte-<id>-<year>) show one (CSS :target). This script
+ * replaces the links by a labelled range input (keyboard: arrows, Home, End) that shows the
+ * chosen year's map, announces it, keeps it in the address, and tells the interactive map
+ * (interactive.js) with an "obs-map-year" event on the .obs-map-choice.
  */
 (function () {
   "use strict";
@@ -43,6 +45,7 @@
         live.textContent = "Carte de " + year + (year === byDefault ? " (année par défaut)." : ".");
         window.history.replaceState(null, "", "#" + maps[index].id);
       }
+      host.dispatchEvent(new CustomEvent("obs-map-year", { detail: { year: year } }));
     }
 
     var p = nav.querySelector("p");
