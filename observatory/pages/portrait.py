@@ -4,8 +4,10 @@
   figures the observatory derives from the published series — average annual growth,
   density, share of the EPCI and of Mayotte, rank among the 17 communes — each labelled
   « calculé par l'observatoire » with its formula;
-- ``zones``: the villages and quartiers prioritaires published inside the territory (a
-  dimension of its rows, never added into its total);
+- ``all_zones``: the villages and quartiers prioritaires (QPV) published inside the territory
+  (a dimension of its rows, never added into its total), one zoning each with an anchor
+  (``#village-…``, ``#qpv-…``) that the list of territories links to; the reference has no
+  outline for them, so no map;
 - ``department_context``: the key figures of each theme that exist only for Mayotte as a
   whole, labelled « à l'échelle du département »;
 - ``missing_data``: the desired data that would document the territory, with its likely
@@ -21,8 +23,16 @@ from dataclasses import dataclass
 from observatory.core.model import DEPARTEMENT, Territory
 from observatory.core.numbers import fmt_number, fmt_value
 from observatory.core.site import Site
-from observatory.core.urls import indicator_path
-from observatory.pages.figures import KeyFigure, key_figure, point_at, source_label, sources_by_id
+from observatory.core.urls import indicator_path, slug
+from observatory.pages.figures import (
+    KeyFigure,
+    key_figure,
+    period_of,
+    point_at,
+    shown_value,
+    source_label,
+    sources_by_id,
+)
 
 POPULATION = "population_municipale"
 COMPUTED = "calculé par l'observatoire"
@@ -47,10 +57,21 @@ class Essentials:
 class ZoneRow:
     indicator: str
     path: str
-    zone: str
     year: int
-    value: str
+    period: str  # as the source gives it (« 2012-2017 »), like the key figures
+    value: str  # at the source's precision (« plus de 90 % »)
     source: str
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A village or a quartier prioritaire inside a commune or an EPCI, with its figures."""
+
+    kind: str  # « village » or « quartier prioritaire »
+    name: str
+    anchor: str  # its id in the portrait of ``territory``
+    territory: str  # the code of the commune or EPCI it belongs to
+    rows: tuple[ZoneRow, ...]
 
 
 @dataclass(frozen=True)
@@ -161,30 +182,40 @@ def essentials(site: Site, territory: Territory) -> Essentials | None:
     )
 
 
-def zones(site: Site, territory: Territory) -> tuple[ZoneRow, ...]:
+ZONE_KINDS = (("village", "village", "village"), ("quartier", "quartier prioritaire", "qpv"))
+
+
+def all_zones(site: Site) -> tuple[Zone, ...]:
+    """Every village and quartier prioritaire with a published figure, by territory, then
+    villages before quartiers, then by name."""
     sources = sources_by_id(site)
-    rows = []
+    found: dict[tuple[str, int, str], list[ZoneRow]] = {}
     for ind in site.indicators:
         series = site.series.get(ind.id)
-        if series is None:
-            continue
-        for p in series.points:
+        for p in series.points if series is not None else ():
             dims = dict(p.dimensions)
-            zone = dims.get("village") or dims.get("quartier")
-            if p.code != territory.code or not zone:
-                continue
-            kind = "village" if "village" in dims else "quartier"
-            rows.append(
-                ZoneRow(
-                    indicator=ind.title,
-                    path=indicator_path(ind.id),
-                    zone=f"{zone} ({kind})",
-                    year=p.year,
-                    value=fmt_value(p.value, ind.unit, ind.decimals, p.status),
-                    source=source_label(p, sources)[0],
-                )
-            )
-    return tuple(sorted(rows, key=lambda r: (r.indicator, r.zone, r.year)))
+            for order, (key, _, _) in enumerate(ZONE_KINDS):
+                if dims.get(key):
+                    row = ZoneRow(
+                        indicator=ind.title,
+                        path=indicator_path(ind.id),
+                        year=p.year,
+                        period=period_of(p),
+                        value=shown_value(p, ind),
+                        source=source_label(p, sources)[0],
+                    )
+                    found.setdefault((p.code, order, dims[key]), []).append(row)
+                    break
+    return tuple(
+        Zone(
+            kind=ZONE_KINDS[order][1],
+            name=name,
+            anchor=f"{ZONE_KINDS[order][2]}-{slug(name)}",
+            territory=code,
+            rows=tuple(sorted(rows, key=lambda r: (r.indicator, r.year))),
+        )
+        for (code, order, name), rows in sorted(found.items())
+    )
 
 
 def department_context(site: Site, territory: Territory) -> tuple[KeyFigure, ...]:

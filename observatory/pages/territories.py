@@ -5,7 +5,11 @@ chooses, and the list of territories.
 The reference territory: each indicator row carries the value of every other territory of
 the same level (cells hidden by default, ``refs``); ``site_src/assets/javascripts/reference.js``
 shows the chosen one's column. Without JavaScript the portrait lists links to the comparison
-page with this territory and each other one (``references``)."""
+page with this territory and each other one (``references``).
+
+Villages and quartiers prioritaires are zonings inside a portrait (``portrait.all_zones``),
+listed on the page of all territories with a link to their anchor, never territories of
+their own: the reference has neither their outlines nor complete series for them."""
 
 from __future__ import annotations
 
@@ -143,6 +147,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
         for e in terr
         if e.level == "epci"
     )
+    zones = portrait.all_zones(site)
     yield Page(
         path=TERRITORIES,
         title="Tous les territoires",
@@ -150,6 +155,9 @@ def produce(site: Site) -> Iterator[Page | Output]:
         context={
             "departements": tuple(link_to(t) for t in terr if t.level == "departement"),
             "epcis": epcis,
+            "zones": zones,
+            "names": {t.code: t.name for t in terr},
+            "paths": {t.code: territory_path(t.code) for t in terr},
         },
         nav=("Territoires",),
         order=-1,
@@ -171,7 +179,7 @@ def produce(site: Site) -> Iterator[Page | Output]:
                 "groups": portrait_groups(site, t),
                 "essentials": portrait.essentials(site, t),
                 "locator": site.locators.get(t.code, ""),
-                "zones": portrait.zones(site, t),
+                "zones": tuple(z for z in zones if z.territory == t.code),
                 "context": portrait.department_context(site, t),
                 "missing": portrait.missing_data(site, t),
                 "computed_label": portrait.COMPUTED,

@@ -71,3 +71,34 @@ def test_a_portrait_prints_as_one_clean_a4_document(
     assert boxes
     pages = len(re.findall(rb"/Type /Page\b", pdf))
     assert 1 <= pages <= 8  # one document of a few A4 pages, no blank or cut page
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_villages_and_quartiers_are_zonings_reached_from_the_list_of_territories(
+    open_page: Callable[..., Any], site_url: str, javascript: bool
+) -> None:
+    page = open_page(javascript=javascript)
+    page.goto(urljoin(site_url, "territoires/"))
+    section = page.locator("h2#villages-et-quartiers-prioritaires")
+    assert section.is_visible()
+    assert "n'ont pas de carte" in (
+        page.locator("h2#villages-et-quartiers-prioritaires + p").inner_text()
+    )
+    page.get_by_role("link", name="La Vigie").click()
+    page.wait_for_url("**/territoires/200050532/#qpv-la-vigie")
+    group = page.locator("tbody#qpv-la-vigie")
+    assert group.locator("th.obs-zone").inner_text() == "La Vigie (quartier prioritaire)"
+    rows = [re.sub(r"\s+", " ", r) for r in group.locator("tr").all_inner_texts()[1:]]
+    assert len(rows) == 2 and all("2012-2017" in r or "2017" in r for r in rows)
+    assert page.evaluate("document.querySelector(':target').id") == "qpv-la-vigie"
+    # the figures of a quartier are never added into the EPCI's own rows
+    assert (
+        page.locator("table", has_text="Villages et quartiers de CC de Petite-Terre").count() == 1
+    )
+    page.goto(urljoin(site_url, KOUNGOU))
+    links = page.locator(".obs-zone-links a")
+    assert links.all_inner_texts() == [
+        "Kangani", "Koungou", "Longoni", "Majicavo-Koropa", "Majicavo-Lamir", "Trévani",
+    ]  # fmt: skip
+    assert page.locator("tbody[id^='village-']").count() == 6
+    assert page.external == []
