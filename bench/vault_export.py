@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vault_service import accounts, crypto, duplicates, portability
+from vault_service import accounts, crypto, duplicates, portability, receiving
 from vault_service import documents as docs
 from vault_service.db import make_engine, migrate
 from vault_service.storage import LocalBlobStore
@@ -70,12 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     each = args.mb * 1024 * 1024 // args.documents
     block = os.urandom(65536).replace(b"PK\x05\x06", b"PK\x05\x07")
     for number in range(args.documents):
-        incoming = docs.Incoming(store, keyring, docs.new_id(), 1, each + 1024)
+        incoming = receiving.Incoming(store, keyring, docs.new_id(), 1, each + 1024)
         incoming.write(b"%PDF-1.7\n")
         for _ in range(each // len(block)):
             incoming.write(block)
         incoming.write(b"\n%%EOF\n")
-        docs.save_new(engine, incoming, owner, f"Document {number}", "autre", "aucun")
+        receiving.save_new(engine, incoming, owner, f"Document {number}", "autre", "aucun")
     with engine.connect() as conn:
         collected = portability.collect(conn, owner)
     rows = [version for _, version in collected["files"]]

@@ -14,6 +14,7 @@ from vault_service import (
     accounts,
     assisted_recovery,
     audit,
+    codes,
     crypto,
     guard,
     notices,
@@ -46,7 +47,7 @@ def _set_password(conn: Connection, account_id: str, password_hash: str, session
     the recovery sheets a professional printed for her (she has her access back)."""
     accounts.set_password(conn, account_id, password_hash)
     sessions.revoke_others(conn, account_id, session_row)
-    accounts.cancel_codes(conn, account_id, assisted_recovery.PURPOSE)
+    codes.cancel_codes(conn, account_id, assisted_recovery.PURPOSE)
     audit.record(conn, "account.password", actor_id=account_id, subject_id=account_id)
 
 
@@ -167,7 +168,7 @@ async def recovery_sheet(request: Request) -> Response:
     data = await form(request)
     if refusal := await _wrong_password(request, account, data):
         return refusal
-    code = await db_write(request, accounts.issue_code, account.id, "recovery", None, account.id)
+    code = await db_write(request, codes.issue_code, account.id, "recovery", None, account.id)
     return render(
         request, "sheet.html", person=account, code=code, purpose="recovery", expires_days=None
     )

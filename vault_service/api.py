@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import audit, duplicate_http, history, listing, sessions
+from vault_service import audit, duplicate_http, history, listing, receiving, sessions
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.api_schemas import ISO_DATE, TITLE
@@ -163,7 +163,7 @@ async def document_list(request: Request) -> Response:
     fields, incoming = await receive_document(request, document_id, 1)
     try:
         await save_upload(request, account, fields, incoming)
-    except docs.Rejected as error:
+    except receiving.Rejected as error:
         raise HTTPError(400, "document_refuse", error.message) from None
     document = await db_read(request, owned_with_version, document_id, account.id)
     return JSONResponse(_doc_json(document), status_code=201)
@@ -342,8 +342,10 @@ async def document_versions(request: Request) -> Response:
     document = await db_read(request, replaceable, request.path_params["doc_id"], account.id)
     _, incoming = await receive_document(request, document.id, document.current_version + 1)
     try:
-        version = await off_loop(docs.save_version, vault(request).engine, incoming, account.id)
-    except docs.Rejected as error:
+        version = await off_loop(
+            receiving.save_version, vault(request).engine, incoming, account.id
+        )
+    except receiving.Rejected as error:
         raise HTTPError(400, "document_refuse", error.message) from None
     return JSONResponse({"id": document.id, "version": version}, status_code=201)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from vault_service import accounts, audit, notices, relationships
+from vault_service import accounts, audit, codes, notices, relationships
 from vault_service.db import as_utc, assisted_recoveries, now, structures
 from vault_service.web import HTTPError
 
@@ -57,7 +57,7 @@ def _check_document(id_document: str) -> None:
 
 def _issue(conn: Connection, row: Any, person: Any, issuer: Any, days: int) -> str:
     """The recovery code, printed by `issuer`; the person is told at her next login."""
-    code = accounts.issue_code(conn, person.id, PURPOSE, days, issuer.id)
+    code = codes.issue_code(conn, person.id, PURPOSE, days, issuer.id)
     conn.execute(
         update(assisted_recoveries)
         .where(assisted_recoveries.c.id == row.id)

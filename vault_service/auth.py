@@ -12,6 +12,7 @@ from vault_service import (
     accounts,
     assisted_recovery,
     audit,
+    codes,
     crypto,
     guard,
     notices,
@@ -179,7 +180,7 @@ def _redeem(
     new TOTP secret (returned); a beneficiary recovering loses a second factor she can no
     longer use (journaled, notice). (None, None, False) when the code is wrong, used or
     expired. A code printed by a professional is journaled under their name."""
-    spent = accounts.redeem(conn, login, code, purposes)
+    spent = codes.redeem(conn, login, code, purposes)
     if spent is None:
         return None, None, False
     account, row = spent

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from vault_service import accounts, audit, relationships, shares
+from vault_service import accounts, audit, receiving, relationships, shares
 from vault_service import documents as docs
 from vault_service.crypto import Keyring
 from vault_service.db import structures
@@ -131,11 +131,11 @@ def seed(
     ids = []
     for title, doc_type, scheme in SAMPLES:
         document_id = docs.new_id()
-        incoming = docs.Incoming(
+        incoming = receiving.Incoming(
             store, keyring, document_id, 1, settings.max_upload_bytes, filename="exemple.pdf"
         )
         incoming.write(sample_pdf(title))
-        ids.append(docs.save_new(engine, incoming, person_id, title, doc_type, scheme))
+        ids.append(receiving.save_new(engine, incoming, person_id, title, doc_type, scheme))
     with engine.begin() as conn:
         grant = shares.Grant(
             structure_id=structure_id,

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from vault_service import audit, public_keys, relationships, signing
+from vault_service import audit, public_keys, receiving, relationships, signing
 from vault_service import documents as docs
 from vault_service.crypto import DecryptionError, Keyring
 from vault_service.db import accounts, as_utc, deposits, documents, now, structures
@@ -64,7 +64,7 @@ def fields(
 def save(
     engine: Engine,
     keys: signing.SigningKeys,
-    incoming: docs.Incoming,
+    incoming: receiving.Incoming,
     depositor: Any,
     person_id: str,
     title: str,
@@ -74,7 +74,7 @@ def save(
     """Publish the file as her document with the structure's signature, in one transaction.
     The link is checked (and locked) first in that transaction: if she ended it meanwhile,
     `relationships.guard` raises its 404 and nothing is written (the file is removed)."""
-    with docs.publishing(engine, incoming, depositor.id) as (conn, values):
+    with receiving.publishing(engine, incoming, depositor.id) as (conn, values):
         relationships.guard(conn, depositor, person_id, lock=True)
         structure = conn.execute(
             select(structures).where(structures.c.id == depositor.structure_id)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vault_service import audit, crypto, csrf, deposits, listing, photos
+from vault_service import audit, crypto, csrf, deposits, listing, photos, receiving
 from vault_service import documents as docs
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, check_csrf, human_size, is_api, off_loop, vault
@@ -57,15 +57,15 @@ def replaceable(conn: Connection, doc_id: str, owner_id: str) -> Any:
 
 async def receive_document(
     request: Request, document_id: str, version: int
-) -> tuple[dict[str, str], docs.Incoming]:
+) -> tuple[dict[str, str], receiving.Incoming]:
     """Stream the upload into an encrypted temp file; check CSRF and presence of a file.
 
     Raises HTTPError 400 / 403 / 413 (the temp file is already removed then)."""
     service = vault(request)
     limit = service.settings.max_upload_bytes
 
-    def begin(filename: str) -> docs.Incoming:
-        return docs.Incoming(
+    def begin(filename: str) -> receiving.Incoming:
+        return receiving.Incoming(
             service.store, service.keyring, document_id, version, limit, filename=filename
         )
 
@@ -75,7 +75,7 @@ async def receive_document(
     album = photos.Photos()
     try:
         fields, incoming = await receive(request, begin, limit, album.begin)
-    except docs.TooLarge:
+    except receiving.TooLarge:
         raise too_large from None
     except BadUpload as error:
         raise HTTPError(400, "formulaire", error.message) from None
@@ -98,14 +98,16 @@ async def receive_document(
         if incoming is not None:
             incoming.abort()
         raise
-    except docs.TooLarge:
+    except receiving.TooLarge:
         raise too_large from None
     finally:
         album.abort()
     return fields, incoming
 
 
-async def _merged(album: photos.Photos, begin: Callable[[str], docs.Incoming]) -> docs.Incoming:
+async def _merged(
+    album: photos.Photos, begin: Callable[[str], receiving.Incoming]
+) -> receiving.Incoming:
     """The photos as one PDF, received like an uploaded file (sniffed, hashed, encrypted)."""
     try:
         pdf = await off_loop(album.to_pdf)
@@ -114,16 +116,16 @@ async def _merged(album: photos.Photos, begin: Callable[[str], docs.Incoming]) -
     incoming = begin(album.items[0].filename)
     try:
         incoming.write(pdf)  # TooLarge if the PDF is over the limit
-    except docs.TooLarge:
+    except receiving.TooLarge:
         incoming.abort()
         raise
     return incoming
 
 
 async def save_upload(
-    request: Request, account: Any, fields: dict[str, str], incoming: docs.Incoming
+    request: Request, account: Any, fields: dict[str, str], incoming: receiving.Incoming
 ) -> None:
-    """Classify and save a received first version (pages and API). Raises docs.Rejected, the
+    """Classify and save a received first version (pages and API). Raises receiving.Rejected, the
     encrypted temp file already removed then."""
     doc_type, scheme, problems = docs.classify(fields)
     expires_on, bad_date = listing.parse_expiry(fields.get("expires_on"))
@@ -131,9 +133,9 @@ async def save_upload(
         problems.append(bad_date)
     try:
         if problems:
-            raise docs.Rejected(" ".join(problems))
+            raise receiving.Rejected(" ".join(problems))
         await off_loop(
-            docs.save_new,
+            receiving.save_new,
             vault(request).engine,
             incoming,
             account.id,
@@ -142,7 +144,7 @@ async def save_upload(
             scheme,
             expires_on,
         )
-    except docs.Rejected:
+    except receiving.Rejected:
         incoming.abort()
         raise
 

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import deposits, listing, share_access
+from vault_service import deposits, listing, receiving, share_access
 from vault_service import documents as docs
 from vault_service.document_http import (
     file_response,
@@ -86,7 +86,7 @@ async def upload_page(request: Request) -> Response:
         return render(request, "upload.html", status=error.status, error=error.message, values={})
     try:
         await save_upload(request, account, fields, incoming)
-    except docs.Rejected as error:
+    except receiving.Rejected as error:
         return render(request, "upload.html", status=400, error=error.message, values=fields)
     return redirect(request, f"/documents/{document_id}")
 
@@ -155,8 +155,8 @@ async def new_version(request: Request) -> Response:
     try:
         await db_read(request, replaceable, document.id, account.id)
         _, incoming = await receive_document(request, document.id, document.current_version + 1)
-        await off_loop(docs.save_version, vault(request).engine, incoming, account.id)
-    except (HTTPError, docs.Rejected) as error:
+        await off_loop(receiving.save_version, vault(request).engine, incoming, account.id)
+    except (HTTPError, receiving.Rejected) as error:
         if isinstance(error, HTTPError) and error.status == 403:
             raise
         status = error.status if isinstance(error, HTTPError) else 400

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from vault_service import documents as docs
 from vault_service import duplicates as dups
+from vault_service import receiving
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, db_read, vault
 
@@ -28,7 +28,7 @@ async def verdict(request: Request, limit: int, missing: str) -> dups.Verdict | 
         keys = await trusted(request)
         try:
             _, sink = await receive(request, lambda _name: dups.VerifierSink(keys), limit)
-        except docs.TooLarge:
+        except receiving.TooLarge:
             raise HTTPError(413, "trop_gros", "Fichier trop gros pour un duplicata.") from None
         except BadUpload as error:
             raise HTTPError(400, "formulaire", error.message) from None

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import audit, deposits, relationships, share_requests, shares, signing
+from vault_service import audit, deposits, receiving, relationships, share_requests, shares, signing
 from vault_service import documents as docs
 from vault_service.document_http import NOT_FOUND, owned, receive_document
 from vault_service.schemes import SHARE_SCHEMES
@@ -99,7 +99,7 @@ async def deposit(request: Request) -> Response:
     doc_type, scheme, problems = docs.classify(fields)
     try:
         if problems:
-            raise docs.Rejected(" ".join(problems))
+            raise receiving.Rejected(" ".join(problems))
         # deposits.save checks the link again inside the transaction that writes the
         # document: one she ended meanwhile refuses the deposit (404, file removed).
         await off_loop(
@@ -113,7 +113,7 @@ async def deposit(request: Request) -> Response:
             doc_type,
             scheme,
         )
-    except docs.Rejected as error:
+    except receiving.Rejected as error:
         incoming.abort()
         return await person_page(request, error=error.message, status=400)
     except BaseException:

@@ -88,6 +88,40 @@ def _optional(name: str) -> Table | None:
 def collect(conn: Connection, owner_id: str) -> dict[str, Any]:
     """The manifest (and the version rows to stream), read in one transaction."""
     account = conn.execute(select(accounts).where(accounts.c.id == owner_id)).one()
+    entries, files = _documents(conn, owner_id)
+    grants = _grants(conn, owner_id)
+    issued = [
+        _row(dup, {"signature"}) | {"signature": base64.b64encode(dup.signature).decode()}
+        for dup in conn.execute(
+            select(duplicates)
+            .where(duplicates.c.issued_by == owner_id)
+            .order_by(duplicates.c.issued_at)
+        )
+    ]
+    journal = [
+        _row(entry, set())
+        for entry in conn.execute(
+            select(audit_log)
+            .where(or_(audit_log.c.subject_id == owner_id, audit_log.c.actor_id == owner_id))
+            .order_by(audit_log.c.seq)
+        )
+    ]
+    links = _links(conn, owner_id)
+    manifest = {
+        "format": FORMAT,
+        "exported_at": as_utc(now()).isoformat(),
+        "account": _row(account, SECRET_COLUMNS | {"identity_key", "session_version"}),
+        "documents": entries,
+        "grants": grants,
+        "links": links,
+        "duplicates": issued,
+    }
+    return {"manifest": manifest, "journal": journal, "files": files}
+
+
+def _documents(conn: Connection, owner_id: str) -> tuple[list[Any], list[tuple[str, Any]]]:
+    """Her documents with their versions (and where a structure deposited it, its signature),
+    and the (path in the ZIP, version row) of every file."""
     docs = list(
         conn.execute(
             select(documents)
@@ -127,6 +161,10 @@ def collect(conn: Connection, owner_id: str) -> dict[str, Any]:
                 "versions": versions,
             }
         )
+    return entries, files
+
+
+def _grants(conn: Connection, owner_id: str) -> list[Any]:
     grants = []
     for share in conn.execute(
         select(shares).where(shares.c.owner_id == owner_id).order_by(shares.c.created_at)
@@ -135,45 +173,21 @@ def collect(conn: Connection, owner_id: str) -> dict[str, Any]:
             select(share_documents.c.document_id).where(share_documents.c.share_id == share.id)
         ).scalars()
         grants.append(_row(share) | {"document_ids": sorted(covered)})
-    issued = [
-        _row(dup, {"signature"}) | {"signature": base64.b64encode(dup.signature).decode()}
-        for dup in conn.execute(
-            select(duplicates)
-            .where(duplicates.c.issued_by == owner_id)
-            .order_by(duplicates.c.issued_at)
-        )
-    ]
-    journal = [
-        _row(entry, set())
-        for entry in conn.execute(
-            select(audit_log)
-            .where(or_(audit_log.c.subject_id == owner_id, audit_log.c.actor_id == owner_id))
-            .order_by(audit_log.c.seq)
-        )
-    ]
+    return grants
+
+
+def _links(conn: Connection, owner_id: str) -> list[Any]:
     links_table = _optional("relationships")
-    links = (
-        [
-            _row(link)
-            for link in conn.execute(
-                select(links_table)
-                .where(links_table.c.person_id == owner_id)
-                .order_by(links_table.c.created_at)
-            )
-        ]
-        if links_table is not None
-        else []
-    )
-    manifest = {
-        "format": FORMAT,
-        "exported_at": as_utc(now()).isoformat(),
-        "account": _row(account, SECRET_COLUMNS | {"identity_key", "session_version"}),
-        "documents": entries,
-        "grants": grants,
-        "links": links,
-        "duplicates": issued,
-    }
-    return {"manifest": manifest, "journal": journal, "files": files}
+    if links_table is None:
+        return []
+    return [
+        _row(link)
+        for link in conn.execute(
+            select(links_table)
+            .where(links_table.c.person_id == owner_id)
+            .order_by(links_table.c.created_at)
+        )
+    ]
 
 
 class _Pipe:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from vault_service import accounts, audit
+from vault_service import accounts, audit, codes
 from vault_service.db import accounts as accounts_table
 from vault_service.db import as_utc, now, one_time_codes, relationships, structures
 from vault_service.web import HTTPError
@@ -130,7 +130,7 @@ def end(conn: Connection, link_id: str, person_id: str) -> bool:
         .values(ended_at=now(), ended_by=person_id)
     )
     # A recovery sheet that structure printed and nobody used yet stops working too.
-    cancelled = accounts.cancel_codes(conn, person_id, ASSISTED_PURPOSE, row.structure_id)
+    cancelled = codes.cancel_codes(conn, person_id, ASSISTED_PURPOSE, row.structure_id)
     audit.record(
         conn,
         "relationship.end",
@@ -180,7 +180,7 @@ def find_followed(conn: Connection, structure_id: str | None, person: accounts.P
 def issue_link_code(conn: Connection, person_id: str) -> str:
     """A short single-use code (8 characters, 30 minutes) she gives a professional in person;
     a new code cancels her previous unused one."""
-    raw = accounts.store_code(
+    raw = codes.store_code(
         conn,
         person_id,
         LINK_PURPOSE,
@@ -198,7 +198,7 @@ def redeem_link_code(conn: Connection, code: str, actor: Any) -> Any:
     code is wrong, used or expired."""
     row = conn.execute(
         select(one_time_codes).where(
-            one_time_codes.c.code_hash == accounts.code_hash(code, "link"),
+            one_time_codes.c.code_hash == codes.code_hash(code, "link"),
             one_time_codes.c.purpose == LINK_PURPOSE,
             one_time_codes.c.used_at.is_(None),
         )

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from vault_service import accounts, assisted_recovery, audit, relationships, sessions, shares
+from vault_service import accounts, assisted_recovery, audit, codes, relationships, sessions, shares
 from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -33,7 +33,7 @@ def _person(data: dict[str, str]) -> accounts.Person:
 def _issue(
     conn: Connection, account_id: str, purpose: str, days: int, actor_id: str
 ) -> tuple[str, Any]:
-    code = accounts.issue_code(conn, account_id, purpose, days, actor_id)
+    code = codes.issue_code(conn, account_id, purpose, days, actor_id)
     return code, accounts.get(conn, account_id)
 
 

@@ -16,8 +16,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from vault_service.documents import TooLarge
 from vault_service.edge import BodyTooLarge
+from vault_service.receiving import TooLarge
 
 MAX_FIELD = 4096
 MAX_FIELDS = 20
@@ -25,7 +25,7 @@ OVERHEAD = 64 * 1024  # room for the other form fields and multipart framing
 
 
 class Sink(Protocol):
-    """Where the file part goes, chunk by chunk (documents.Incoming, a duplicate verifier)."""
+    """Where the file part goes, chunk by chunk (receiving.Incoming, a duplicate verifier)."""
 
     def write(self, data: bytes) -> None: ...
 

@@ -210,7 +210,7 @@ async def db_write(
 
 
 async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Blocking product code that manages its own transaction and files (documents.save_new,
+    """Blocking product code that manages its own transaction and files (receiving.save_new,
     save_version, remove) run in a worker thread."""
     return await run_in_threadpool(work, *args, **kwargs)
 

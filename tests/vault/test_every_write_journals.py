@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from tests.vault.conftest import PASSWORD, add_account, csrf_token, login, pdf_bytes, upload
 from tests.vault.test_flows import totp_secret
-from vault_service import accounts, relationships, share_requests, shares, totp
+from vault_service import accounts, codes, relationships, share_requests, shares, totp
 from vault_service import documents as docs
 from vault_service.app import ROUTES
 from vault_service.db import audit_log
@@ -93,8 +93,8 @@ def _code(s: Scene, purpose: str) -> tuple[str, str]:
                 structure_id=None,
                 created_by=None,
             )
-            return "sans.motdepasse", accounts.issue_code(conn, account_id, purpose, 5, None)
-        return "amina", accounts.issue_code(conn, s.id("beneficiary_a"), purpose, 5, None)
+            return "sans.motdepasse", codes.issue_code(conn, account_id, purpose, 5, None)
+        return "amina", codes.issue_code(conn, s.id("beneficiary_a"), purpose, 5, None)
 
     return s.conn_do(work)  # type: ignore[no-any-return]
 

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from tests.vault.conftest import KEY2, add_account, csrf_token, login, pdf_bytes, upload
 from tests.vault.test_rotation import with_keyring
 from tests.vault.test_shares import signed_in, status
-from vault_service import keys, signing
+from vault_service import keys, receiving, signing
 from vault_service.app import create_app
 from vault_service.crypto import Keyring
 from vault_service.db import (
@@ -324,11 +324,10 @@ def test_a_link_ended_during_a_deposit_refuses_it(people, world, engine, setting
     """The link is checked in the transaction that writes the document: a link she ends
     after the checks made before the upload (and, before this fix, before the save) refuses
     the deposit, and nothing of it survives."""
-    from vault_service import documents as docs
     from vault_service import relationships
 
     amina = world.actors["beneficiary_a"].id
-    publishing = docs.publishing
+    publishing = receiving.publishing
 
     def she_ends_the_link_meanwhile(*args: Any, **kwargs: Any) -> Any:
         with engine.begin() as conn:
@@ -342,7 +341,7 @@ def test_a_link_ended_during_a_deposit_refuses_it(people, world, engine, setting
             assert relationships.end(conn, link_id, amina)
         return publishing(*args, **kwargs)
 
-    monkeypatch.setattr(docs, "publishing", she_ends_the_link_meanwhile)
+    monkeypatch.setattr(receiving, "publishing", she_ends_the_link_meanwhile)
     before = sorted(settings.data_dir.rglob("*.vlt"))
     response = deposit(people["pro_x"], amina)
     assert response.status_code == 404

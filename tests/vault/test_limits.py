@@ -242,11 +242,11 @@ def test_current_password_checks_are_counted(client, world, settings, checks):
 
 def test_twenty_parallel_recovery_codes_check_at_most_the_limit(app, world, settings, monkeypatch):
     """A3 on printed codes: 20 guesses at once on one login, at most the limit tried."""
-    from vault_service import accounts as accounts_module
+    from vault_service import codes
 
     tried: list[str] = []
     lock = threading.Lock()
-    real = accounts_module.redeem
+    real = codes.redeem
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         with lock:
@@ -270,7 +270,7 @@ def test_twenty_parallel_recovery_codes_check_at_most_the_limit(app, world, sett
         status: int = clients[n].post("/recuperation", data=data).status_code
         return status
 
-    monkeypatch.setattr(accounts_module, "redeem", counting)
+    monkeypatch.setattr(codes, "redeem", counting)
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         statuses = list(pool.map(attempt, range(len(clients))))
     assert len(tried) <= settings.login_attempts
@@ -295,11 +295,11 @@ def _burst(app: Any, send: Any, n: int = 20) -> list[int]:
 @pytest.fixture
 def code_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every printed code or link code actually checked against the database."""
-    from vault_service import accounts, relationships
+    from vault_service import codes, relationships
 
     seen: list[str] = []
     lock = threading.Lock()
-    real_redeem, real_link = accounts.redeem, relationships.redeem_link_code
+    real_redeem, real_link = codes.redeem, relationships.redeem_link_code
 
     def redeem(conn: Any, login: str, code: str, purposes: Any) -> Any:
         with lock:
@@ -311,7 +311,7 @@ def code_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             seen.append(code)
         return real_link(conn, code, actor)
 
-    monkeypatch.setattr(accounts, "redeem", redeem)
+    monkeypatch.setattr(codes, "redeem", redeem)
     monkeypatch.setattr(relationships, "redeem_link_code", link)
     return seen
 

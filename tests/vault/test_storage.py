@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.vault.conftest import KEY1, KEY2, add_account, login, pdf_bytes, upload
-from vault_service import accounts, audit, ratelimit
+from vault_service import accounts, audit, codes, ratelimit, receiving
 from vault_service.crypto import Keyring
 from vault_service.db import audit_log, document_versions, now, one_time_codes, rate_limits
 from vault_service.documents import check_integrity
@@ -60,19 +60,19 @@ def test_structure_cap_is_enforced(engine, settings):
 def test_codes_are_single_use_and_expire(engine):
     with engine.begin() as conn:
         account_id = new_account(conn, "amina.s")
-        code = accounts.issue_code(conn, account_id, "activation", 5, None)
+        code = codes.issue_code(conn, account_id, "activation", 5, None)
     assert len(code) == 14 and code.count("-") == 2
     with engine.begin() as conn:
-        assert accounts.redeem_code(conn, "amina.s", code.lower(), ("activation",)).id == account_id
+        assert codes.redeem_code(conn, "amina.s", code.lower(), ("activation",)).id == account_id
     with engine.begin() as conn:
-        assert accounts.redeem_code(conn, "amina.s", code, ("activation",)) is None
-        second = accounts.issue_code(conn, account_id, "activation", 5, None)
+        assert codes.redeem_code(conn, "amina.s", code, ("activation",)) is None
+        second = codes.issue_code(conn, account_id, "activation", 5, None)
         conn.execute(update(one_time_codes).values(expires_at=now() - timedelta(seconds=1)))
     with engine.begin() as conn:
-        assert accounts.redeem_code(conn, "amina.s", second, ("activation",)) is None
-        recovery = accounts.issue_code(conn, account_id, "recovery", None, None)
+        assert codes.redeem_code(conn, "amina.s", second, ("activation",)) is None
+        recovery = codes.issue_code(conn, account_id, "recovery", None, None)
     with engine.begin() as conn:  # a recovery code does not activate
-        assert accounts.redeem_code(conn, "amina.s", recovery, ("activation",)) is None
+        assert codes.redeem_code(conn, "amina.s", recovery, ("activation",)) is None
 
 
 def test_progressive_lockout(engine):
@@ -263,19 +263,18 @@ def test_api_errors_share_one_shape(client, world):
 
 def test_a_version_racing_another_is_refused_and_leaves_no_file(client, world, settings, engine):
     """Two new versions of the same document at once: the second is refused, its file removed."""
-    from vault_service import documents as docs
     from vault_service.db import documents
 
     login(client, world.actors["beneficiary_a"])
     doc_id = upload(client, pdf_bytes(4000)).headers["location"].rsplit("/", 1)[-1]
     with engine.begin() as conn:  # another request published version 2 meanwhile
         conn.execute(update(documents).values(current_version=2))
-    late = docs.Incoming(
+    late = receiving.Incoming(
         LocalBlobStore(settings.data_dir), Keyring(settings.keyring), doc_id, 2, 10**6
     )
     late.write(pdf_bytes(3000))
-    with pytest.raises(docs.Rejected) as caught:
-        docs.save_version(engine, late, world.actors["beneficiary_a"].id)
+    with pytest.raises(receiving.Rejected) as caught:
+        receiving.save_version(engine, late, world.actors["beneficiary_a"].id)
     assert caught.value.message == "Le document a changé entre-temps : recommencez le dépôt."
     assert len(list((settings.data_dir / "blobs").rglob("*.vlt"))) == 1
     assert list((settings.data_dir / "tmp").iterdir()) == []
