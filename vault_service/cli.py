@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_service.settings import Settings, parse_keyring
+from vault_service.setting_values import parse_keyring
+from vault_service.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
