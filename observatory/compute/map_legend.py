@@ -79,17 +79,30 @@ def legend(
     facts = f"Unité : {html.escape(unit)} · Année : {fmt_year(year)}"
     if source:
         facts += f" · Source : {html.escape(source)}"
-    names = "".join(
-        f"<li>{html.escape(str(f['properties'].get('nom', f['properties']['code'])))}</li>"
-        for f in features
-    )
     return (
         '<div class="obs-map-legend">'
         f'<p class="obs-map-facts">{facts}</p>'
         f'<p class="obs-map-method">{html.escape(classes.method)}</p>'
         f"<ul>{''.join(items)}</ul>"
-        f'<details class="obs-map-key"><summary>Numéros des territoires</summary>'
-        f'<ol class="obs-map-names">{names}</ol></details></div>'
+        f"{_key_table(indicator.title, features, year)}</div>"
+    )
+
+
+def _key_table(title: str, features: Sequence[Mapping[str, Any]], year: int) -> str:
+    """The numbers of the map keyed by name, with each territory's value: the data table
+    of the map (its text alternative gives the extremes only)."""
+    rows = "".join(
+        f"<tr><td>{n}</td>"
+        f'<th scope="row">{html.escape(str(f["properties"].get("nom", f["properties"]["code"])))}'
+        f'</th><td class="obs-num">{html.escape(str(f["properties"].get("valeur", "")))}</td></tr>'
+        for n, f in enumerate(features, start=1)
+    )
+    return (
+        '<details class="obs-map-key"><summary>Numéros et valeurs des territoires</summary>'
+        f'<table class="obs-map-table"><caption>{html.escape(title)} en {fmt_year(year)}'
+        "</caption>"
+        '<thead><tr><th scope="col">N°</th><th scope="col">Territoire</th>'
+        f'<th scope="col">Valeur</th></tr></thead><tbody>{rows}</tbody></table></details>'
     )
 
 

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -166,3 +168,41 @@ def test_interactive_map_opens_a_portrait_on_click_and_with_the_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url("**/territoires/97611/")
     assert page.external == []
+
+
+LAYOUT = re.compile(
+    r'<div class="obs-map-layout [^"]*" id="(carte-[^"]+)" data-year="(\d{4})">(.*?)'
+    r'(?=<div class="obs-map-layout |<div class="obs-leaflet"|</div>\s*<!--/raw-->|$)',
+    re.S,
+)
+
+
+def test_every_map_of_the_site_has_its_alternative_table_and_truthful_legend(
+    built_site: Path,
+) -> None:
+    """RGAA and the map rules, on every map of the built site (indicator and theme pages):
+    a title, a description and a caption; the legend beside the map (same flex row) with
+    the unit, the year, the source and the method; three classes at least, or proportional
+    circles; the table of every territory's number, name and value."""
+    pages = [*built_site.glob("indicateurs/*/index.html"), *built_site.glob("themes/*/index.html")]
+    seen = 0
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for map_id, year, body in LAYOUT.findall(text):
+            where = f"{path.relative_to(built_site)} {map_id}"
+            seen += 1
+            assert re.search(r'<svg [^>]*class="obs-map-svg"', body), where
+            assert re.search(r"<title id=\"[^\"]+-titre\">[^<]+</title><desc id", body), where
+            assert re.search(r"<figcaption>Carte [^<]+\.</figcaption>", body), where
+            facts = re.search(r'<p class="obs-map-facts">([^<]*)</p>', body)
+            assert facts, where
+            assert f"Année : {year}" in facts[1] and "Unité : " in facts[1], where
+            assert " · Source : " in facts[1], where
+            method = re.search(r'<p class="obs-map-method">([^<]*)</p>', body)
+            assert method, where
+            if not method[1].startswith("Cercles proportionnels"):
+                classes = re.search(r"\((\d+) classes\)$", method[1])
+                assert classes and int(classes[1]) >= 3, where
+            rows = re.findall(r'<tr><td>\d+</td><th scope="row">', body)
+            assert len(rows) in (5, 17), where  # every EPCI or every commune
+    assert seen >= 14  # 5 indicators with a map, their other years, and the theme pages

@@ -106,9 +106,14 @@ def test_without_javascript_every_chart_and_table_is_there(
         assert charts.count() == source.count('class="marks obs-chart-svg"'), name
         for i in range(charts.count()):
             assert charts.nth(i).is_visible(), f"{name} : graphique {i} invisible sans JavaScript"
-        tables = page.locator("table")
+        tables = page.locator("table:not(.obs-map-table)")
         for i in range(tables.count()):
             assert tables.nth(i).is_visible(), f"{name} : tableau {i} invisible sans JavaScript"
+        # a map's table of values sits in its legend, folded: it opens without JavaScript
+        keys = page.locator(".obs-map-layout:visible details.obs-map-key")
+        for i in range(keys.count()):
+            keys.nth(i).locator("summary").click()
+            assert keys.nth(i).locator("table.obs-map-table").is_visible(), f"{name} : carte {i}"
         # buttons for the interactive versions stay hidden without JavaScript
         buttons = page.locator("button.obs-interactive")
         assert all(not buttons.nth(i).is_visible() for i in range(buttons.count())), name

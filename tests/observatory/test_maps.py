@@ -166,9 +166,20 @@ def test_legend_says_the_method_and_the_classes(output: MapOutput) -> None:
         "secret statistique",
         "non disponible (aucune valeur publiée pour ce territoire et cette année)",
     ]
-    assert re.findall(r"<li>(.*?)</li>", legend[1]) == [
-        "Acoua", "Bandraboua", "Bandrélé", "Bouéni", "Chiconi",
-    ]  # fmt: skip
+    # the numbers keyed by name with each value: the data table of the map
+    assert "<summary>Numéros et valeurs des territoires</summary>" in legend[1]
+    assert "<caption>Taux de chômage en 2020</caption>" in legend[1]
+    rows = re.findall(
+        r'<tr><td>(\d+)</td><th scope="row">([^<]*)</th><td class="obs-num">([^<]*)</td></tr>',
+        legend[1],
+    )
+    assert rows == [
+        ("1", "Acoua", f"10,0{N}%"),
+        ("2", "Bandraboua", f"30,0{N}%"),
+        ("3", "Bandrélé", f"32,5{N}%"),
+        ("4", "Bouéni", "secret statistique"),
+        ("5", "Chiconi", "non disponible"),
+    ]
 
 
 def test_secret_hatching_survives_without_the_static_map(output: MapOutput) -> None:
