@@ -365,8 +365,11 @@ def test_schemes_point_to_existing_themes_packages_and_indicators() -> None:
 
 @functools.cache
 def generator() -> ModuleType:
-    """The generator script, loaded as a module (it is not part of the package)."""
+    """The generator script, loaded as a module (it is not part of the package); it imports
+    its data and reader modules beside it, as when run as a script."""
     path = ROOT / "scripts" / "make_theme_packages.py"
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location("make_theme_packages", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

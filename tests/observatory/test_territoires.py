@@ -69,6 +69,7 @@ def read_features(name: str) -> list[dict[str, Any]]:
 
 
 def load_script(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # its territory_sources.py, as when run
     spec = importlib.util.spec_from_file_location("refresh_territoires", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
