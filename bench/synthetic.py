@@ -183,10 +183,30 @@ def write_project(root: Path, rows: int, communes: int = 35_000) -> int:
     """Write the synthetic project; return the number of observation rows."""
     codes, epcis, deps = write_territories(root, communes)
     years = max(1, math.ceil(rows / (communes * INDICATORS)))
-    rng = np.random.default_rng(976)
     folder = root / "datapackages" / "synthetique"
     folder.mkdir(parents=True, exist_ok=True)
     indicators = [f"indicateur_{k:02d}" for k in range(INDICATORS)]
+    total = write_observations(folder, indicators, (codes, epcis, deps), years, communes)
+    (folder / "sources.csv").write_text(
+        "id,organisme,titre,url,millesime,secondaire,citation\n"
+        "synth,Banc d'essai,Données synthétiques,https://example.org/,2026,false,générées\n",
+        encoding="utf-8",
+    )
+    write_descriptor(folder, indicators)
+    return total
+
+
+def write_observations(
+    folder: Path,
+    indicators: list[str],
+    territories: tuple[list[str], list[str], list[str]],
+    years: int,
+    communes: int,
+) -> int:
+    """observations.csv: random commune values, summed into EPCI and département rows for
+    the additive (even) indicators; the number of rows."""
+    codes, epcis, deps = territories
+    rng = np.random.default_rng(976)
     code_arr = np.array(codes)
     epci_arr = np.array(epcis)
     dep_arr = np.array(deps)
@@ -215,11 +235,10 @@ def write_project(root: Path, rows: int, communes: int = 35_000) -> int:
                         )
                 out.write("".join(lines))
                 total += len(lines)
-    (folder / "sources.csv").write_text(
-        "id,organisme,titre,url,millesime,secondaire,citation\n"
-        "synth,Banc d'essai,Données synthétiques,https://example.org/,2026,false,générées\n",
-        encoding="utf-8",
-    )
+    return total
+
+
+def write_descriptor(folder: Path, indicators: list[str]) -> None:
     declared = [
         {
             "id": indicator,
@@ -269,4 +288,3 @@ def write_project(root: Path, rows: int, communes: int = 35_000) -> int:
             },
         },
     )
-    return total

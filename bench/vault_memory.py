@@ -17,6 +17,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=int, default=100)
     args = parser.parse_args(argv)
     size = args.mb * 1024 * 1024
-    work = Path(tempfile.mkdtemp(prefix="vault-memory-"))
+    app, cookie = signed_in_app(Path(tempfile.mkdtemp(prefix="vault-memory-")), size)
+    statuses: list[Any] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    receive, scope = streamed_upload(size), upload_scope(cookie)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    anyio.run(app, scope, receive, send)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = {
+        "upload_mb": args.mb,
+        "status": statuses[0],
+        "app_upload_mb_s": round(size / elapsed / 1e6, 1),
+        "peak_rss_mib_before": round(before / 1024, 1),
+        "peak_rss_mib_after": round(after / 1024, 1),
+        "peak_rss_growth_mib": round((after - before) / 1024, 1),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "vault_memory.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+    return 0 if statuses == [201] else 1
+
+
+def signed_in_app(work: Path, size: int) -> tuple[Any, str]:
+    """The vault on SQLite under `work`, and the session cookie of one beneficiary."""
     settings = Settings.from_env(
         {},
         cookie_key="b" * 48,
@@ -62,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         conn.execute(update(accounts_table).values(status="active"))
         cookie, _ = sessions.open_session(conn, account_id, settings)
-    app = create_app(settings, engine)
+    return create_app(settings, engine), cookie
+
+
+def streamed_upload(size: int) -> Callable[[], Awaitable[dict[str, Any]]]:
+    """The ASGI `receive` of a multipart upload of a `size`-byte PDF, sent in 64 KiB blocks."""
     head = (
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="doc_type"\r\n\r\nautre\r\n'
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="scheme"\r\n\r\naucun\r\n'
@@ -72,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     tail = f"\n%%EOF\n\r\n--{BOUNDARY}--\r\n".encode()
     block = os.urandom(65536).replace(b"PK\x05\x06", b"PK\x05\x07")
     state = {"sent": 0, "done": False}
-    statuses: list[Any] = []
 
     async def receive() -> dict[str, Any]:
         if state["sent"] == 0:
@@ -87,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         await anyio.sleep(3600)
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
+    return receive
 
-    scope = {
+
+def upload_scope(cookie: str) -> dict[str, Any]:
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -111,23 +143,6 @@ def main(argv: list[str] | None = None) -> int:
             (b"x-vault-csrf", b"1"),
         ],
     }
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    anyio.run(app, scope, receive, send)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    report = {
-        "upload_mb": args.mb,
-        "status": statuses[0],
-        "app_upload_mb_s": round(size / elapsed / 1e6, 1),
-        "peak_rss_mib_before": round(before / 1024, 1),
-        "peak_rss_mib_after": round(after / 1024, 1),
-        "peak_rss_growth_mib": round((after - before) / 1024, 1),
-    }
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "vault_memory.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
-    return 0 if statuses == [201] else 1
 
 
 if __name__ == "__main__":

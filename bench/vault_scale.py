@@ -42,15 +42,20 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.vault_throughput import free_port, plain_copy, synthetic_pdf
+from bench.vault_throughput import (
+    PASSWORD,
+    free_port,
+    plain_copy,
+    sign_in,
+    synthetic_pdf,
+    upload,
+)
 from vault_service import accounts
 from vault_service.db import make_engine, migrate
 from vault_service.passwords import Argon2Params, hash_password
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 OUT = REPOSITORY / "bench" / "out"
-PASSWORD = "mot de passe du banc"
-HEADERS = {"X-Vault-CSRF": "1"}
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "bench",
     "AWS_SECRET_ACCESS_KEY": "bench-secret",
@@ -211,23 +216,14 @@ def measure(name: str, ports: list[int], pids: list[int], work: Path, args: Any)
         synthetic_pdf(source, size)
     clients = [httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=120) for p in ports]
     for client in clients:
-        client.post(
-            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
-        ).raise_for_status()
+        sign_in(client)
     # 2. Uploads, alternating over the instances; then downloads.
-    ids = []
     cpu_start = cpu_seconds(pids)
     start = time.perf_counter()
-    for n in range(args.uploads):
-        with source.open("rb") as handle:
-            response = clients[n % len(clients)].post(
-                "/api/documents",
-                headers=HEADERS,
-                data={"doc_type": "autre", "scheme": "aucun", "title": f"Banc {n}"},
-                files={"file": ("banc.pdf", handle, "application/pdf")},
-            )
-        response.raise_for_status()
-        ids.append(response.json()["id"])
+    ids = [
+        upload(clients[n % len(clients)], source, f"Banc {n}", "banc.pdf")
+        for n in range(args.uploads)
+    ]
     upload_s = time.perf_counter() - start
     server_cpu_ms = (cpu_seconds(pids) - cpu_start) * 1000 / args.uploads
     start = time.perf_counter()
@@ -243,35 +239,7 @@ def measure(name: str, ports: list[int], pids: list[int], work: Path, args: Any)
     copy_and_read = plain_copy(source, work, args.uploads)
     upload_mb_s = size * args.uploads / upload_s / 1e6
     both_mb_s = size * args.uploads / (upload_s + download_s) / 1e6
-
-    # 1. Listing and download under concurrent clients.
-    small = work / "small.pdf"
-    synthetic_pdf(small, 200_000)
-    for n in range(20 - len(ids)):
-        with small.open("rb") as handle:
-            response = clients[n % len(clients)].post(
-                "/api/documents",
-                headers=HEADERS,
-                data={"doc_type": "autre", "scheme": "aucun", "title": f"Petit {n}"},
-                files={"file": ("petit.pdf", handle, "application/pdf")},
-            )
-        response.raise_for_status()
-        small_id = response.json()["id"]
-    cookies = []
-    for n in range(args.clients):
-        response = clients[n % len(clients)].post(
-            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
-        )
-        response.raise_for_status()
-        cookies.append(response.cookies["vault_session"])
-    for client in clients:
-        client.close()
-    listing = asyncio.run(hammer(ports, "/api/documents", cookies, args.max_requests, args.seconds))
-    download = asyncio.run(
-        hammer(
-            ports, f"/api/documents/{small_id}/content", cookies, args.max_requests, args.seconds
-        )
-    )
+    listing, download = measure_concurrency(ports, clients, work, args, len(ids))
     return {
         "deployment": name,
         "instances": len(ports),
@@ -290,6 +258,27 @@ def measure(name: str, ports: list[int], pids: list[int], work: Path, args: Any)
             "ratio_upload_download_to_copy_read": round(both_mb_s / copy_and_read, 3),
         },
     }
+
+
+def measure_concurrency(
+    ports: list[int], clients: list[httpx.Client], work: Path, args: Any, uploaded: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """1. Listing (20 documents) and the download of a 200 KB one under concurrent clients;
+    the clients are closed."""
+    small = work / "small.pdf"
+    synthetic_pdf(small, 200_000)
+    for n in range(20 - uploaded):
+        small_id = upload(clients[n % len(clients)], small, f"Petit {n}", "petit.pdf")
+    cookies = [sign_in(clients[n % len(clients)]) for n in range(args.clients)]
+    for client in clients:
+        client.close()
+    listing = asyncio.run(hammer(ports, "/api/documents", cookies, args.max_requests, args.seconds))
+    download = asyncio.run(
+        hammer(
+            ports, f"/api/documents/{small_id}/content", cookies, args.max_requests, args.seconds
+        )
+    )
+    return listing, download
 
 
 def plain_copy_no_read(source: Path, folder: Path, runs: int) -> float:
@@ -321,16 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        import boto3
-
-        bucket = f"vault-bench-{secrets.token_hex(4)}"
-        boto3.session.Session().client(
-            "s3",
-            endpoint_url=s3_url,
-            region_name="us-east-1",
-            aws_access_key_id=S3_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=S3_ENV["AWS_SECRET_ACCESS_KEY"],
-        ).create_bucket(Bucket=bucket)
+        bucket = create_bucket(s3_url)
         single = deployment(
             "1 instance, SQLite + fichiers locaux",
             f"sqlite:///{work / 'vault.sqlite3'}",
@@ -363,19 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "single": single,
         "cluster": cluster,
-        "cluster_to_single": {
-            "list_rps": round(
-                cluster["list"]["requests_per_second"] / single["list"]["requests_per_second"], 3
-            ),
-            "download_rps": round(
-                cluster["download_200kb"]["requests_per_second"]
-                / single["download_200kb"]["requests_per_second"],
-                3,
-            ),
-            "upload_mb_s": round(
-                cluster["upload"]["upload_mb_s"] / single["upload"]["upload_mb_s"], 3
-            ),
-        },
+        "cluster_to_single": ratios(cluster, single),
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
@@ -389,6 +357,34 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"Écrit : {path.relative_to(REPOSITORY)}")
     return 0
+
+
+def create_bucket(s3_url: str) -> str:
+    import boto3
+
+    bucket = f"vault-bench-{secrets.token_hex(4)}"
+    boto3.session.Session().client(
+        "s3",
+        endpoint_url=s3_url,
+        region_name="us-east-1",
+        aws_access_key_id=S3_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_ENV["AWS_SECRET_ACCESS_KEY"],
+    ).create_bucket(Bucket=bucket)
+    return bucket
+
+
+def ratios(cluster: dict[str, Any], single: dict[str, Any]) -> dict[str, float]:
+    return {
+        "list_rps": round(
+            cluster["list"]["requests_per_second"] / single["list"]["requests_per_second"], 3
+        ),
+        "download_rps": round(
+            cluster["download_200kb"]["requests_per_second"]
+            / single["download_200kb"]["requests_per_second"],
+            3,
+        ),
+        "upload_mb_s": round(cluster["upload"]["upload_mb_s"] / single["upload"]["upload_mb_s"], 3),
+    }
 
 
 if __name__ == "__main__":

@@ -47,6 +47,26 @@ from vault_service.document_http import owned
 OUT = Path(__file__).parent / "out"
 
 
+def account_rows(
+    prefix: str, role: str, count: int, moment: Any, structure_ids: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """`count` active accounts (professionals spread over the structures, in turn)."""
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "login": f"{prefix}{i}",
+            "role": role,
+            "structure_id": structure_ids[i % len(structure_ids)] if structure_ids else None,
+            "given_name": "Pro" if structure_ids else "P",
+            "family_name": str(i),
+            "status": "active",
+            "session_version": 1,
+            "created_at": moment,
+        }
+        for i in range(count)
+    ]
+
+
 def populate(engine: Engine, people: int, per_person: int) -> dict[str, Any]:
     rng = random.Random(7)
     moment = now()
@@ -59,34 +79,8 @@ def populate(engine: Engine, people: int, per_person: int) -> dict[str, Any]:
                 for i, s in enumerate(structure_ids)
             ],
         )
-        pros: list[dict[str, Any]] = [
-            {
-                "id": str(uuid.uuid4()),
-                "login": f"pro{i}",
-                "role": "professional",
-                "structure_id": structure_ids[i % 20],
-                "given_name": "Pro",
-                "family_name": str(i),
-                "status": "active",
-                "session_version": 1,
-                "created_at": moment,
-            }
-            for i in range(40)
-        ]
-        owners: list[dict[str, Any]] = [
-            {
-                "id": str(uuid.uuid4()),
-                "login": f"p{i}",
-                "role": "beneficiary",
-                "structure_id": None,
-                "given_name": "P",
-                "family_name": str(i),
-                "status": "active",
-                "session_version": 1,
-                "created_at": moment,
-            }
-            for i in range(people)
-        ]
+        pros = account_rows("pro", "professional", 40, moment, structure_ids)
+        owners = account_rows("p", "beneficiary", people, moment)
         conn.execute(insert(accounts), pros + owners)
         docs_rows, share_rows, links = [], [], []
         for owner in owners:

@@ -66,6 +66,28 @@ def synthetic_pdf(path: Path, size: int) -> None:
         handle.write(tail)
 
 
+def upload(client: httpx.Client, path: Path, title: str, filename: str) -> str:
+    """Deposit the file through the API; its document id."""
+    with path.open("rb") as handle:
+        response = client.post(
+            "/api/documents",
+            headers=HEADERS,
+            data={"doc_type": "autre", "scheme": "aucun", "title": title},
+            files={"file": (filename, handle, "application/pdf")},
+        )
+    response.raise_for_status()
+    return str(response.json()["id"])
+
+
+def sign_in(client: httpx.Client) -> str:
+    """Log the bench account in through the API; its session cookie."""
+    response = client.post(
+        "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
+    )
+    response.raise_for_status()
+    return str(response.cookies["vault_session"])
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -246,85 +268,16 @@ def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[s
     synthetic_pdf(source, size)
     rss_start = peak_rss_kib(pid)
     client = httpx.Client(base_url=base, timeout=120)
-
-    # 3. Login cost.
-    stored = hash_password(PASSWORD, Argon2Params())
-    start = time.perf_counter()
-    for _ in range(args.logins):
-        verify_password(PASSWORD, stored)
-    argon_ms = (time.perf_counter() - start) / args.logins * 1000
-    logins = []
-    for _ in range(args.logins):
-        start = time.perf_counter()
-        response = client.post(
-            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
-        )
-        response.raise_for_status()
-        logins.append(time.perf_counter() - start)
-
+    login = measure_logins(args, client)  # 3. Login cost.
     # 1. Upload + download vs plain copy (peak memory measured around the uploads only:
     #    each Argon2id login above briefly takes its 19 MiB).
     rss_idle = peak_rss_kib(pid)
-    start = time.perf_counter()
-    ids = []
-    for n in range(args.docs):
-        with source.open("rb") as handle:
-            response = client.post(
-                "/api/documents",
-                headers=HEADERS,
-                data={"doc_type": "autre", "scheme": "aucun", "title": f"Banc {n}"},
-                files={"file": ("banc.pdf", handle, "application/pdf")},
-            )
-        response.raise_for_status()
-        ids.append(response.json()["id"])
-    upload_s = time.perf_counter() - start
+    ids, documents = measure_documents(args, client, source, work, size)
     rss_after_upload = peak_rss_kib(pid)
-    start = time.perf_counter()
-    for doc_id in ids:
-        with client.stream("GET", f"/api/documents/{doc_id}/content") as response:
-            received = sum(len(chunk) for chunk in response.iter_bytes())
-        assert received == size
-    download_s = time.perf_counter() - start
-    vault_mb_s = size * args.docs / (upload_s + download_s) / 1e6
-    copy_mb_s = plain_copy(source, work, args.docs)
-
-    # 2. Listing under 50 concurrent clients (20 small documents in the list).
-    tiny = work / "tiny.pdf"
-    synthetic_pdf(tiny, 2000)
-    for n in range(20 - len(ids)):
-        with tiny.open("rb") as handle:
-            client.post(
-                "/api/documents",
-                headers=HEADERS,
-                data={"doc_type": "autre", "scheme": "aucun", "title": f"Petit {n}"},
-                files={"file": ("petit.pdf", handle, "application/pdf")},
-            ).raise_for_status()
-    jars = []
-    for _ in range(args.clients):
-        response = client.post(
-            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
-        )
-        response.raise_for_status()
-        jars.append(response.cookies["vault_session"])
-    port = int(base.rsplit(":", 1)[1])
-    listing = asyncio.run(hammer(port, "/api/documents", jars, args.max_requests, args.seconds))
-    item = asyncio.run(
-        hammer(port, f"/api/documents/{ids[0]}", jars, args.max_requests, args.seconds)
-    )
-    baseline = asyncio.run(
-        hammer(port, "/api/openapi.json", [""] * len(jars), args.max_requests, args.seconds)
-    )
+    listing, item, baseline = measure_concurrency(args, client, work, base, ids)
     client.close()
     return {
-        "documents": {
-            "count": args.docs,
-            "size_mb": args.size_mb,
-            "upload_mb_s": round(size * args.docs / upload_s / 1e6, 1),
-            "download_mb_s": round(size * args.docs / download_s / 1e6, 1),
-            "upload_plus_download_mb_s": round(vault_mb_s, 1),
-            "plain_copy_mb_s": round(copy_mb_s, 1),
-            "ratio_vault_to_copy": round(vault_mb_s / copy_mb_s, 3),
-        },
+        "documents": documents,
         "listing": {
             "clients": args.clients,
             **listing,
@@ -340,17 +293,82 @@ def measure(args: argparse.Namespace, work: Path, base: str, pid: int) -> dict[s
                 item["requests_per_second"] / baseline["requests_per_second"], 3
             ),
         },
-        "login": {
-            "argon2id_verify_ms": round(argon_ms, 1),
-            "api_login_median_ms": round(statistics.median(logins) * 1000, 1),
-            "params": "m=19456 KiB, t=2, p=1",
-        },
+        "login": login,
         "server_peak_rss_mib": {
             "start": round(rss_start / 1024, 1),
             "after_logins": round(rss_idle / 1024, 1),
             "after_uploads": round(rss_after_upload / 1024, 1),
         },
     }
+
+
+def measure_logins(args: argparse.Namespace, client: httpx.Client) -> dict[str, object]:
+    """Argon2id verification alone, then the API login around it."""
+    stored = hash_password(PASSWORD, Argon2Params())
+    start = time.perf_counter()
+    for _ in range(args.logins):
+        verify_password(PASSWORD, stored)
+    argon_ms = (time.perf_counter() - start) / args.logins * 1000
+    logins = []
+    for _ in range(args.logins):
+        start = time.perf_counter()
+        response = client.post(
+            "/api/session", headers=HEADERS, json={"login": "banc", "password": PASSWORD}
+        )
+        response.raise_for_status()
+        logins.append(time.perf_counter() - start)
+    return {
+        "argon2id_verify_ms": round(argon_ms, 1),
+        "api_login_median_ms": round(statistics.median(logins) * 1000, 1),
+        "params": "m=19456 KiB, t=2, p=1",
+    }
+
+
+def measure_documents(
+    args: argparse.Namespace, client: httpx.Client, source: Path, work: Path, size: int
+) -> tuple[list[str], dict[str, object]]:
+    """Upload then download `args.docs` documents, against a plain copy of the same bytes."""
+    start = time.perf_counter()
+    ids = [upload(client, source, f"Banc {n}", "banc.pdf") for n in range(args.docs)]
+    upload_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for doc_id in ids:
+        with client.stream("GET", f"/api/documents/{doc_id}/content") as response:
+            received = sum(len(chunk) for chunk in response.iter_bytes())
+        assert received == size
+    download_s = time.perf_counter() - start
+    vault_mb_s = size * args.docs / (upload_s + download_s) / 1e6
+    copy_mb_s = plain_copy(source, work, args.docs)
+    return ids, {
+        "count": args.docs,
+        "size_mb": args.size_mb,
+        "upload_mb_s": round(size * args.docs / upload_s / 1e6, 1),
+        "download_mb_s": round(size * args.docs / download_s / 1e6, 1),
+        "upload_plus_download_mb_s": round(vault_mb_s, 1),
+        "plain_copy_mb_s": round(copy_mb_s, 1),
+        "ratio_vault_to_copy": round(vault_mb_s / copy_mb_s, 3),
+    }
+
+
+def measure_concurrency(
+    args: argparse.Namespace, client: httpx.Client, work: Path, base: str, ids: list[str]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """2. Listing, one document, and the OpenAPI baseline under concurrent clients (20 small
+    documents in the list)."""
+    tiny = work / "tiny.pdf"
+    synthetic_pdf(tiny, 2000)
+    for n in range(20 - len(ids)):
+        upload(client, tiny, f"Petit {n}", "petit.pdf")
+    jars = [sign_in(client) for _ in range(args.clients)]
+    port = int(base.rsplit(":", 1)[1])
+    listing = asyncio.run(hammer(port, "/api/documents", jars, args.max_requests, args.seconds))
+    item = asyncio.run(
+        hammer(port, f"/api/documents/{ids[0]}", jars, args.max_requests, args.seconds)
+    )
+    baseline = asyncio.run(
+        hammer(port, "/api/openapi.json", [""] * len(jars), args.max_requests, args.seconds)
+    )
+    return listing, item, baseline
 
 
 if __name__ == "__main__":
