@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from vault_service import audit, identity
 from vault_service.db import accounts, now, structures
@@ -280,6 +281,29 @@ def reenable(conn: Connection, account: Any) -> None:
 
 def structure(conn: Connection, structure_id: str) -> Any:
     return conn.execute(select(structures).where(structures.c.id == structure_id)).first()
+
+
+def with_names(
+    table: Table,
+    structure_id: ColumnElement[Any],
+    person_id: ColumnElement[Any],
+    prefix: str,
+    *,
+    optional: bool = False,
+    login: bool = False,
+) -> Select[Any]:
+    """The rows of `table` with their structure's name (`structure_name`) and a person's
+    names (`{prefix}_given_name`, `{prefix}_family_name`, and `{prefix}_login` with `login`);
+    `optional`: the person may be absent (outer join)."""
+    names = [accounts.c.given_name, accounts.c.family_name] + ([accounts.c.login] if login else [])
+    query = select(
+        table,
+        structures.c.name.label("structure_name"),
+        *(column.label(f"{prefix}_{column.name}") for column in names),
+    ).join(structures, structures.c.id == structure_id)
+    if optional:
+        return query.outerjoin(accounts, accounts.c.id == person_id)
+    return query.join(accounts, accounts.c.id == person_id)
 
 
 def members(conn: Connection, structure_id: str) -> list[Any]:

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from vault_service.signing import SigningKeys
+from vault_service.signing import KeyIds, SigningKeys
 
 MAGIC = b"VLT1"
 HEADER = struct.Struct(">4sI4s")
@@ -46,17 +46,8 @@ class DecryptionError(Exception):
     """Wrong key, tampered or truncated ciphertext: nothing is released."""
 
 
-class Keyring:
+class Keyring(KeyIds):
     """Key-encryption keys by id; the first id wraps new data keys."""
-
-    def __init__(self, keys: dict[str, bytes]) -> None:
-        if not keys:
-            raise ValueError("empty keyring")
-        self._keys = dict(keys)
-        self.current_id = next(iter(keys))
-
-    def ids(self) -> list[str]:
-        return list(self._keys)
 
     def signing_keys(self) -> SigningKeys:
         """The Ed25519 signing keys derived from these KEKs (signing.py)."""

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from vault_service import audit, public_keys, receiving, relationships, signing
 from vault_service import documents as docs
+from vault_service.accounts import with_names
 from vault_service.crypto import DecryptionError, Keyring
 from vault_service.db import accounts, as_utc, deposits, documents, now, structures
 from vault_service.storage import BlobStore
@@ -125,16 +126,7 @@ def save(
     return incoming.document_id
 
 
-_ORIGIN = (
-    select(
-        deposits,
-        structures.c.name.label("structure_name"),
-        accounts.c.given_name.label("depositor_given_name"),
-        accounts.c.family_name.label("depositor_family_name"),
-    )
-    .join(structures, structures.c.id == deposits.c.structure_id)
-    .join(accounts, accounts.c.id == deposits.c.depositor_id)
-)
+_ORIGIN = with_names(deposits, deposits.c.structure_id, deposits.c.depositor_id, "depositor")
 
 
 def origin(conn: Connection, document_id: str) -> Any:

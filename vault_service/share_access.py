@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from vault_service.accounts import with_names
 from vault_service.db import accounts, as_utc, documents, now, share_documents, shares, structures
 
 STAFF = ("professional", "structure_admin")
@@ -42,24 +43,13 @@ def for_viewer(viewer: Any) -> ColumnElement[bool]:
     )
 
 
-def find_structure(conn: Connection, structure_id: str) -> Any:
-    return conn.execute(select(structures).where(structures.c.id == structure_id)).first()
-
-
 def structures_list(conn: Connection) -> list[Any]:
     query = select(structures.c.id, structures.c.name).order_by(structures.c.name)
     return list(conn.execute(query))
 
 
-SHARE_VIEW = (
-    select(
-        shares,
-        structures.c.name.label("structure_name"),
-        accounts.c.given_name.label("pro_given_name"),
-        accounts.c.family_name.label("pro_family_name"),
-    )
-    .join(structures, structures.c.id == shares.c.grantee_structure_id)
-    .outerjoin(accounts, accounts.c.id == shares.c.grantee_account_id)
+SHARE_VIEW = with_names(
+    shares, shares.c.grantee_structure_id, shares.c.grantee_account_id, "pro", optional=True
 )
 
 

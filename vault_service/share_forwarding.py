@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from vault_service import audit
+from vault_service import accounts, audit
 from vault_service.db import documents, now, share_documents, shares
-from vault_service.share_access import covers, find_structure, for_viewer, live, visible
+from vault_service.share_access import covers, for_viewer, live, visible
 from vault_service.shares import ShareError
 
 
@@ -23,7 +23,7 @@ def forward_target(conn: Connection, share: Any) -> Any:
     was itself passed on cannot be passed on again."""
     if not share.forward_structure_id or share.parent_id:
         return None
-    return find_structure(conn, share.forward_structure_id)
+    return accounts.structure(conn, share.forward_structure_id)
 
 
 def pass_on(
@@ -38,7 +38,7 @@ def pass_on(
     document = found[0]
     moment = now()
     allowed = _allowing_share(conn, viewer, document, target_id, moment)
-    target = find_structure(conn, target_id)
+    target = accounts.structure(conn, target_id)
     if allowed is None:
         audit.record(
             conn,

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from vault_service import audit, relationships, shares
-from vault_service.db import accounts, now, share_requests, structures
+from vault_service.accounts import with_names
+from vault_service.db import accounts, now, share_requests
 from vault_service.documents import DOC_TYPES
 from vault_service.schemes import SHARE_SCHEMES
 
@@ -71,16 +72,12 @@ def create(
     return request_id
 
 
-_VIEW = (
-    select(
-        share_requests,
-        structures.c.name.label("structure_name"),
-        accounts.c.given_name.label("requester_given_name"),
-        accounts.c.family_name.label("requester_family_name"),
-        accounts.c.login.label("requester_login"),
-    )
-    .join(structures, structures.c.id == share_requests.c.structure_id)
-    .join(accounts, accounts.c.id == share_requests.c.requester_id)
+_VIEW = with_names(
+    share_requests,
+    share_requests.c.structure_id,
+    share_requests.c.requester_id,
+    "requester",
+    login=True,
 )
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from vault_service import audit
-from vault_service.db import accounts, documents, now, share_documents, shares
+from vault_service import accounts, audit
+from vault_service.db import documents, now, share_documents, shares
 from vault_service.documents import DOC_TYPES
 from vault_service.schemes import SHARE_SCHEMES
-from vault_service.share_access import STAFF, find_structure, live
+from vault_service.share_access import STAFF, live
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
@@ -108,7 +108,7 @@ def create(conn: Connection, owner_id: str, grant: Grant) -> str:
 def _check(conn: Connection, owner_id: str, grant: Grant) -> _Checked:
     """Every problem of the grant at once, as one ShareError; else what it names."""
     problems = list(grant.problems)
-    structure = find_structure(conn, grant.structure_id) if grant.structure_id else None
+    structure = accounts.structure(conn, grant.structure_id) if grant.structure_id else None
     if structure is None:
         problems.append("Choisissez la structure à qui vous donnez accès.")
     account_id = _professional(conn, grant, structure, problems) if structure else None
@@ -138,7 +138,7 @@ def _check(conn: Connection, owner_id: str, grant: Grant) -> _Checked:
         problems.append(f"La durée doit être comprise entre 1 et {MAX_DAYS} jours.")
     forward = None
     if grant.forward_structure_id:
-        forward = find_structure(conn, grant.forward_structure_id)
+        forward = accounts.structure(conn, grant.forward_structure_id)
         if forward is None or (structure is not None and forward.id == structure.id):
             problems.append("Choisissez une autre structure à qui le dossier peut être transmis.")
     if problems:
@@ -155,7 +155,7 @@ def _professional(
     login = grant.professional_login.strip()
     if not login:
         return None
-    pro = conn.execute(select(accounts).where(accounts.c.login == login.lower())).first()
+    pro = accounts.by_login(conn, login.lower())
     if pro is None or pro.role not in STAFF or pro.structure_id != structure.id:
         problems.append(
             f"Aucun professionnel de « {structure.name} » n'a l'identifiant "

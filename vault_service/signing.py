@@ -104,20 +104,25 @@ class Signature:
     value: bytes  # 64-byte Ed25519 signature
 
 
-class SigningKeys:
-    """Signing keys derived from the keyring's KEKs (`Settings.keyring`); first id is current."""
+class KeyIds:
+    """Keys by keyring id, in the keyring's order: the first id is the current one. The shape
+    of `crypto.Keyring` (the KEKs themselves) and of `SigningKeys` (derived from them)."""
 
-    def __init__(self, keyring: Mapping[str, bytes]) -> None:
-        if not keyring:
+    def __init__(self, keys: Mapping[str, bytes]) -> None:
+        if not keys:
             raise ValueError("empty keyring")
-        self._keks = dict(keyring)
-        self.current_id = next(iter(keyring))
+        self._keys = dict(keys)
+        self.current_id = next(iter(keys))
 
     def ids(self) -> list[str]:
-        return list(self._keks)
+        return list(self._keys)
+
+
+class SigningKeys(KeyIds):
+    """Signing keys derived from the keyring's KEKs (`Settings.keyring`); first id is current."""
 
     def _private(self, purpose: str, key_id: str) -> Ed25519PrivateKey:
-        kek = self._keks.get(key_id)
+        kek = self._keys.get(key_id)
         if kek is None:
             raise KeyError(key_id)
         seed = HKDF(
@@ -131,7 +136,7 @@ class SigningKeys:
 
     def published(self, purpose: str) -> dict[str, bytes]:
         """Every public key of `purpose`, by keyring id (current first): what the vault shows."""
-        return {kid: self.public_key(purpose, kid) for kid in self._keks}
+        return {kid: self.public_key(purpose, kid) for kid in self._keys}
 
     def sign(self, purpose: str, message: bytes) -> Signature:
         private = self._private(purpose, self.current_id)
