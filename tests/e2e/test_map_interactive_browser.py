@@ -153,17 +153,27 @@ def test_interactive_map_opens_a_portrait_on_click_and_with_the_keyboard(
     _open_interactive(page)
     assert page.locator(".obs-leaflet-live path.leaflet-interactive").count() == 17
     assert page.locator(".obs-leaflet-live path[role=link][tabindex='0']").count() == 17
+    # a count: its proportional circles, redrawn for the year chosen
+    circles = page.locator(".obs-leaflet-live path:not(.leaflet-interactive)")
+    assert circles.count() == 17
+    page.locator(f"#{POPULATION}-annee").focus()
+    page.keyboard.press("Home")
+    assert page.locator(f"#{POPULATION}-2007 .obs-leaflet-live").is_visible()
+    assert circles.count() == 17
+    assert str(_area(page, "Koungou").get_attribute("aria-label")).startswith(
+        f"Portrait de Koungou : 19{N}831\u00a0habitants en 2007 (source : INSEE"
+    )
     assert axe_serious(page) == []
     _area(page, "Koungou").click()
     page.wait_for_url("**/territoires/97610/")
     assert "Koungou" in (page.locator("h1").first.text_content() or "")
     page.go_back()
-    page.wait_for_url(f"**/{COUNT}*")
-    _open_interactive(page)
+    page.wait_for_url(f"**/{COUNT}#{POPULATION}-2007")
+    _open_interactive(page)  # back on 2007, the year in the address: so is the interactive map
     mamoudzou = _area(page, "Mamoudzou")
     mamoudzou.focus()
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith(
-        "Portrait de Mamoudzou : 71"
+        f"Portrait de Mamoudzou : 53{N}022\u00a0habitants en 2007"
     )
     page.keyboard.press("Enter")
     page.wait_for_url("**/territoires/97611/")
