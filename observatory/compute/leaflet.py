@@ -4,7 +4,7 @@ A hidden button and a ``<template>`` that ``site_src/assets/interactive.js`` act
 after loading Leaflet from the site itself (``assets_url``). No tile server unless
 ``basemap`` (a URL template of the publisher's choice) is given; no external URL in the
 fragment otherwise. Each area's tooltip gives its name, value, year and source; a click
-(or Enter on a focused area) opens the territory's portrait (``url``).
+(or Enter on a focused area) opens the territory's portrait (``url``, named ``lien``).
 
 One interactive map serves every year of an indicator: ``leaflet_year`` writes what one
 year changes (each area's style and value, the year, the source, the circles of a count)
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from observatory.compute.geometry import label_point, rings
@@ -68,6 +68,7 @@ def leaflet_html(
     portrait_url: str = "",
     when: str = "",
     source: str = "",
+    link_label: Callable[[str], str] = lambda name: f"Portrait de {name}",
 ) -> str:
     import folium
 
@@ -84,6 +85,7 @@ def leaflet_html(
                     "annee": when,
                     "source": source or "non précisée",
                     "url": f"{portrait_url}{f['properties']['code']}/" if portrait_url else "",
+                    "lien": link_label(str(f["properties"].get("nom", ""))),
                 },
                 "geometry": f["geometry"],
             }

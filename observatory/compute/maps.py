@@ -178,7 +178,7 @@ def choropleth(
     if interactive:
         leaflet = leaflet_html(
             features, layers.styles, map_id, title, assets_url, basemap, basemap_attribution,
-            portrait_url=portrait_url, when=when, source=source,
+            portrait_url=portrait_url, when=when, source=source, link_label=portrait_label,
         )  # fmt: skip
     year_data = leaflet_year(features, layers.styles, layers.radii, when, source)
     return MapOutput(map_id, svg, legend, alt, leaflet, year_data)
@@ -286,8 +286,13 @@ def _svg(map_id: str, projection: Projection, title: str, alt: str, layers: _Lay
 def _linked(shape: str, portrait_url: str, code: str, name: str) -> str:
     if not portrait_url:
         return shape
-    label = html.escape(f"Portrait de {name}")
+    label = html.escape(portrait_label(name))
     return f'<a href="{html.escape(portrait_url)}{code}/" aria-label="{label}">{shape}</a>'
+
+
+def portrait_label(name: str) -> str:
+    """« Portrait de Koungou », « Portrait d'Acoua »: the name of a link to a portrait."""
+    return f"Portrait d'{name}" if name[:1] in "AEIOUYÉ" else f"Portrait de {name}"
 
 
 def _alt_text(

@@ -104,7 +104,8 @@ def _open_interactive(page: Any) -> Any:
 
 
 def _area(page: Any, name: str) -> Any:
-    return page.locator(f".obs-leaflet-live path[aria-label^='Portrait de {name} :']")
+    link = f"Portrait d'{name}" if name[0] in "AEIOUYÉ" else f"Portrait de {name}"
+    return page.locator(f'.obs-leaflet-live path[aria-label^="{link} :"]')
 
 
 def test_interactive_map_follows_the_year_and_tells_value_year_source(
@@ -137,7 +138,7 @@ def test_interactive_map_follows_the_year_and_tells_value_year_source(
     absent = f"url(#{FOREIGN[6:]}-commune-2017-absent-legende)"
     assert _area(page, "Acoua").get_attribute("fill") == absent
     assert str(_area(page, "Acoua").get_attribute("aria-label")).startswith(
-        "Portrait de Acoua : non disponible en 2017"
+        "Portrait d'Acoua : non disponible en 2017"
     )
     page.get_by_role("button", name="Revenir à la carte statique").click()
     assert page.locator(f"#{FOREIGN}-2017 svg.obs-map-svg").is_visible()
@@ -175,6 +176,8 @@ def test_interactive_map_opens_a_portrait_on_click_and_with_the_keyboard(
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith(
         f"Portrait de Mamoudzou : 53{N}022\u00a0habitants en 2007"
     )
+    tooltip = page.locator(".leaflet-tooltip")  # the keyboard gets the tooltip too
+    assert "Mamoudzou" in tooltip.inner_text() and "2007" in tooltip.inner_text()
     page.keyboard.press("Enter")
     page.wait_for_url("**/territoires/97611/")
     assert page.external == []

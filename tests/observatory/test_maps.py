@@ -280,7 +280,7 @@ def test_counts_are_proportional_symbols_linked_to_portraits() -> None:
     )
     # the area of a circle is proportional to the value: r ∝ √value
     assert radii == {"97601": "24.0", "97602": "12.0", "97603": "6.0"}
-    assert 'aria-label="Portrait de Acoua"' in out.svg
+    assert 'aria-label="Portrait d&#x27;Acoua"' in out.svg
     assert '<a href="../../territoires/97604/" aria-label="Portrait de Bouéni"><path' in out.svg
     assert "Cercles proportionnels (surface proportionnelle à la valeur)" in out.legend
     assert "Source : INSEE" in out.legend
@@ -310,7 +310,8 @@ def test_interactive_map_links_portraits_and_follows_each_year() -> None:
     fragment = out.leaflet_html
     assert 'data-leaflet-map="map_m_0" data-leaflet-layer="geo_json_m_1"' in fragment
     assert (
-        '"properties": {"annee": "2017", "code": "97601", "nom": "Acoua", "source": "INSEE", '
+        '"properties": {"annee": "2017", "code": "97601", "lien": "Portrait d\\u0027Acoua", '
+        '"nom": "Acoua", "source": "INSEE", '
         '"url": "../../territoires/97601/", "valeur": "400\\u00a0habitants"}'
     ) in fragment
     assert 'let fields = ["nom", "valeur", "annee", "source"];' in fragment

@@ -231,7 +231,7 @@
       props.source = data.source;
       var el = area.getElement && area.getElement();
       if (el) {
-        el.setAttribute("aria-label", "Portrait de " + props.nom + " : " + zone.valeur +
+        el.setAttribute("aria-label", props.lien + " : " + zone.valeur +
           " en " + data.annee + " (source : " + data.source + ")");
       }
     });
