@@ -25,7 +25,9 @@ from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder
 
 TERRITORY_PACKAGE = "territoires"
-STANDARD_COLUMNS = ("indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note")
+STANDARD_COLUMNS = (
+    "indicateur", "niveau", "code_geo", "annee", "periode", "valeur", "source", "note",
+)  # fmt: skip
 CODE_FORMATS = {
     "commune": re.compile(r"^(?:\d{5}|2[AB]\d{3})$"),
     "epci": re.compile(r"^\d{9}$"),

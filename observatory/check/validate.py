@@ -50,6 +50,7 @@ CHECKS: tuple[Check, ...] = (
     lazy("observatory.check.coverage", "check_coverage"),
     lazy("observatory.check.rules", "check_tables"),
     lazy("observatory.check.rules", "check_observations"),
+    lazy("observatory.check.periods", "check_periods"),
     lazy("observatory.check.bounds", "check_bounds"),
     lazy("observatory.check.consistency", "check_aggregates"),
     lazy("observatory.check.consistency", "check_indicator_ids"),

@@ -18,10 +18,12 @@ from observatory.core.model import Point, Series
 from observatory.core.numbers import (
     D3_FORMAT_LOCALE,
     SUPPRESSED_TEXT,
+    fmt_period,
     fmt_unit,
     fmt_value,
-    fmt_year,
+    fmt_when,
     fmt_years,
+    period_start,
 )
 
 WIDTH = 440  # narrow enough that text stays readable when a phone scales the SVG down
@@ -112,6 +114,7 @@ def _record(point: Point, job: ChartJob, names: Mapping[str, str]) -> dict[str, 
     return {
         "serie": _label(point, names),
         "annee": point.year,
+        "periode": fmt_period(point.period, point.year),
         "valeur": point.value if point.status == "ok" else None,
         "statut": point.status,
         "libelle": fmt_value(point.value, indicator.unit, indicator.decimals, point.status),
@@ -142,9 +145,15 @@ def _axis_title(job: ChartJob) -> str | list[str]:
     return _wrap(unit or "Valeur")
 
 
-def _bar_title(job: ChartJob, year: int | None) -> str | list[str]:
+def _when(points: Sequence[Point], year: int | None) -> str:
+    """« en 2017 », or the period the compared values share (« sur la période 2012-2017 »)."""
+    periods = {p.period for p in points if p.status != "missing"}
+    return fmt_when(periods.pop() if len(periods) == 1 else "", year or 0)
+
+
+def _bar_title(job: ChartJob, points: Sequence[Point], year: int | None) -> str | list[str]:
     unit = fmt_unit(job.series.indicator.unit).strip()
-    return _wrap(f"Valeur en {fmt_year(year or 0)}" + (f" ({unit})" if unit else ""), 44)
+    return _wrap(f"Valeur {_when(points, year)}" + (f" ({unit})" if unit else ""), 44)
 
 
 def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
@@ -155,7 +164,7 @@ def build_spec(job: ChartJob, interactive: bool = False) -> dict[str, Any]:
     points = _points(job)
     tooltip = [
         alt.Tooltip("serie:N", title="Territoire"),
-        alt.Tooltip("annee:O", title="Année"),
+        alt.Tooltip("periode:N", title="Période"),
         alt.Tooltip("libelle:N", title="Valeur"),
     ]
     series_order = list(dict.fromkeys(_label(p, names) for p in points))
@@ -258,13 +267,14 @@ def _bars(job: ChartJob, points: list[Point], style: _Style) -> Any:
     import altair as alt
 
     year = _bar_year(points)
-    records = [_record(p, job, style.names) for p in _at_year(points, year)]
+    compared = _at_year(points, year)
+    records = [_record(p, job, style.names) for p in compared]
     base = alt.Chart(alt.Data(values=records))  # type: ignore[no-untyped-call]
     y = alt.Y("serie:N", title=None, sort=style.order, axis=alt.Axis(labelLimit=180))
     bars = base.mark_bar().encode(
         x=alt.X(
             "valeur:Q",
-            title=_bar_title(job, year),
+            title=_bar_title(job, compared, year),
             axis=alt.Axis(tickCount=3, labelOverlap="greedy", labelFlush=True),
         ),
         y=y,
@@ -323,7 +333,7 @@ def alt_text(job: ChartJob) -> str:
     kind = chart_kind(job)
     if kind == "line":
         years = [p.year for p in points if p.status != "missing"]
-        period = fmt_years(min(years), max(years))
+        period = fmt_years(min(period_start(p.period, p.year) for p in points), max(years))
         text = f"Graphique en courbes {about} pour {_join(labels)}, {period}."
         latest: list[str] = []
         for label in labels:
@@ -331,21 +341,24 @@ def alt_text(job: ChartJob) -> str:
             if known:
                 last = known[-1]
                 value = fmt_value(last.value, indicator.unit, indicator.decimals)
-                latest.append(f"{label} : {value} en {fmt_year(last.year)}")
+                latest.append(f"{label} : {value} {fmt_when(last.period, last.year)}")
         if latest:
             text += " Dernières valeurs connues : " + " ; ".join(latest) + "."
         if secret:
-            where = ", ".join(f"{_label(p, names)} ({fmt_year(p.year)})" for p in secret)
+            where = ", ".join(
+                f"{_label(p, names)} ({fmt_period(p.period, p.year)})" for p in secret
+            )
             text += f" Valeurs couvertes par le {SUPPRESSED_TEXT}, absentes de la courbe : {where}."
     elif kind == "columns":
         shown = [p for p in points if p.status != "missing"]
         years = [p.year for p in shown]
+        first = min(period_start(p.period, p.year) for p in shown)
         values = " ; ".join(
-            f"{fmt_year(p.year)} : "
+            f"{fmt_period(p.period, p.year)} : "
             + fmt_value(p.value, indicator.unit, indicator.decimals, p.status)
             for p in shown
         )
-        period = fmt_years(min(years), max(years))
+        period = fmt_years(first, max(years))
         text = f"Graphique en barres {about} pour {labels[0]}, {period} : {values}."
     else:
         year = _bar_year(points)
@@ -355,7 +368,7 @@ def alt_text(job: ChartJob) -> str:
             + fmt_value(p.value, indicator.unit, indicator.decimals, p.status)
             for p in shown
         )
-        text = f"Graphique en barres {about} en {fmt_year(year or 0)} : {values}."
+        text = f"Graphique en barres {about} {_when(shown, year)} : {values}."
     return text + " Les données détaillées figurent dans le tableau."
 
 

@@ -81,6 +81,7 @@ def _observed(observations: Iterable[Observation]) -> dict[CellKey, Point]:
             source=obs.source,
             note=obs.note,
             dimensions=obs.dimensions,
+            period=obs.period,
         )
     return cells
 
@@ -101,6 +102,7 @@ def _sum_up(
             if len(values) != len(children):
                 continue
             sources = sorted({p.source for p in parts if p is not None})
+            declared = {p.period for p in parts if p is not None}
             cells[(code, year, dims)] = Point(
                 code=code,
                 level=level,
@@ -109,6 +111,7 @@ def _sum_up(
                 source=" ".join(sources),
                 computed=True,
                 dimensions=dims,
+                period=declared.pop() if len(declared) == 1 else "",
             )
 
 
@@ -138,6 +141,7 @@ def _ratio_up(
             source=" ".join(sources),
             computed=True,
             dimensions=n.dimensions,
+            period=n.period if n.period == d.period else "",
         )
 
 

@@ -117,6 +117,7 @@ class Observation:
     source: str
     note: str = ""
     dimensions: tuple[tuple[str, str], ...] = ()
+    period: str = ""  # column ``periode``: ``2012-2017``, ``2024-T1``, ``2023-01-01`` or ""
 
 
 PointStatus = Literal["ok", "secret", "missing"]
@@ -140,6 +141,7 @@ class Point:
     note: str = ""
     computed: bool = False
     dimensions: tuple[tuple[str, str], ...] = ()
+    period: str = ""  # as declared by the observation (``2012-2017``...), "" = the year
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ Decisions (French typography, Imprimerie nationale; the same in every part of th
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 NNBSP = "\u202f"  # narrow no-break space: thousands separator, before % ‰ €
@@ -153,3 +154,66 @@ def fmt_date(iso: str) -> str:
     if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
         return iso
     return f"{int(day)}{'er' if day == '01' else ''} {MONTHS[int(month) - 1]} {year}"
+
+
+# The period of a value as the source gives it: the optional column ``periode`` of
+# observations.csv. Empty: the calendar year ``annee``. Otherwise a span of years
+# ``2012-2017`` (filed under its last year, ``annee`` = 2017), a quarter ``2024-T1``, a
+# month ``2025-02`` or a date ``2023-01-01`` (a stock counted that day); ``annee`` is then
+# its year.
+PERIOD_FORMS = (
+    "une période pluriannuelle AAAA-AAAA (ex. 2012-2017), un trimestre AAAA-T1 à AAAA-T4 "
+    "(ex. 2024-T1), un mois AAAA-MM (ex. 2025-02) ou une date AAAA-MM-JJ (ex. 2023-01-01)"
+)
+QUARTER_WORDS = ("1er", "2e", "3e", "4e")
+
+
+def period_year(code: str) -> int | None:
+    """The year a period is filed under (its last year); ``None`` when it is malformed."""
+    first, sep, rest = code.partition("-")
+    if not (sep and len(first) == 4 and first.isdigit()):
+        return None
+    if len(rest) == 4 and rest.isdigit():
+        return int(rest) if int(first) < int(rest) else None
+    if rest in ("T1", "T2", "T3", "T4"):
+        return int(first)
+    if len(rest) == 2 and rest.isdigit():
+        return int(first) if 1 <= int(rest) <= 12 else None
+    if fmt_date(code) != code:
+        try:
+            date.fromisoformat(code)
+        except ValueError:
+            return None
+        return int(first)
+    return None
+
+
+def period_start(code: str, year: int) -> int:
+    """The first year a period covers (``2012`` for ``2012-2017``), else ``year``."""
+    first, _, rest = code.partition("-")
+    return int(first) if len(rest) == 4 and period_year(code) is not None else year
+
+
+def fmt_period(code: str, year: int) -> str:
+    """« 2012-2017 », « 1er trimestre 2024 », « 1er janvier 2023 », or the year."""
+    if not code or period_year(code) is None:
+        return fmt_year(year)
+    first, _, rest = code.partition("-")
+    if rest.startswith("T"):
+        return f"{QUARTER_WORDS[int(rest[1]) - 1]} trimestre {first}"
+    if len(rest) == 4:
+        return code
+    if len(rest) == 2:
+        return f"{MONTHS[int(rest) - 1]} {first}"
+    return fmt_date(code)
+
+
+def fmt_when(code: str, year: int) -> str:
+    """The period after a value: « en 2017 », « sur la période 2012-2017 », « au 1er
+    trimestre 2024 », « au 1er janvier 2023 », « en février 2025 »."""
+    label = fmt_period(code, year)
+    if label == fmt_year(year) or label[0].isalpha():
+        return f"en {label}"
+    if label[0].isdigit() and "-" in label:
+        return f"sur la période {label}"
+    return f"au {label}"

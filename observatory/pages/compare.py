@@ -6,15 +6,16 @@ territories and the indicators chosen by the reader — the choice lives in the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from observatory.core.labels import LEVEL_NAMES
 from observatory.core.model import LEVEL_ORDER, Series
-from observatory.core.numbers import fmt_value
+from observatory.core.numbers import fmt_period
 from observatory.core.site import Output, Page, Site
 from observatory.core.urls import indicator_path
-from observatory.pages.figures import point_at
+from observatory.pages.figures import note_of, numbered, period_of, point_at, shown_value
 
 COMPARE = "territoires/comparer.md"
 
@@ -24,8 +25,9 @@ class CompareRow:
     code: str
     name: str
     level: str
-    value: str  # formatted, « – » when absent
+    value: str  # formatted, « – » when absent; its period added when not the table's
     raw: str  # the number for the chart, "" when absent or secret
+    mark: int = 0  # the number of its observation note in ``CompareTable.notes`` (0: none)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class CompareTable:
     unit: str
     year: int
     rows: tuple[CompareRow, ...]
+    when: str = ""  # the year or the period the values are for (« 2012-2017 »)
+    notes: tuple[str, ...] = ()
 
 
 def best_year(series: Series) -> int | None:
@@ -56,15 +60,20 @@ def tables(site: Site) -> tuple[CompareTable, ...]:
         year = best_year(series) if series else None
         if series is None or year is None:
             continue
+        points = [point_at(series, t.code, year) for t in territories]
+        periods = Counter(p.period for p in points if p is not None and p.status == "ok")
+        period = periods.most_common(1)[0][0] if periods else ""
+        marks, notes = numbered([note_of(p) for p in points])
         rows = []
-        for t in territories:
-            p = point_at(series, t.code, year)
-            value = fmt_value(p.value, ind.unit, ind.decimals, p.status) if p else "–"
+        for t, p, mark in zip(territories, points, marks, strict=True):
+            value = shown_value(p, ind) if p else "–"
+            if p is not None and p.period != period:
+                value += f" ({period_of(p)})"
             raw = repr(p.value) if p and p.status == "ok" and p.value is not None else ""
-            rows.append(CompareRow(t.code, t.name, LEVEL_NAMES[t.level], value, raw))
-        out.append(
-            CompareTable(ind.id, ind.title, indicator_path(ind.id), ind.unit, year, tuple(rows))
-        )
+            rows.append(CompareRow(t.code, t.name, LEVEL_NAMES[t.level], value, raw, mark))
+        path = indicator_path(ind.id)
+        when = fmt_period(period, year)
+        out.append(CompareTable(ind.id, ind.title, path, ind.unit, year, tuple(rows), when, notes))
     return tuple(sorted(out, key=lambda t: t.title))
 
 

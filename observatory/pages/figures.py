@@ -3,12 +3,12 @@ the latest value of a series for one territory, with its year and source."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from observatory.core.labels import SECRET_NOTE
 from observatory.core.model import Indicator, Point, Series, Source
-from observatory.core.numbers import fmt_value
+from observatory.core.numbers import fmt_period, fmt_value
 from observatory.core.site import Site
 from observatory.core.urls import indicator_path
 
@@ -24,6 +24,7 @@ class KeyFigure:
     source: str
     secondary: bool
     period: str = ""  # the period as the source gives it (« 2012-2017 », « 1er trimestre 2024 »)
+    note: str = ""  # the observation's note on this value, printed beside it
 
 
 def sources_by_id(site: Site) -> dict[str, Source]:
@@ -76,27 +77,36 @@ def key_figure(site: Site, series: Series, code: str) -> KeyFigure | None:
         source=source,
         secondary=secondary,
         period=period_of(point),
+        note=note_of(point),
     )
 
 
-# Periods and precision as the source gives them, read from the observation's note (the
-# data contract writes them there: « Période 2012-2017 (rangée à l'année de fin). »,
-# « Moyenne du 1er trimestre 2024. », « Valeur approchée : … », « Valeur plancher : … »).
-PERIOD = re.compile(r"Période (\d{4})-(\d{4})")
-QUARTER = re.compile(r"(?:Moyenne du |au )(1er|[234]e) trimestre (\d{4})")
-DAY = re.compile(r"^Au (1er|\d{1,2}) (\w+) (\d{4})\.")
+# Precision as the source gives it, read from the observation's note (the data contract
+# writes it there: « Valeur approchée : … », « Valeur plancher : … »); the period is a
+# column of its own (``periode``, see core.numbers.fmt_period).
 APPROXIMATE = ("approch", "environ", "arrondi")
+
+
+def note_of(point: Point | None) -> str:
+    """The note a reader needs beside a value (a suppressed value's note is its text)."""
+    if point is None or point.note == SECRET_NOTE:
+        return ""
+    return point.note
+
+
+def numbered(notes: Sequence[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Each value's note number (0 without note) and the distinct notes, numbered from 1
+    in order of first use, for a table that prints them below itself."""
+    order: dict[str, int] = {}
+    for text in notes:
+        if text:
+            order.setdefault(text, len(order) + 1)
+    return tuple(order.get(text, 0) for text in notes), tuple(order)
 
 
 def period_of(point: Point) -> str:
     """« 2012-2017 », « 1er trimestre 2024 », « 1er janvier 2018 » or the year."""
-    if found := PERIOD.search(point.note):
-        return f"{found[1]}-{found[2]}"
-    if found := QUARTER.search(point.note):
-        return f"{found[1]} trimestre {found[2]}"
-    if found := DAY.search(point.note):
-        return f"{found[1]} {found[2]} {found[3]}"
-    return str(point.year)
+    return fmt_period(point.period, point.year)
 
 
 def shown_value(point: Point, ind: Indicator) -> str:

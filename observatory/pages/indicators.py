@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from observatory.core.labels import LEVEL_NAMES, LEVEL_WORDS, recipients_label
 from observatory.core.model import DEPARTEMENT, LEVELS, Indicator, Package, Series
-from observatory.core.numbers import fmt_unit, fmt_years
+from observatory.core.numbers import fmt_unit, fmt_years, period_start
 from observatory.core.site import MapOutput, Output, Page, Site
 from observatory.core.urls import (
     INDICATORS,
@@ -99,7 +99,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
     )
     yield Output(downloads["zip"], provenance.indicator_zip(about, csv_bytes), "application/zip")
     chart = site.charts.get(ind.id)
-    years = table.years
+    years = sorted({period_start(period, year) for year, period in table.columns})
     theme = site.theme(ind.theme)
     yield Page(
         path=path,
@@ -118,7 +118,7 @@ def indicator_page(site: Site, series: Series) -> Iterator[Page | Output]:
             "unit_label": unit_label(ind),
             "recipients": recipients_label(ind.recipients),
             "levels": ", ".join(LEVEL_WORDS[lv].plural for lv in LEVELS if lv in ind.levels),
-            "period": fmt_years(years[0], years[-1]) if years else "aucune donnée",
+            "period": fmt_years(years[0], table.years[-1]) if years else "aucune donnée",
             "theme_path": theme_path(ind.theme),
             "theme_title": theme.title if theme else ind.theme,
             "secret": any(p.status == "secret" for p in series.points),
@@ -139,7 +139,7 @@ def index_page(site: Site) -> Page:
                 continue
             fig = key_figure(site, site.series[ind.id], DEPARTEMENT)
             latest = (
-                f"{fig.territory}, {fig.year} : {fig.value} (source : {fig.source}"
+                f"{fig.territory}, {fig.period or fig.year} : {fig.value} (source : {fig.source}"
                 + (", source secondaire)" if fig.secondary else ")")
                 if fig
                 else ""

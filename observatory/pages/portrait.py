@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from observatory.core.model import DEPARTEMENT, Territory
 from observatory.core.numbers import fmt_number, fmt_value
@@ -27,6 +27,8 @@ from observatory.core.urls import indicator_path, slug
 from observatory.pages.figures import (
     KeyFigure,
     key_figure,
+    note_of,
+    numbered,
     period_of,
     point_at,
     shown_value,
@@ -61,6 +63,8 @@ class ZoneRow:
     period: str  # as the source gives it (« 2012-2017 »), like the key figures
     value: str  # at the source's precision (« plus de 90 % »)
     source: str
+    note: str = ""  # the observation's note, printed below the zone's table
+    mark: int = 0  # its number in ``Zone.notes`` (0: no note)
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,7 @@ def all_zones(site: Site) -> tuple[Zone, ...]:
                         period=period_of(p),
                         value=shown_value(p, ind),
                         source=source_label(p, sources)[0],
+                        note=note_of(p),
                     )
                     found.setdefault((p.code, order, dims[key]), []).append(row)
                     break
@@ -216,6 +221,20 @@ def all_zones(site: Site) -> tuple[Zone, ...]:
         )
         for (code, order, name), rows in sorted(found.items())
     )
+
+
+def noted_zones(zones: tuple[Zone, ...]) -> tuple[tuple[Zone, ...], tuple[str, ...]]:
+    """The zones of one portrait's table with each row's note numbered, and the notes
+    printed below that table."""
+    marks, notes = numbered([r.note for z in zones for r in z.rows])
+    out, start = [], 0
+    for z in zones:
+        mine = marks[start : start + len(z.rows)]
+        start += len(z.rows)
+        out.append(
+            replace(z, rows=tuple(replace(r, mark=m) for r, m in zip(z.rows, mine, strict=True)))
+        )
+    return tuple(out), notes
 
 
 def department_context(site: Site, territory: Territory) -> tuple[KeyFigure, ...]:

@@ -83,7 +83,7 @@ def about_rows(p: Provenance) -> list[tuple[str, str]]:
 def descriptor(p: Provenance, csv_name: str) -> dict[str, object]:
     ind = p.indicator
     licence, licence_url = p.licence
-    years = [str(y) for y in p.table.years]
+    labels = p.table.labels
 
     def column(name: str, description: str = "") -> dict[str, object]:
         out: dict[str, object] = {"name": name, "type": "string"}
@@ -98,14 +98,15 @@ def descriptor(p: Provenance, csv_name: str) -> dict[str, object]:
         *(column(d) for d in p.table.dimensions),
         *(
             column(
-                y,
-                f"Valeur {y} en {p.unit} (nombre au point décimal, vide si absente, "
+                label,
+                f"Valeur {label} en {p.unit} (nombre au point décimal, vide si absente, "
                 "« secret statistique » si masquée)",
             )
-            for y in years
+            for label in labels
         ),
         column("Unité"),
         column("Sources"),
+        column("Notes", "Notes de la source sur les valeurs de la ligne, après leur période"),
     ]
     return {
         "name": ind.id.replace("_", "-"),
@@ -146,7 +147,9 @@ def readme(p: Provenance, csv_name: str) -> str:
     lines += [f"- **{label}** : {value}" for label, value in about_rows(p)]
     lines += [
         "",
-        f"Le fichier `{csv_name}` contient une ligne par territoire et une colonne par année ; "
+        f"Le fichier `{csv_name}` contient une ligne par territoire et une colonne par année, "
+        "ou par période telle que la source la donne (« 2012-2017 », « 1er trimestre 2024 ») ; "
+        "la colonne « Notes » donne les précisions de la source sur les valeurs ; "
         "une valeur masquée par le secret statistique est écrite « secret statistique », une "
         "valeur absente est vide (jamais zéro). `datapackage.json` décrit le fichier au format "
         "Frictionless Data Package.",

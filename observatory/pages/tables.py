@@ -2,7 +2,9 @@
 
 The table shown on the page and the three downloads are made from the same ``Table``
 value, so that a download holds exactly what the page shows: one row per territory
-(× dimensions), one column per year; a suppressed value is ``secret statistique``,
+(× dimensions), one column per year or per period as the source gives it (« 2012-2017 »,
+« 1er trimestre 2024 », column ``periode`` of the observations), each observation note
+numbered once and marked in the cells it qualifies; a suppressed value is ``secret statistique``,
 an absent one is empty — never zero. Bytes are deterministic (fixed XLSX dates).
 """
 
@@ -19,6 +21,8 @@ from xml.sax.saxutils import escape
 
 from observatory.core.labels import LEVEL_NAMES, SECRET_NOTE
 from observatory.core.model import LEVEL_ORDER, Level, Point, Series, Source
+from observatory.core.numbers import fmt_period
+from observatory.pages.figures import note_of, numbered
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,11 @@ class Row:
     name: str
     level: Level
     dimensions: tuple[str, ...]
-    cells: tuple[Point | None, ...]  # one per year of the table
+    cells: tuple[Point | None, ...]  # one per column of the table
+    marks: tuple[int, ...] = ()  # per cell: the number of its note in ``Table.notes``, 0 if none
+
+
+Column = tuple[int, str]  # (year, declared period): ``(2017, "2012-2017")``, ``(2020, "")``
 
 
 @dataclass(frozen=True)
@@ -36,34 +44,43 @@ class Table:
     title: str
     unit: str
     dimensions: tuple[str, ...]
-    years: tuple[int, ...]
+    columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     sources: tuple[Source, ...]
+    notes: tuple[str, ...] = ()  # the observation notes, numbered from 1 in this order
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({year for year, _ in self.columns}))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Each value column as the source gives it: « 2012-2017 », « 1er trimestre 2024 »."""
+        return tuple(fmt_period(period, year) for year, period in self.columns)
 
     @property
     def header(self) -> tuple[str, ...]:
-        return ("Code", "Territoire", "Niveau", *self.dimensions, *map(str, self.years))
+        return ("Code", "Territoire", "Niveau", *self.dimensions, *self.labels)
 
 
 def make_table(series: Series, names: Mapping[str, str], sources: tuple[Source, ...]) -> Table:
     ind = series.indicator
-    years = tuple(sorted({p.year for p in series.points}))
-    grouped: dict[tuple[str, tuple[str, ...]], dict[int, Point]] = {}
+    columns = tuple(sorted({(p.year, p.period) for p in series.points}))
+    grouped: dict[tuple[str, tuple[str, ...]], dict[Column, Point]] = {}
     levels: dict[str, Level] = {}
     for p in series.points:
         dims = tuple(dict(p.dimensions).get(d, "") for d in ind.dimensions)
-        grouped.setdefault((p.code, dims), {})[p.year] = p
+        grouped.setdefault((p.code, dims), {})[(p.year, p.period)] = p
         levels[p.code] = p.level
     keys = sorted(grouped, key=lambda k: (LEVEL_ORDER[levels[k[0]]], k[0], k[1]))
+    cells = [tuple(grouped[key].get(c) for c in columns) for key in keys]
+    marks, notes = numbered([note_of(c) for row in cells for c in row])
+    width = len(columns)
     rows = tuple(
         Row(
-            code=code,
-            name=names.get(code, code),
-            level=levels[code],
-            dimensions=dims,
-            cells=tuple(grouped[(code, dims)].get(y) for y in years),
+            code, names.get(code, code), levels[code], dims, row, marks[i * width : (i + 1) * width]
         )
-        for code, dims in keys
+        for i, ((code, dims), row) in enumerate(zip(keys, cells, strict=True))
     )
     used = {s for p in series.points for s in p.source.split()}
     return Table(
@@ -71,9 +88,10 @@ def make_table(series: Series, names: Mapping[str, str], sources: tuple[Source, 
         title=ind.title,
         unit=ind.unit,
         dimensions=ind.dimensions,
-        years=years,
+        columns=columns,
         rows=rows,
         sources=tuple(s for s in sources if s.id in used),
+        notes=notes,
     )
 
 
@@ -94,9 +112,10 @@ def _csv_text(value: float | str | None) -> str:
     return value
 
 
-# The downloads (CSV, XLSX) add to the page's columns the unit and the row's sources,
-# so that a file read on its own still says what its numbers are and where they come from.
-PROVENANCE_COLUMNS = ("Unité", "Sources")
+# The downloads (CSV, XLSX) add to the page's columns the unit, the row's sources and the
+# notes of its values, so that a file read on its own still says what its numbers are and
+# where they come from. A value column is headed by its period as the source gives it.
+PROVENANCE_COLUMNS = ("Unité", "Sources", "Notes")
 
 
 def row_sources(table: Table, row: Row) -> str:
@@ -111,22 +130,38 @@ def row_sources(table: Table, row: Row) -> str:
     return " ; ".join(names)
 
 
-def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((*table.header, *PROVENANCE_COLUMNS))
+def row_notes(table: Table, row: Row) -> str:
+    """The notes of a row's values, each after the column it qualifies (« 2012-2017 : … »)."""
+    labels = table.labels
+    return " ; ".join(
+        f"{labels[i]} : {table.notes[mark - 1]}" for i, mark in enumerate(row.marks) if mark
+    )
+
+
+def download_rows(table: Table) -> list[list[float | str | None]]:
+    """The rows of the CSV and XLSX downloads: the page's columns, then provenance."""
+    rows: list[list[float | str | None]] = [[*table.header, *PROVENANCE_COLUMNS]]
     for row in table.rows:
-        writer.writerow(
+        rows.append(
             [
                 row.code,
                 row.name,
                 LEVEL_NAMES[row.level],
                 *row.dimensions,
-                *(_csv_text(cell_value(c)) for c in row.cells),
+                *(cell_value(c) for c in row.cells),
                 table.unit,
                 row_sources(table, row),
+                row_notes(table, row),
             ]
         )
+    return rows
+
+
+def to_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for values in download_rows(table):
+        writer.writerow([_csv_text(v) for v in values])
     return out.getvalue().encode("utf-8")
 
 
@@ -145,6 +180,12 @@ def to_json(table: Table) -> bytes:
                 *(cell_value(c) for c in row.cells),
             ]
             for row in table.rows
+        ],
+        "notes": [
+            {"code": row.code, "colonne": table.labels[i], "note": table.notes[mark - 1]}
+            for row in table.rows
+            for i, mark in enumerate(row.marks)
+            if mark
         ],
         "sources": [
             {
@@ -236,19 +277,7 @@ ABOUT_SHEET = "À propos"
 def to_xlsx(table: Table, release: str, about: list[tuple[str, str]] | None = None) -> bytes:
     """An XLSX workbook with the table (and, given ``about``, a second sheet « À propos »
     with the indicator's provenance); document dates set to the release."""
-    rows: list[list[float | str | None]] = [[*table.header, *PROVENANCE_COLUMNS]]
-    for row in table.rows:
-        rows.append(
-            [
-                row.code,
-                row.name,
-                LEVEL_NAMES[row.level],
-                *row.dimensions,
-                *(cell_value(c) for c in row.cells),
-                table.unit,
-                row_sources(table, row),
-            ]
-        )
+    rows = download_rows(table)
     stamp = _release_datetime(release).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = escape(table.indicator[:31], {'"': "&quot;"})
     parts = dict(XLSX_PARTS)

@@ -14,7 +14,7 @@ their own: the reference has neither their outlines nor complete series for them
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import DEPARTEMENT, Series, Territory
@@ -25,6 +25,8 @@ from observatory.pages import portrait
 from observatory.pages.compare import COMPARE
 from observatory.pages.figures import (
     latest_point,
+    note_of,
+    numbered,
     period_of,
     point_at,
     shown_value,
@@ -51,6 +53,8 @@ class PortraitRow:
     dept: str
     source: str
     refs: tuple[str, ...] = ()  # the value of each of ``peers(site, territory)``, same year
+    note: str = ""  # the observation's note on the territory's value
+    mark: int = 0  # its number in ``PortraitGroup.notes`` (0: no note)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Reference:
 class PortraitGroup:
     title: str
     rows: tuple[PortraitRow, ...]
+    notes: tuple[str, ...] = ()  # printed below the table, numbered from 1
 
 
 def link_to(t: Territory) -> TerritoryLink:
@@ -119,10 +124,13 @@ def portrait_groups(site: Site, territory: Territory) -> tuple[PortraitGroup, ..
                     dept=_show(series, DEPARTEMENT, point.year),
                     source=source_label(point, sources)[0],
                     refs=tuple(_show(series, t.code, point.year) for t in others),
+                    note=note_of(point),
                 )
             )
         if rows:
-            groups.append(PortraitGroup(theme.title, tuple(rows)))
+            marks, notes = numbered([r.note for r in rows])
+            marked = tuple(replace(r, mark=m) for r, m in zip(rows, marks, strict=True))
+            groups.append(PortraitGroup(theme.title, marked, notes))
     return tuple(groups)
 
 
@@ -179,7 +187,10 @@ def produce(site: Site) -> Iterator[Page | Output]:
                 "groups": portrait_groups(site, t),
                 "essentials": portrait.essentials(site, t),
                 "locator": site.locators.get(t.code, ""),
-                "zones": tuple(z for z in zones if z.territory == t.code),
+                "zones": (
+                    here := portrait.noted_zones(tuple(z for z in zones if z.territory == t.code))
+                )[0],
+                "zone_notes": here[1],
                 "context": portrait.department_context(site, t),
                 "missing": portrait.missing_data(site, t),
                 "computed_label": portrait.COMPUTED,

@@ -41,7 +41,9 @@ from observatory.source.studies import StudyRefs, read_studies
 TERRITORY_PACKAGE = "territoires"
 SCHEMES_PACKAGE = "dispositifs"
 PARTNERS_PACKAGE = "partenaires"
-STANDARD_COLUMNS = ("indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note")
+STANDARD_COLUMNS = (
+    "indicateur", "niveau", "code_geo", "annee", "periode", "valeur", "source", "note",
+)  # fmt: skip
 GEOJSON_LEVELS: dict[str, Level] = {
     "communes": "commune",
     "epci": "epci",
@@ -274,6 +276,7 @@ def load_observations(folder: PackageFolder) -> list[Observation]:
                 source=row["source"],
                 note=row.get("note") or "",
                 dimensions=dimensions,
+                period=row.get("periode") or "",
             )
         )
     return observations

@@ -245,8 +245,13 @@ def test_downloads_match_the_table_shown(
     goto(page, site_url, pages["indicateur"])
     table = page.locator(".obs-table table").first
     header = [t.strip() for t in table.locator("thead th").all_text_contents()]
+    # each cell's value without its note mark (the superscript number of a note)
     shown = [
-        [c.strip() for c in row.locator("th, td").all_text_contents()]
+        row.evaluate(
+            "r => [...r.querySelectorAll('th, td')].map(c => { const k = c.cloneNode(true);"
+            " k.querySelectorAll('sup.obs-note-mark').forEach(s => s.remove());"
+            " return k.textContent.trim(); })"
+        )
         for row in table.locator("tbody tr").all()
     ]
     links = {
@@ -261,10 +266,10 @@ def test_downloads_match_the_table_shown(
         body: bytes = response.body()
         return body
 
-    # the page's columns, then the unit and the sources of each row (provenance)
+    # the page's columns, then the unit, the sources and the notes of each row (provenance)
     rows = list(csv.reader(io.StringIO(fetch(links["CSV"]).decode("utf-8"))))
-    assert rows[0][-2:] == ["Unité", "Sources"]
-    rows = [r[:-2] for r in rows]
+    assert rows[0][-3:] == ["Unité", "Sources", "Notes"]
+    rows = [r[:-3] for r in rows]
     assert rows[0] == header
     assert len(rows) - 1 == len(shown)
     for shown_row, csv_row in zip(shown, rows[1:], strict=True):

@@ -115,6 +115,7 @@ def test_secret_point_breaks_the_line_and_is_named(charts: tuple[Chart, ...]) ->
             "annee": 2019,
             "court": "secret statistique",
             "libelle": "secret statistique",
+            "periode": "2019",
             "serie": "Bandraboua",
             "statut": "secret",
             "valeur": None,
@@ -143,7 +144,7 @@ def test_bar_chart_writes_secret_instead_of_a_bar(charts: tuple[Chart, ...]) -> 
 def test_spec_json_is_interactive_safe_and_without_urls(charts: tuple[Chart, ...]) -> None:
     spec = json.loads(charts[0].spec_json)
     assert spec["params"] == [{"name": "zoom", "select": {"type": "interval"}, "bind": "scales"}]
-    assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["Territoire", "Année", "Valeur"]
+    assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["Territoire", "Période", "Valeur"]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     for chart in charts:
         assert "http" not in chart.spec_json

@@ -185,7 +185,35 @@ def test_table_and_downloads_with_a_dimension() -> None:
     table = make_table(series, {"97608": "Dzaoudzi"}, ())
     assert table.header == ("Code", "Territoire", "Niveau", "sexe", "2020")
     assert to_csv(table).decode() == (
-        "Code,Territoire,Niveau,sexe,2020,Unité,Sources\n"
-        "97608,Dzaoudzi,commune,femmes,12,personnes,\n"
-        "97608,Dzaoudzi,commune,hommes,secret statistique,personnes,\n"
+        "Code,Territoire,Niveau,sexe,2020,Unité,Sources,Notes\n"
+        "97608,Dzaoudzi,commune,femmes,12,personnes,,\n"
+        "97608,Dzaoudzi,commune,hommes,secret statistique,personnes,,\n"
+    )
+
+
+def test_table_columns_are_periods_and_notes_are_numbered() -> None:
+    """A value over a period heads its own column (« 2012-2017 »), a quarter reads as one;
+    each distinct note is numbered once, marked in its cells and carried by the CSV."""
+    from observatory.compute.indicators import indicator_series
+    from observatory.core.model import Observation
+    from observatory.pages.tables import make_table, to_csv
+    from tests.observatory.test_pipeline_project import indicator, territories
+
+    ind = indicator("x", levels=("commune",), aggregation="none")
+    note = "Valeur plancher : la source écrit « plus de 10 % »."
+    obs = [
+        Observation("x", "commune", "97608", 2017, 40.0, "src", period="2012-2017", note=note),
+        Observation("x", "commune", "97608", 2024, 50.0, "src", period="2024-T1"),
+        Observation("x", "commune", "97610", 2017, 60.0, "src", period="2012-2017", note=note),
+        Observation("x", "commune", "97610", 2020, 70.0, "src", note="Autre note."),
+    ]
+    table = make_table(indicator_series(ind, obs, territories()), {"97608": "Dzaoudzi"}, ())
+    assert table.labels == ("2012-2017", "2020", "1er trimestre 2024")
+    assert table.notes == (note, "Autre note.")
+    assert [row.marks for row in table.rows] == [(1, 0, 0), (1, 2, 0)]
+    assert to_csv(table).decode().splitlines()[0] == (
+        "Code,Territoire,Niveau,2012-2017,2020,1er trimestre 2024,Unité,Sources,Notes"
+    )
+    assert to_csv(table).decode().splitlines()[2] == (
+        f"97610,97610,commune,60,70,,personnes,,2012-2017 : {note} ; 2020 : Autre note."
     )

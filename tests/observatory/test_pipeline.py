@@ -210,8 +210,10 @@ def test_download_holds_exactly_the_table(site: Path) -> None:
     rows = list(
         csv.reader(io.StringIO((site / "telechargements/beneficiaires-fictifs.csv").read_text()))
     )
-    # the page's columns, then the unit and the sources of each row
-    assert rows[0] == ["Code", "Territoire", "Niveau", "2019", "2020", "2021", "Unité", "Sources"]
+    # the page's columns, then the unit, the sources and the notes of each row
+    assert rows[0] == [
+        "Code", "Territoire", "Niveau", "2019", "2020", "2021", "Unité", "Sources", "Notes",
+    ]  # fmt: skip
     assert rows[1][:6] == ["976", "Mayotte", "département", "3213", "3060", "2909"]
     assert rows[1][6] == "personnes" and rows[1][7]
     dz = next(r for r in rows if r[0] == "97608")
@@ -247,7 +249,7 @@ def test_download_holds_exactly_the_table(site: Path) -> None:
     assert described["licenses"][0]["name"] == "etalab-2.0"
     assert "- **Unité** : personnes" in archive.read(folder + "LISEZMOI.md").decode()
     data = json.loads((site / "telechargements/beneficiaires-fictifs.json").read_text())
-    assert data["colonnes"] == rows[0][:-2]
+    assert data["colonnes"] == rows[0][:-3]
     assert data["lignes"][1] == ["200050532", "CC de Petite-Terre", "EPCI", 428.0, 410.0, 244.0]
 
 

@@ -39,6 +39,16 @@ SECONDARY_MARKERS = (
     "copie",
 )
 OBSERVATION_HEADER = ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note"]
+
+
+def observation_header(folder: Path) -> list[str]:
+    """The contract's columns, with the optional ``periode`` after ``annee`` when used."""
+    header = (folder / "observations.csv").read_text("utf-8").split("\n", 1)[0].split(",")
+    if "periode" in header:
+        return [*OBSERVATION_HEADER[:4], "periode", *OBSERVATION_HEADER[4:]]
+    return list(OBSERVATION_HEADER)
+
+
 SOURCE_HEADER = ["id", "organisme", "titre", "url", "millesime", "secondaire", "citation"]
 LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
 
@@ -130,7 +140,7 @@ def test_available_package_has_the_two_contract_resources(folder: Path) -> None:
     assert data["licenses"][0]["name"] == "etalab-2.0"
     fields = data["resources"][0]["schema"]["fields"]
     dims = dimensions(folder)
-    assert [f["name"] for f in fields] == OBSERVATION_HEADER + dims
+    assert [f["name"] for f in fields] == observation_header(folder) + dims
     assert all(f["title"] and f["description"] for f in fields)
     schema = data["resources"][0]["schema"]
     assert schema["primaryKey"] == ["indicateur", "code_geo", "annee", *dims]
@@ -141,8 +151,8 @@ def test_available_package_has_the_two_contract_resources(folder: Path) -> None:
 
 @pytest.mark.parametrize("folder", AVAILABLE, ids=[p.name for p in AVAILABLE])
 def test_csv_files_are_utf8_without_bom_with_unix_newlines(folder: Path) -> None:
-    observation_header = OBSERVATION_HEADER + dimensions(folder)
-    for name, header in (("observations.csv", observation_header), ("sources.csv", SOURCE_HEADER)):
+    expected = observation_header(folder) + dimensions(folder)
+    for name, header in (("observations.csv", expected), ("sources.csv", SOURCE_HEADER)):
         raw = (folder / name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")
         assert b"\r\n" not in raw

@@ -13,20 +13,19 @@ RATE = Indicator("x", "Part", "% de la population", "", "p", "t", ("departement"
 
 
 @pytest.mark.parametrize(
-    ("note", "period"),
+    ("declared", "period"),
     [
-        ("Période 2012-2017 (rangée à l'année de fin).", "2012-2017"),
-        ("Moyenne du 1er trimestre 2024.", "1er trimestre 2024"),
-        ("Moyenne du 3e trimestre 2022.", "3e trimestre 2022"),
-        (
-            "Au 1er janvier 2018. Valeur plancher : la source écrit « dépasse 90 % ».",
-            "1er janvier 2018",
-        ),
+        ("2012-2017", "2012-2017"),
+        ("2017-T1", "1er trimestre 2017"),
+        ("2017-T3", "3e trimestre 2017"),
+        ("2017-01-01", "1er janvier 2017"),
         ("", "2017"),
     ],
 )
-def test_periods_are_shown_as_the_source_gives_them(note: str, period: str) -> None:
-    assert period_of(Point("976", "departement", 2017, 1.0, note=note)) == period
+def test_periods_are_shown_as_the_source_gives_them(declared: str, period: str) -> None:
+    """The period comes from the column ``periode``, never from the note."""
+    note = "Période 2007-2012 (rangée à l'année de fin)."
+    assert period_of(Point("976", "departement", 2017, 1.0, note=note, period=declared)) == period
 
 
 def test_approximate_values_keep_the_source_precision_and_say_environ() -> None:

@@ -1,0 +1,85 @@
+"""Values as the source gives them, in the browser: periods and quarters read as such
+wherever a value appears, and each observation note is marked in the cell it qualifies
+and printed below the table (JavaScript on and off, phone and desktop)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+GROWTH = "taux_variation_annuel_moyen_population"
+KOUNGOU_NOTE = (
+    "La commune de Koungou publie la même valeur (4,0 % par an) dans son tableau d'après l'Insee."
+)
+PHONE = {"viewport": {"width": 390, "height": 844}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def note_of(page: Any, cell: Any) -> str:
+    """The note a cell's mark links to (the mark's target must exist on the page)."""
+    href = cell.locator("sup.obs-note-mark a").get_attribute("href")
+    assert href.startswith("#note-")
+    target = page.locator(f"li[id='{href[1:]}']")
+    assert target.count() == 1
+    return str(target.text_content()).strip()
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["390px", "desktop"])
+def test_indicator_table_heads_periods_and_marks_notes(
+    open_page: Callable[..., Any], site_url: str, javascript: bool, screen: dict[str, Any]
+) -> None:
+    page = open_page(javascript=javascript, **screen)
+    page.goto(urljoin(site_url, f"indicateurs/{GROWTH}/"))
+    table = page.locator("table.obs-data").last
+    headers = [h.strip() for h in table.locator("thead th").all_text_contents()]
+    assert headers == ["Code", "Territoire", "Niveau", "2007-2012", "2012-2017"]
+    koungou = table.locator("tr", has=page.locator("th:text-is('Koungou')"))
+    cell = koungou.locator("td").nth(3)
+    assert cell.text_content().startswith("4,0")
+    assert note_of(page, cell) == KOUNGOU_NOTE
+    assert cell.locator("a").get_attribute("aria-label") == "note 1"
+    cell.locator("a").click()
+    assert page.url.endswith("#note-taux_variation_annuel_moyen_population-1")
+    assert page.locator(":target").text_content().strip() == KOUNGOU_NOTE
+    caption = page.locator("figure.obs-chart figcaption").first.text_content()
+    assert "sur la période 2012-2017" in caption
+    assert page.external == []
+
+
+def test_quarters_portraits_and_comparison_show_the_period(
+    open_page: Callable[..., Any], site_url: str
+) -> None:
+    page = open_page(javascript=False)
+    page.goto(urljoin(site_url, "themes/emploi/"))
+    assert page.locator(".obs-kpi__meta:has-text('Mayotte, 1er trimestre 2024')").count() == 1
+    page.goto(urljoin(site_url, "territoires/97610/"))
+    row = page.locator("tr", has=page.locator(f"a[href$='/{GROWTH}/']")).first
+    assert row.locator("td").first.text_content() == "2012-2017"
+    assert note_of(page, row.locator("td").nth(1)) == KOUNGOU_NOTE
+    page.goto(urljoin(site_url, "territoires/comparer/"))
+    heading = page.locator(f"#comparer-{GROWTH}").text_content()
+    assert heading.endswith("(2012-2017)")
+    assert page.external == []
+
+
+def test_downloads_head_columns_by_period_and_carry_the_notes(
+    open_page: Callable[..., Any], site_url: str
+) -> None:
+    page = open_page(javascript=False)
+    page.goto(urljoin(site_url, f"indicateurs/{GROWTH}/"))
+    href = page.locator("a[download][href$='.csv']").get_attribute("href")
+    text = page.request.get(urljoin(page.url, href)).text()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [
+        "Code", "Territoire", "Niveau", "2007-2012", "2012-2017", "Unité", "Sources", "Notes",
+    ]  # fmt: skip
+    koungou = next(r for r in rows if r[0] == "97610")
+    assert koungou[4] == "4" and koungou[-1] == f"2012-2017 : {KOUNGOU_NOTE}"
