@@ -248,6 +248,7 @@ def write_descriptor(folder: Path, indicators: list[str]) -> None:
             "levels": ["commune", "epci", "departement"] if k % 2 == 0 else ["commune"],
             "aggregation": "sum" if k % 2 == 0 else "none",
             "secrecy_threshold": 5,
+            "recipients": ["partners"],
         }
         for k, indicator in enumerate(indicators)
     ]

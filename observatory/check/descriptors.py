@@ -14,7 +14,7 @@ import jsonschema
 
 from observatory.check.resources import resource_problems
 from observatory.core import context
-from observatory.core.labels import OPEN_LICENCES, TYPES_FR
+from observatory.core.labels import OPEN_LICENCES, RECIPIENTS, TYPES_FR
 from observatory.core.problems import Problem
 from observatory.source.discover import Discovery, PackageFolder, profile_schema
 
@@ -34,6 +34,13 @@ def json_path(parts: Iterable[object]) -> str:
 def short(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+# A missing property whose fix needs more than its name: what to write.
+REQUIRED_FIXES = {
+    "recipients": 'ajoutez "recipients": [...] à l\'indicateur : à qui il sert, un ou plusieurs de '
+    + " ; ".join(f"{key} : {label}" for key, label in RECIPIENTS.items()),
+}
 
 
 @cache
@@ -58,7 +65,8 @@ def profile_problem(rel: str, error: jsonschema.ValidationError) -> Problem:
             field=field,
             code="profil",
             message=f"propriété obligatoire « {missing} » absente",
-            fix=f"ajoutez « {missing} » dans « {path} » "
+            fix=REQUIRED_FIXES.get(missing)
+            or f"ajoutez « {missing} » dans « {path} » "
             "(voir observatory/profile/observatory-profile.schema.json)",
         )
     if kind == "enum":

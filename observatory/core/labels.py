@@ -33,6 +33,19 @@ RECIPIENTS: dict[str, str] = {
 }
 
 
+# The same in one word each, where a row has little room (the coverage matrix).
+RECIPIENTS_SHORT: dict[str, str] = {
+    "decision_makers": "décideurs",
+    "partners": "partenaires",
+    "public": "grand public",
+}
+
+
+def recipients_short(recipients: tuple[str, ...]) -> str:
+    """« décideurs, grand public » in the profile's order; empty when none declared."""
+    return ", ".join(label for key, label in RECIPIENTS_SHORT.items() if key in recipients)
+
+
 def recipients_label(recipients: tuple[str, ...]) -> str:
     """« décideurs (…), grand public » in the profile's order; empty when none declared."""
     return ", ".join(label for key, label in RECIPIENTS.items() if key in recipients)

@@ -25,6 +25,7 @@ from observatory.core.labels import (
     constraint_label,
     is_reference,
     recipients_label,
+    recipients_short,
     theme_packages,
 )
 from observatory.core.model import LEVELS, Indicator, Package, Partner
@@ -247,6 +248,7 @@ def indicator_catalogue(site: Site) -> Page:
             "frequencies": FREQUENCIES,
             "sensitivity": SENSITIVITY,
             "recipients": recipients_label,
+            "recipients_short": recipients_short,
             "indicator_path": indicator_path,
             "package_path": package_path,
             "themes": {t.id: t.title for t in site.project.themes},

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -188,8 +189,8 @@ def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
     head = '<th scope="col">2021</th><th scope="col">2020</th><th scope="col">2019</th>'
     assert head in page
     assert (
-        '<tr><th scope="row">Taux fictif d&#39;équipement</th><td>commune</td>'
-        "<td>●</td><td>●</td><td>●</td></tr>"
+        '<tr><th scope="row">Taux fictif d&#39;équipement<span class="obs-matrice__pour">pour : '
+        "décideurs, partenaires</span></th><td>commune</td><td>●</td><td>●</td><td>●</td></tr>"
     ) in page
     # EPCI values summed from the communes count as published
     assert (
@@ -197,6 +198,22 @@ def test_indicator_catalogue_coverage_matrix(site: Site) -> None:
         "<td>●</td><td>●</td><td>●</td></tr>\n"
         '<tr><th scope="row"></th><td>EPCI</td><td>●</td><td>●</td><td>●</td></tr>'
     ) in page
+
+
+def test_coverage_matrix_names_each_indicators_recipients(site: Site) -> None:
+    """Each indicator's first matrix row says whom it serves, in one word each."""
+    first = site.project.packages[0]
+    named = dataclasses.replace(first.indicators[0], recipients=("public", "decision_makers"))
+    fictif = dataclasses.replace(first, indicators=(named, *first.indicators[1:]))
+    project = dataclasses.replace(site.project, packages=(fictif, *site.project.packages[1:]))
+    page = rendered(dataclasses.replace(site, project=project), pages_catalogue.produce)[
+        "catalogue/indicateurs.md"
+    ]
+    assert (
+        f'<th scope="row">{escape(named.title)}<span class="obs-matrice__pour">'
+        "pour : décideurs, grand public</span></th>"
+    ) in page
+    assert page.count("obs-matrice__pour") == 2  # the fixture's other indicator names its own
 
 
 def test_aggregation_rule_reads_the_same_in_catalogue_and_methodology(site: Site) -> None:

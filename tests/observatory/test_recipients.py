@@ -44,3 +44,28 @@ def test_unknown_recipient_is_refused(tmp_path: Path) -> None:
     assert code == 1
     assert "champ « observatory.indicators[0].recipients[0] »" in out
     assert "« élus »" in out
+
+
+def test_an_indicator_without_recipients_is_refused(tmp_path: Path) -> None:
+    """The profile requires ``recipients`` for every indicator, desired ones included."""
+    root = make_project(tmp_path)
+    edit_json(root, POPULATION, lambda d: d["observatory"]["indicators"][1].pop("recipients"))
+    code, out, err = run_check(root)
+    assert (out, err, code) == (
+        "datapackages/population/datapackage.json › champ « observatory.indicators[1]"
+        ".recipients » : propriété obligatoire « recipients » absente\n"
+        '    → ajoutez "recipients": [...] à l\'indicateur : à qui il sert, un ou plusieurs de '
+        "decision_makers : décideurs (Département, État, communes) ; partners : partenaires "
+        "(opérateurs, associations, professionnels) ; public : grand public\n"
+        "\n"
+        "1 problème trouvé.\n",
+        "",
+        1,
+    )
+
+
+def test_the_profile_requires_recipients() -> None:
+    schema = json.loads(
+        (REPO / "observatory/profile/observatory-profile.schema.json").read_text("utf-8")
+    )
+    assert "recipients" in schema["$defs"]["indicator"]["required"]
