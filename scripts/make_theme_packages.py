@@ -1,12 +1,19 @@
-"""Build the theme data packages from the reference table of published figures.
+"""Seed new theme data packages from the reference table of published figures.
 
 Usage::
 
     python scripts/make_theme_packages.py PATH/TO/mayotte_facts.csv [--out datapackages]
+    python scripts/make_theme_packages.py PATH/TO/mayotte_facts.csv --replace NAME
 
 The reference table (one published figure per row, with its source and the sentence it
-was read from) is only read by this script. The committed files under ``datapackages/``
-are the product: the build and the tests never read the reference table.
+was read from) is only read by this script. **The committed CSV and JSON files under
+``datapackages/`` are the source of truth**: figures, sources, periods (column
+``periode``) and curated fields have been added and corrected there by hand since the
+packages were seeded, and the build and the tests never read the reference table. So the
+script only writes a package whose folder has no ``datapackage.json`` yet; an existing
+package is left untouched (and named on the output). ``--replace NAME`` regenerates that
+package from the table, keeping only its curated descriptor fields (``carry_curated``):
+the rows added by hand are lost, review the diff.
 
 Every decision taken on a figure (which indicator it feeds, why a year is approximate,
 why two values are kept apart) is declared as data in ``theme_packages_data.py``, so that a
@@ -293,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
         "référence, s'il existe)",
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "datapackages")
+    parser.add_argument(
+        "--replace",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="régénérer ce paquet existant (les lignes ajoutées à la main sont perdues)",
+    )
     args = parser.parse_args(argv)
     reference = read_table(args.reference, REFERENCE_COLUMNS)
     local_path = args.local or args.reference.with_name("mayotte_facts_communes_2.csv")
@@ -307,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     for meta in PACKAGES:
         name = str(meta["name"])
         folder = args.out / name
+        if (folder / "datapackage.json").is_file() and name not in args.replace:
+            print(f"{name} : paquet existant non réécrit (les fichiers du dépôt font foi)")
+            continue
         folder.mkdir(parents=True, exist_ok=True)
         package = built[name]
         dims = package_dimensions(meta)

@@ -247,6 +247,8 @@ class Partner:
     data: str = ""  # the data it holds
     marks: tuple[str, ...] = ()  # names that identify it in a source or an operator text
     url: str = ""
+    source: str = ""  # the page its role and data are read from
+    quote: str = ""  # the sentences of that page, as written
 
 
 @dataclass(frozen=True)

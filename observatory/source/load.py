@@ -356,6 +356,8 @@ def load_partners(folder: PackageFolder | None) -> tuple[Partner, ...]:
             data=row.get("donnees", ""),
             marks=tuple(m.strip() for m in row.get("reperes", "").split("|") if m.strip()),
             url=row.get("url", ""),
+            source=row.get("source", ""),
+            quote=row.get("citation", ""),
         )
         for row in reference_rows(folder, "partenaires")
     )

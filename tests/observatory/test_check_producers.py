@@ -18,10 +18,10 @@ from tests.observatory.fixtures.projects import (
 REPO = Path(__file__).resolve().parents[2]
 TERRITOIRES_PACKAGE = "datapackages/territoires/datapackage.json"
 PARTNERS = """\
-id,nom,sigle,categorie,role,donnees,reperes,url
-cssm,Caisse de sécurité sociale de Mayotte,CSSM,Organisme de sécurité sociale,Caisse unique.,Allocataires.,CSSM,
-insee,Institut national de la statistique et des études économiques,INSEE,Établissement public,Recensement.,Populations.,INSEE,
-observatoire,Observatoire social et médico-social de Mayotte,Observatoire,Observatoire territorial,Publie les données.,Référentiels.,Observatoire,
+id,nom,sigle,categorie,role,donnees,reperes,url,source,citation
+cssm,Caisse de sécurité sociale de Mayotte,CSSM,Organisme de sécurité sociale,Caisse unique.,Allocataires.,CSSM,,,
+insee,Institut national de la statistique et des études économiques,INSEE,Établissement public,Recensement.,Populations.,INSEE,,,
+observatoire,Observatoire social et médico-social de Mayotte,Observatoire,Observatoire territorial,Publie les données.,Référentiels.,Observatoire,,,
 """
 
 
@@ -107,3 +107,19 @@ def test_shipped_packages_all_name_partner_ids() -> None:
         governance = json.loads(path.read_text("utf-8"))["observatory"]["governance"]
         assert governance["producers"], path
         assert set(governance["producers"]) <= ids, path
+
+
+def test_the_partners_added_with_the_foreign_keys_are_sourced() -> None:
+    """DARES, DEPP, DGCL, IGN and SIAO: the role and the data read from a page (URL and the
+    sentences as written); the observatory's own role is read from the packages it
+    produces. A source always comes with its quote."""
+    import csv
+
+    with (REPO / "datapackages/partenaires/partenaires.csv").open(encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    for ident in ("dares", "depp", "dgcl", "ign", "siao"):
+        assert rows[ident]["source"].startswith("https://"), ident
+        assert len(rows[ident]["citation"]) > 40, ident
+    assert not rows["observatoire"]["source"]
+    for ident, row in rows.items():
+        assert bool(row["source"]) == bool(row["citation"]), ident

@@ -462,6 +462,38 @@ def test_generator_output_is_deterministic(tmp_path: Path) -> None:
     ]
 
 
+def test_generator_only_seeds_new_packages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The committed files are the source of truth: an existing package is not rewritten
+    (a figure added by hand stays), unless ``--replace`` names it."""
+    rows = [synthetic("97608", "commune", 100), synthetic("97615", "commune", 50)]
+    kept = tmp_path / "out/demographie-populations-legales"
+    kept.mkdir(parents=True)
+    (kept / "datapackage.json").write_text('{"name": "à la main"}\n', encoding="utf-8")
+    (kept / "observations.csv").write_text("ajoutée à la main\n", encoding="utf-8")
+    assert run_generator(tmp_path, rows, "out") == 0
+    assert (kept / "datapackage.json").read_text(encoding="utf-8") == '{"name": "à la main"}\n'
+    assert (kept / "observations.csv").read_text(encoding="utf-8") == "ajoutée à la main\n"
+    assert not (kept / "sources.csv").exists()
+    printed = capsys.readouterr().out.splitlines()
+    assert (
+        "demographie-populations-legales : paquet existant non réécrit "
+        "(les fichiers du dépôt font foi)"
+    ) in printed
+    others = [p for p in generator().PACKAGES if p["name"] != "demographie-populations-legales"]
+    for meta in others:
+        assert (tmp_path / "out" / str(meta["name"]) / "datapackage.json").is_file()
+    reference = tmp_path / "facts.csv"
+    communes = tmp_path / "communes.csv"
+    args = [str(reference), "--communes", str(communes), "--out", str(tmp_path / "out")]
+    assert generator().main([*args, "--replace", "demographie-populations-legales"]) == 0
+    assert (kept / "observations.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "population_municipale,commune,97608,2017,100,insee-3291775-97608,",
+        "population_municipale,commune,97615,2017,50,insee-3291775-97615,",
+    ]
+
+
 def test_generator_refuses_a_source_without_identifier(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
