@@ -73,25 +73,7 @@ def leaflet_html(
     import folium
 
     slug = "".join(ch if ch.isalnum() else "_" for ch in map_id)
-    data = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {
-                    "code": f["properties"]["code"],
-                    "nom": f["properties"].get("nom", ""),
-                    "valeur": f["properties"].get("valeur", ""),
-                    "annee": when,
-                    "source": source or "non précisée",
-                    "url": f"{portrait_url}{f['properties']['code']}/" if portrait_url else "",
-                    "lien": link_label(str(f["properties"].get("nom", ""))),
-                },
-                "geometry": f["geometry"],
-            }
-            for f in features
-        ],
-    }
+    data = _collection(features, portrait_url, when, source, link_label)
     lons = [pt[0] for f in features for ring in rings(f["geometry"]) for pt in ring] or [0.0]
     lats = [pt[1] for f in features for ring in rings(f["geometry"]) for pt in ring] or [0.0]
     tiles: Any = None
@@ -138,6 +120,36 @@ def leaflet_html(
         "Afficher la carte interactive</button>"
         f"<template>{template}</template></div>"
     )
+
+
+def _collection(
+    features: Sequence[dict[str, Any]],
+    portrait_url: str,
+    when: str,
+    source: str,
+    link_label: Callable[[str], str],
+) -> dict[str, Any]:
+    """The GeoJSON of the Leaflet layer: each area's name, value, year, source and the
+    address and name of its portrait."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": f["properties"]["code"],
+                    "nom": f["properties"].get("nom", ""),
+                    "valeur": f["properties"].get("valeur", ""),
+                    "annee": when,
+                    "source": source or "non précisée",
+                    "url": f"{portrait_url}{f['properties']['code']}/" if portrait_url else "",
+                    "lien": link_label(str(f["properties"].get("nom", ""))),
+                },
+                "geometry": f["geometry"],
+            }
+            for f in features
+        ],
+    }
 
 
 def _stable_ids(element: Any, slug: str, counter: list[int] | None = None) -> None:
