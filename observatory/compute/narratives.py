@@ -24,7 +24,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from observatory.core.model import Point, Series
-from observatory.core.numbers import fmt_number, fmt_ordinal, fmt_signed, fmt_value, fmt_year
+from observatory.core.numbers import (
+    fmt_number,
+    fmt_ordinal,
+    fmt_period,
+    fmt_signed,
+    fmt_since,
+    fmt_value,
+    fmt_when,
+)
 
 # level -> (singular, plural, feminine)
 LEVEL_NOUNS: Mapping[str, tuple[str, str, bool]] = {
@@ -62,18 +70,19 @@ def _trend(first: Point, last: Point, series: Series) -> str:
     indicator = series.indicator
     assert first.value is not None and last.value is not None
     years = last.year - first.year
-    since = f"depuis {fmt_year(first.year)}"
+    since = fmt_since(first.period, first.year)
+    then = fmt_when(first.period, first.year)
     change = last.value - first.value
     if is_percent(indicator.unit):
         # a rate changes in percentage points, at the precision of the data
         decimals = indicator.decimals
         if fmt_number(change, decimals).strip("0,") == "":
-            return f"Valeur stable {since} ({_value(first, series)} en {fmt_year(first.year)})."
+            return f"Valeur stable {since} ({_value(first, series)} {then})."
         word = "Hausse" if change > 0 else "Baisse"
         size = fmt_number(abs(change), decimals)
         text = (
             f"{word} de {size} point{'s' if abs(float(size.replace(',', '.'))) >= 2 else ''} "
-            f"{since} ({_value(first, series)} en {fmt_year(first.year)})"
+            f"{since} ({_value(first, series)} {then})"
         )
         if years > 1:
             per_year = change / years
@@ -81,14 +90,13 @@ def _trend(first: Point, last: Point, series: Series) -> str:
             text += f"{'s' if abs(per_year) >= 2 else ''} par an en moyenne"
         return text + "."
     if first.value == 0:
-        return f"{_value(first, series)} en {fmt_year(first.year)}."
+        return f"{_value(first, series)} {then}."
     relative = change / abs(first.value) * 100
     if fmt_number(relative, 1).strip("0,") == "":
-        return f"Valeur stable {since} ({_value(first, series)} en {fmt_year(first.year)})."
+        return f"Valeur stable {since} ({_value(first, series)} {then})."
     word = "Hausse" if change > 0 else "Baisse"
     text = (
-        f"{word} de {fmt_number(abs(relative), 1)}\u202f% {since} "
-        f"({_value(first, series)} en {fmt_year(first.year)})"
+        f"{word} de {fmt_number(abs(relative), 1)}\u202f% {since} ({_value(first, series)} {then})"
     )
     if first.value > 0 and last.value > 0 and years > 1:
         rate = ((last.value / first.value) ** (1 / years) - 1) * 100
@@ -105,7 +113,8 @@ def _comparison(point: Point, series: Series, names: Mapping[str, str]) -> str:
     )
     if len(published) < 2:
         return ""
-    year = fmt_year(point.year)
+    when = fmt_when(point.period, point.year)
+    year = when[0].upper() + when[1:]
     top, bottom = published[0], published[-1]
 
     def who(value: float | None) -> str:  # every territory sharing the extreme value
@@ -115,12 +124,12 @@ def _comparison(point: Point, series: Series, names: Mapping[str, str]) -> str:
     unpublished = len(peers) - len(published)
     if top.value == bottom.value:
         text = (
-            f"En {year}, les {len(published)} {plural} dont la valeur est publiée ont "
+            f"{year}, les {len(published)} {plural} dont la valeur est publiée ont "
             f"la même valeur ({_value(top, series)})."
         )
     else:
         text = (
-            f"En {year}, valeur la plus élevée parmi les {len(published)} {plural} "
+            f"{year}, valeur la plus élevée parmi les {len(published)} {plural} "
             f"dont la valeur est publiée : {who(top.value)} ({_value(top, series)}) ; "
             f"la plus faible : {who(bottom.value)} ({_value(bottom, series)})."
         )
@@ -142,7 +151,7 @@ def _comparison(point: Point, series: Series, names: Mapping[str, str]) -> str:
 
 
 def _years(points: Sequence[Point]) -> str:
-    years = [fmt_year(p.year) for p in points]
+    years = [fmt_period(p.period, p.year) for p in points]
     return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " et " + years[-1]
 
 
@@ -152,12 +161,10 @@ def _detailed(series: Series, code: str) -> str:
     if not own:
         return ""
     year = max(p.year for p in own)
-    parts = [
-        f"{', '.join(v for _, v in p.dimensions)} : {_value(p, series)}"
-        for p in sorted(own, key=lambda p: p.dimensions)
-        if p.year == year
-    ]
-    return f"{' ; '.join(parts)} en {fmt_year(year)} (pas de total publié)."
+    latest = sorted((p for p in own if p.year == year), key=lambda p: p.dimensions)
+    parts = [f"{', '.join(v for _, v in p.dimensions)} : {_value(p, series)}" for p in latest]
+    when = fmt_when(latest[0].period, year)
+    return f"{' ; '.join(parts)} {when} (pas de total publié)."
 
 
 def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
@@ -180,7 +187,7 @@ def summarize(series: Series, code: str, names: Mapping[str, str]) -> str:
             return f"{name} : {detailed}"
         return f"Aucune donnée n'est disponible pour {name} sur l'indicateur « {title} »."
     last = published[-1]
-    sentences = [f"{name} : {_value(last, series)} en {fmt_year(last.year)}."]
+    sentences = [f"{name} : {_value(last, series)} {fmt_when(last.period, last.year)}."]
     if last.computed:
         sentences[-1] = sentences[-1][:-1] + " (valeur calculée par l'observatoire)."
     later_secret = [p for p in secret if p.year > last.year]

@@ -217,3 +217,14 @@ def fmt_when(code: str, year: int) -> str:
     if label[0].isdigit() and "-" in label:
         return f"sur la période {label}"
     return f"au {label}"
+
+
+def fmt_since(code: str, year: int) -> str:
+    """The start of a change: « depuis 2012 », « depuis la période 2007-2012 », « depuis le
+    1er trimestre 2024 », « depuis le 1er janvier 2019 », « depuis février 2025 »."""
+    when = fmt_when(code, year)
+    if when.startswith("sur "):
+        return "depuis " + when[len("sur ") :]
+    if when.startswith("au "):
+        return "depuis le " + when[len("au ") :]
+    return "depuis " + when[len("en ") :]

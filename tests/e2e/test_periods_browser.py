@@ -51,6 +51,9 @@ def test_indicator_table_heads_periods_and_marks_notes(
     assert page.locator(":target").text_content().strip() == KOUNGOU_NOTE
     caption = page.locator("figure.obs-chart figcaption").first.text_content()
     assert "sur la période 2012-2017" in caption
+    lead = page.locator("p.obs-lead").first.text_content()
+    assert lead.startswith("Mayotte : 3,8\u202f% par an sur la période 2012-2017. Hausse de ")
+    assert "depuis la période 2007-2012" in lead
     assert page.external == []
 
 

@@ -221,3 +221,41 @@ def test_no_trend_from_a_value_given_approximately_or_across_a_revision() -> Non
         ),
     )
     assert "depuis" not in summarize(only_approximate, "976", {"976": "Mayotte"})
+
+
+def test_summary_names_periods_quarters_and_dates_as_the_source_gives_them() -> None:
+    """A value over a period is « sur la période 2012-2017 », a change starts « depuis la
+    période 2007-2012 », a quarter « au 1er trimestre 2024 », a stock « au 1er janvier »."""
+    growth = Series(
+        indicator(unit="%", decimals=1),
+        (
+            Point("976", "departement", 2012, 2.7, period="2007-2012"),
+            Point("976", "departement", 2017, 3.8, period="2012-2017"),
+            Point("97601", "commune", 2017, 4.5, period="2012-2017"),
+            Point("97602", "commune", 2017, 6.7, period="2012-2017"),
+        ),
+    )
+    assert summarize(growth, "976", NAMES) == (
+        f"Mayotte : 3,8{N}% sur la période 2012-2017. Hausse de 1,1 point depuis la période "
+        f"2007-2012 (2,7{N}% sur la période 2007-2012), soit +0,2 point par an en moyenne."
+    )
+    assert summarize(growth, "97601", NAMES).endswith(
+        "Sur la période 2012-2017, valeur la plus élevée parmi les 2 communes dont la valeur "
+        f"est publiée : Bandraboua (6,7{N}%) ; la plus faible : Acoua (4,5{N}%). Acoua est la "
+        "2e commune sur 2, de la valeur la plus élevée à la plus faible."
+    )
+    quarter = Series(indicator(), (Point("976", "departement", 2024, 14535.0, period="2024-T1"),))
+    assert (
+        summarize(quarter, "976", NAMES) == f"Mayotte : 14{N}535{B}habitants au 1er trimestre 2024."
+    )
+    stock = Series(
+        indicator(),
+        (
+            Point("976", "departement", 2019, 270000.0, period="2019-01-01"),
+            Point("976", "departement", 2024, 321000.0, period="2024-01-01"),
+        ),
+    )
+    assert summarize(stock, "976", NAMES).startswith(
+        f"Mayotte : 321{N}000{B}habitants au 1er janvier 2024. Hausse de 18,9{N}% depuis le "
+        f"1er janvier 2019 (270{N}000{B}habitants au 1er janvier 2019)"
+    )
