@@ -13,7 +13,8 @@ packages were seeded, and the build and the tests never read the reference table
 script only writes a package whose folder has no ``datapackage.json`` yet; an existing
 package is left untouched (and named on the output). ``--replace NAME`` regenerates that
 package from the table, keeping only its curated descriptor fields (``carry_curated``):
-the rows added by hand are lost, review the diff.
+the rows added by hand are lost, review the diff. A period that is not a calendar year
+(``2012-2017``, ``2024-T1``, ``2023-01-01``) is written in the column ``periode``.
 
 Every decision taken on a figure (which indicator it feeds, why a year is approximate,
 why two values are kept apart) is declared as data in ``theme_packages_data.py``, so that a
@@ -52,8 +53,26 @@ from theme_reference import (
     localise,
     number,
     parse_year,
+    period_column,
     read_table,
     route,
+)
+
+# The column periode of the data contract, written when a package has a row whose period
+# is not a calendar year (parse_year writes it in the note; period_column moves it).
+PERIOD_FIELD = {
+    "name": "periode",
+    "type": "string",
+    "title": "Période",
+    "description": "Période de la valeur quand ce n'est pas l'année civile : AAAA-AAAA "
+    "(période pluriannuelle, ex. 2012-2017), AAAA-T1 à AAAA-T4 (trimestre), AAAA-MM (mois) "
+    "ou AAAA-MM-JJ (date) ; vide pour l'année civile. La colonne annee donne alors la "
+    "dernière année de la période.",
+}
+
+YEAR_OF_PERIOD = (
+    "Année de référence de la valeur ; quand elle porte sur une période, un trimestre, un "
+    "mois ou une date (colonne periode), la dernière année de cette période."
 )
 
 
@@ -327,15 +346,18 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         package = built[name]
         dims = package_dimensions(meta)
+        periods = [period_column(r.note) for r in package.rows]
+        dated = any(period for period, _ in periods)
         write_csv(
             folder / "observations.csv",
-            ["indicateur", "niveau", "code_geo", "annee", "valeur", "source", "note", *dims],
+            ["indicateur", "niveau", "code_geo", "annee", *(["periode"] if dated else []),
+             "valeur", "source", "note", *dims],
             [
-                [r.indicator, r.level, r.code, str(r.year), r.value, r.source, r.note]
-                + [dict(r.dims).get(d, "") for d in dims]
-                for r in package.rows
+                [r.indicator, r.level, r.code, str(r.year), *([period] if dated else []),
+                 r.value, r.source, note] + [dict(r.dims).get(d, "") for d in dims]
+                for r, (period, note) in zip(package.rows, periods, strict=True)
             ],
-        )
+        )  # fmt: skip
         write_csv(
             folder / "sources.csv",
             ["id", "organisme", "titre", "url", "millesime", "secondaire", "citation"],
@@ -343,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         target = folder / "datapackage.json"
         new = descriptor(meta, package)
+        if dated:
+            fields = new["resources"][0]["schema"]["fields"]  # type: ignore[index]
+            fields[3]["description"] = YEAR_OF_PERIOD
+            fields.insert(4, PERIOD_FIELD)
         if target.is_file():
             new = carry_curated(new, json.loads(target.read_text(encoding="utf-8")))
         text = json.dumps(new, ensure_ascii=False, indent=2) + "\n"

@@ -65,6 +65,35 @@ def parse_year(raw: str) -> tuple[int, str]:
     fail(f"période non reconnue : {raw!r}")
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+PERIOD_NOTE = re.compile(
+    r"^(?:Période (?P<span>\d{4}-\d{4}) \(rangée à l'année de fin\)"
+    r"|Moyenne du (?P<q>1er|[234]e) trimestre (?P<qy>\d{4})"
+    r"|Au (?P<d>1er|\d{1,2}) (?P<dm>[a-zéû]+) (?P<dy>\d{4})"
+    r"|Valeur (?:d'|de )(?P<m>[a-zéû]+) (?P<my>\d{4}))\.\s*"
+)
+
+
+def period_column(note: str) -> tuple[str, str]:
+    """The period of a note written by ``parse_year`` moved to the column ``periode`` (the
+    data contract): ``("2012-2017", the rest of the note)``; ``("", note)`` otherwise."""
+    found = PERIOD_NOTE.match(note)
+    if found is None:
+        return "", note
+    rest = note[found.end() :]
+    if found["span"]:
+        return found["span"], rest
+    if found["q"]:
+        return f"{found['qy']}-T{found['q'][0]}", rest
+    if found["d"] and found["dm"] in MONTHS:
+        day = 1 if found["d"] == "1er" else int(found["d"])
+        return f"{found['dy']}-{MONTHS.index(found['dm']) + 1:02d}-{day:02d}", rest
+    if found["m"] in MONTHS:
+        return f"{found['my']}-{MONTHS.index(found['m']) + 1:02d}", rest
+    return "", note
+
+
 def number(raw: str) -> str:
     try:
         value = float(raw)

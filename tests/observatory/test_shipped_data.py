@@ -494,6 +494,54 @@ def test_generator_only_seeds_new_packages(
     ]
 
 
+def test_generator_writes_periods_in_the_periode_column(tmp_path: Path) -> None:
+    """A reference period that is not a calendar year goes to the column ``periode`` (the
+    data contract), not to the note; the schema declares the column after ``annee``."""
+    rows = [
+        "demographie,taux_variation_annuel_moyen_population,commune,97608,X,2012-2017,4.5,"
+        f"% par an,INSEE,Populations légales 2017,{INSEE_2017},ligne 97608",
+        synthetic("97615", "commune", 50),
+    ]
+    assert run_generator(tmp_path, rows, "out") == 0
+    package = tmp_path / "out/demographie-indicateurs"
+    lines = (package / "observations.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "indicateur,niveau,code_geo,annee,periode,valeur,source,note"
+    assert lines[1] == (
+        "taux_variation_annuel_moyen_population,commune,97608,2017,2012-2017,4.5,insee-3291775,"
+    )
+    fields = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["resources"][0][
+        "schema"
+    ]["fields"]
+    assert [f["name"] for f in fields][:5] == [
+        "indicateur",
+        "niveau",
+        "code_geo",
+        "annee",
+        "periode",
+    ]
+    assert "(colonne periode)" in fields[3]["description"]
+    plain = (tmp_path / "out/demographie-populations-legales/observations.csv").read_text()
+    assert plain.splitlines()[0] == "indicateur,niveau,code_geo,annee,valeur,source,note"
+
+
+@pytest.mark.parametrize(
+    ("note", "moved"),
+    [
+        (
+            "Période 2012-2017 (rangée à l'année de fin). Valeur plancher.",
+            ("2012-2017", "Valeur plancher."),
+        ),
+        ("Moyenne du 1er trimestre 2024.", ("2024-T1", "")),
+        ("Au 31 octobre 2022.", ("2022-10-31", "")),
+        ("Au 1er janvier 2023.", ("2023-01-01", "")),
+        ("Valeur d'avril 2022.", ("2022-04", "")),
+        ("Valeur approchée.", ("", "Valeur approchée.")),
+    ],
+)
+def test_generator_moves_the_period_out_of_the_note(note: str, moved: tuple[str, str]) -> None:
+    assert generator().period_column(note) == moved
+
+
 def test_generator_refuses_a_source_without_identifier(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
