@@ -25,12 +25,12 @@ from collections.abc import Mapping, Sequence
 
 from observatory.core.model import Point, Series
 from observatory.core.numbers import (
+    fmt_as_given,
     fmt_number,
     fmt_ordinal,
     fmt_period,
     fmt_signed,
     fmt_since,
-    fmt_value,
     fmt_when,
 )
 
@@ -63,7 +63,7 @@ def fit_for_trend(point: Point) -> bool:
 
 def _value(point: Point, series: Series) -> str:
     indicator = series.indicator
-    return fmt_value(point.value, indicator.unit, indicator.decimals, point.status)
+    return fmt_as_given(point.value, indicator.unit, indicator.decimals, point.status, point.note)
 
 
 def _trend(first: Point, last: Point, series: Series) -> str:

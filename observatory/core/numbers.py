@@ -228,3 +228,24 @@ def fmt_since(code: str, year: int) -> str:
     if when.startswith("au "):
         return "depuis le " + when[len("au ") :]
     return "depuis " + when[len("en ") :]
+
+
+# Precision as the source gives it, read from the observation's note (the data contract
+# writes it there: « Valeur approchée : … », « Valeur plancher : … »).
+APPROXIMATE = ("approch", "environ", "arrondi")
+
+
+def fmt_as_given(
+    value: float | None, unit: str, decimals: int, status: str = "ok", note: str = ""
+) -> str:
+    """The value at the source's precision: « environ 40 % » for a value the source gives
+    approximately (no decimal it did not give), « plus de 90 % » for a floor."""
+    lower = note.lower()
+    approx = any(word in lower for word in APPROXIMATE)
+    floor = "plancher" in lower
+    if (approx or floor) and value is not None and value == int(value):
+        decimals = 0
+    text = fmt_value(value, unit, decimals, status)
+    if status != "ok" or value is None:
+        return text
+    return f"environ {text}" if approx else f"plus de {text}" if floor else text

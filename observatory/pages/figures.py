@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from observatory.core.labels import SECRET_NOTE
 from observatory.core.model import Indicator, Point, Series, Source
-from observatory.core.numbers import fmt_period, fmt_value
+from observatory.core.numbers import fmt_as_given, fmt_period
 from observatory.core.site import Site
 from observatory.core.urls import indicator_path
 
@@ -81,12 +81,6 @@ def key_figure(site: Site, series: Series, code: str) -> KeyFigure | None:
     )
 
 
-# Precision as the source gives it, read from the observation's note (the data contract
-# writes it there: « Valeur approchée : … », « Valeur plancher : … »); the period is a
-# column of its own (``periode``, see core.numbers.fmt_period).
-APPROXIMATE = ("approch", "environ", "arrondi")
-
-
 def note_of(point: Point | None) -> str:
     """The note a reader needs beside a value (a suppressed value's note is its text)."""
     if point is None or point.note == SECRET_NOTE:
@@ -110,15 +104,5 @@ def period_of(point: Point) -> str:
 
 
 def shown_value(point: Point, ind: Indicator) -> str:
-    """The value at the source's precision: « environ 40 % » for a value the source gives
-    approximately (no decimal it did not give), « plus de 90 % » for a floor."""
-    note = point.note.lower()
-    approx = any(word in note for word in APPROXIMATE)
-    floor = "plancher" in note
-    decimals = ind.decimals
-    if (approx or floor) and point.value is not None and point.value == int(point.value):
-        decimals = 0
-    text = fmt_value(point.value, ind.unit, decimals, point.status)
-    if point.status != "ok" or point.value is None:
-        return text
-    return f"environ {text}" if approx else f"plus de {text}" if floor else text
+    """The value at the source's precision: « environ 40 % », « plus de 90 % »."""
+    return fmt_as_given(point.value, ind.unit, ind.decimals, point.status, point.note)

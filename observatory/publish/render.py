@@ -20,7 +20,7 @@ import jinja2
 from observatory.core import urls
 from observatory.core.labels import LEVEL_NAMES
 from observatory.core.model import Point
-from observatory.core.numbers import fmt_date, fmt_number, fmt_value
+from observatory.core.numbers import fmt_as_given, fmt_date, fmt_number, fmt_value
 from observatory.core.site import Page, Plan, Site
 from observatory.core.urls import relative_url
 
@@ -28,10 +28,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def point_text(point: Point | None, unit: str = "", decimals: int = 0) -> str:
-    """How a cell reads on a page: the French number, ``secret statistique`` or a dash."""
+    """How a cell reads on a page: the French number at the source's precision (« environ
+    40 », « plus de 90 »), ``secret statistique`` or a dash."""
     if point is None:
         return "–"
-    return fmt_value(point.value, unit, decimals, point.status)
+    return fmt_as_given(point.value, unit, decimals, point.status, point.note)
 
 
 def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:

@@ -57,6 +57,21 @@ def test_indicator_table_heads_periods_and_marks_notes(
     assert page.external == []
 
 
+def test_table_cells_keep_the_source_precision(
+    open_page: Callable[..., Any], site_url: str
+) -> None:
+    """A floor reads « plus de 90 » in the data table, beside the note that says why."""
+    page = open_page(javascript=False)
+    page.goto(urljoin(site_url, "indicateurs/part_population_en_qpv/"))
+    table = page.locator("table.obs-data").last
+    acoua = table.locator("tr", has=page.locator("th:text-is('Acoua')"))
+    headers = [h.strip() for h in table.locator("thead th").all_text_contents()]
+    cell = acoua.locator("td").nth(headers.index("1er janvier 2018") - 1)  # the th is a cell
+    assert cell.text_content().startswith("plus de 90")
+    assert note_of(page, cell).startswith("Valeur plancher : la source écrit « dépasse 90 % »")
+    assert page.external == []
+
+
 def test_quarters_portraits_and_comparison_show_the_period(
     open_page: Callable[..., Any], site_url: str
 ) -> None:

@@ -219,7 +219,8 @@ def test_search_finds_an_indicator_by_a_french_word(
 
 
 def _french_number(text: str) -> float | None:
-    """« 1 234,5 % » -> 1234.5 ; None when the cell holds no number."""
+    """« 1 234,5 % » -> 1234.5, « environ 40 » -> 40 ; None when the cell holds no number."""
+    text = re.sub(r"^(environ|plus de) ", "", text.strip())
     cleaned = re.sub(r"[\s\u202f\u00a0]", "", text).replace("\u2212", "-")
     match = re.match(r"-?\d+(,\d+)?", cleaned)
     return float(match.group(0).replace(",", ".")) if match else None

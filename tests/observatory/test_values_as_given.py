@@ -35,3 +35,20 @@ def test_approximate_values_keep_the_source_precision_and_say_environ() -> None:
     assert shown_value(floor, RATE) == f"plus de 90{N}% de la population"
     exact = Point("976", "departement", 2017, 48.0)
     assert shown_value(exact, RATE) == f"48,0{N}% de la population"
+
+
+def test_table_cells_and_summaries_keep_the_source_precision() -> None:
+    """The data table's cells and the summary say « environ » and « plus de » too."""
+    from observatory.compute.narratives import summarize
+    from observatory.core.model import Series
+    from observatory.publish.render import point_text
+
+    approx = Point("976", "departement", 2012, 40.0, note="Valeur approchée : « autour de 40 % ».")
+    floor = Point("97601", "commune", 2018, 90.0, note="Valeur plancher : « dépasse 90 % ».")
+    assert point_text(approx, "", 1) == "environ 40"
+    assert point_text(floor, "", 1) == "plus de 90"
+    assert point_text(Point("976", "departement", 2017, 48.0), "", 1) == "48,0"
+    series = Series(RATE, (approx,))
+    assert summarize(series, "976", {"976": "Mayotte"}) == (
+        f"Mayotte : environ 40{N}% de la population en 2012."
+    )
