@@ -217,9 +217,8 @@ async def document_duplicates(request: Request) -> Response:
 
 async def verification(request: Request) -> Response:
     """Public. GET ?code= (typed) or ?d= (QR code content); POST multipart `file` (the PDF)."""
-    limit = 2 * vault(request).settings.max_upload_bytes
     missing = "Envoyez le PDF du duplicata (champ file)."
-    verdict = await duplicate_http.verdict(request, limit, missing)
+    verdict = await duplicate_http.verdict(request, missing)
     if verdict is None:
         raise HTTPError(
             400,

@@ -27,6 +27,7 @@ from vault_service import (
     auth,
     csrf,
     document_pages,
+    duplicate_http,
     duplicate_pages,
     exchange_pages,
     leaving_pages,
@@ -80,6 +81,12 @@ ROUTES: list[BaseRoute] = [
     Route("/verification", duplicate_pages.verify_page, methods=GET_POST),
     Route("/cles-publiques", duplicate_pages.public_keys, methods=GET),
     Route("/cles-publiques/{kid}.pem", duplicate_pages.public_key_pem, methods=GET),
+    Route("/cles-publiques/structures/{structure_id}", duplicate_pages.structure_keys, methods=GET),
+    Route(
+        "/cles-publiques/structures/{structure_id}/{kid}.pem",
+        duplicate_pages.structure_key_pem,
+        methods=GET,
+    ),
     Route("/partages", share_pages.my_shares, methods=GET),
     Route("/partages", share_pages.create_share, methods=POST),
     Route("/partages/nouveau", share_pages.new_share, methods=GET),
@@ -167,10 +174,10 @@ ROUTES: list[BaseRoute] = [
 UPLOADS = {
     "/documents/depot": 1,
     "/documents/{doc_id}/version": 1,
-    "/verification": 2,  # a duplicate: the document and its signature page
+    "/verification": duplicate_http.UPLOAD_FACTOR,  # duplicate_http.max_bytes
     "/api/documents": 1,
     "/api/documents/{doc_id}/versions": 1,
-    "/api/verification": 2,
+    "/api/verification": duplicate_http.UPLOAD_FACTOR,
 }
 
 CSP = (
@@ -258,11 +265,15 @@ class SecurityHeaders:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPError)
+    response: Response
     if is_api(request):
-        return api_error(exc.status, exc.code, exc.message, exc.detail)
-    if exc.status == 401:
+        response = api_error(exc.status, exc.code, exc.message, exc.detail)
+    elif exc.status == 401:
         return redirect(request, "/connexion")
-    return render(request, "error.html", status=exc.status, message=exc.message)
+    else:
+        response = render(request, "error.html", status=exc.status, message=exc.message)
+    response.headers.update(exc.headers)
+    return response
 
 
 MESSAGES = {

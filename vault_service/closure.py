@@ -7,12 +7,19 @@ Her grants and links with structures end, her duplicates are cancelled and lose 
 her sessions, codes and notices go, and the account row keeps no name, login, birth date or
 secret. The journal keeps its entries
 (ids, dates, actions: what the law requires to prove who did what), chained as before, so
-`verify-journal` still holds. Deleted documents kept in the bin are erased the same way after
-the retention setting. `python -m vault_service purge` (daily, e.g. from cron) does both.
+`verify-journal` still holds.
+
+The end of the grace period takes effect by itself: every request (web.SessionLoader) first
+erases the accounts whose deadline has passed (`erase_due`: one indexed query when there are
+none), so from the deadline on she is signed out, nothing of hers is shown to anyone, and her
+duplicates read as cancelled — without any job. Deleted documents kept in the bin are erased
+after the retention setting by `python -m vault_service purge` (daily, e.g. from cron), which
+also erases due accounts (for an instance nobody visits).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +39,8 @@ from vault_service.db import (
     shares,
 )
 from vault_service.storage import BlobStore
+
+log = logging.getLogger("vault_service")
 
 
 def request_closure(conn: Connection, account_id: str, grace_days: int) -> datetime:
@@ -74,10 +83,34 @@ def _erase_documents(conn: Connection, document_ids: list[str]) -> list[str]:
     return names
 
 
-def erase_account(engine: Engine, store: BlobStore, account_id: str) -> dict[str, int]:
-    """Crypto-erase one account now (keys destroyed in the transaction, then files removed)."""
+def _claim(conn: Connection, account_id: str, moment: datetime) -> bool:
+    """Mark the account erased, first (row locked until commit): of two requests or instances
+    erasing it at once, the second finds it done and does nothing."""
+    done = conn.execute(
+        update(accounts)
+        .where(accounts.c.id == account_id, accounts.c.closed_at.is_(None))
+        .values(closed_at=moment, closes_at=None)
+    )
+    return done.rowcount == 1
+
+
+def _remove_files(store: BlobStore, names: list[str]) -> None:
+    """After the commit (the keys are gone already): a file that cannot be removed now stays
+    as undecryptable bytes, for `fsck` to find as an orphan."""
+    for name in names:
+        try:
+            store.remove(name)
+        except Exception:  # the storage may fail; the erasure itself is done
+            log.exception("effacement : fichier %s non supprimé (fsck le retrouvera)", name)
+
+
+def erase_account(engine: Engine, store: BlobStore, account_id: str) -> dict[str, int] | None:
+    """Crypto-erase one account now (keys destroyed in the transaction, then files removed);
+    None when it was already erased (by another request or instance)."""
     moment = now()
     with engine.begin() as conn:
+        if not _claim(conn, account_id, moment):
+            return None
         ids = list(
             conn.execute(select(documents.c.id).where(documents.c.owner_id == account_id)).scalars()
         )
@@ -133,8 +166,7 @@ def erase_account(engine: Engine, store: BlobStore, account_id: str) -> dict[str
             subject_id=account_id,
             detail={"documents": len(ids), "files": len(names)},
         )
-    for name in names:
-        store.remove(name)
+    _remove_files(store, names)
     return {"documents": len(ids), "files": len(names)}
 
 
@@ -174,15 +206,19 @@ def due(conn: Connection, moment: datetime) -> list[str]:
     )
 
 
+def erase_due(engine: Engine, store: BlobStore) -> int:
+    """Erase every account whose grace period is over; how many this call erased."""
+    with engine.connect() as conn:
+        closing = due(conn, now())
+    return sum(erase_account(engine, store, account_id) is not None for account_id in closing)
+
+
 def purge(engine: Engine, store: BlobStore, retention_days: int) -> dict[str, int]:
     """Accounts past their grace period, and bin documents past the retention period."""
     moment = now()
-    with engine.connect() as conn:
-        closing = due(conn, moment)
-    for account_id in closing:
-        erase_account(engine, store, account_id)
+    accounts_erased = erase_due(engine, store)
     bin_erased = erase_deleted(engine, store, moment - timedelta(days=retention_days))
-    return {"accounts": len(closing), "documents": bin_erased}
+    return {"accounts": accounts_erased, "documents": bin_erased}
 
 
 def closing_date(account: Any) -> datetime | None:

@@ -64,10 +64,13 @@ accounts = Table(
     Column("totp_last_step", BigInteger, nullable=True),  # refuses a replayed code
     Column("created_by", String(36), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    # Closure asked by the person: everything is erased at `closes_at` (grace period) by
-    # `python -m vault_service purge`; `closed_at` marks it done (only the journal remains).
+    # Closure asked by the person: everything is erased at `closes_at` (grace period), by the
+    # first request after it (closure.erase_due, every request) or `purge`; `closed_at` marks
+    # it done (only the journal remains) and `closes_at` is then cleared (the index holds only
+    # pending closures).
     Column("closes_at", DateTime(timezone=True), nullable=True),
     Column("closed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_accounts_closes_at", "closes_at"),
 )
 
 one_time_codes = Table(

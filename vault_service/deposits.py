@@ -38,6 +38,28 @@ def purpose(structure_id: str) -> str:
     return f"structure:{structure_id}"
 
 
+def signers(conn: Connection) -> list[Any]:
+    """Every structure whose key signed a deposit (id, name), by name: their keys are public."""
+    prefix = purpose("")
+    ids = [p.removeprefix(prefix) for p in public_keys.purposes(conn) if p.startswith(prefix)]
+    if not ids:
+        return []
+    query = select(structures.c.id, structures.c.name).where(structures.c.id.in_(ids))
+    return list(conn.execute(query.order_by(structures.c.name, structures.c.id)))
+
+
+def signer(conn: Connection, keys: signing.SigningKeys, structure_id: str) -> Any:
+    """(structure row, {public key: keyring id}) of a structure that signed, or None."""
+    if purpose(structure_id) not in public_keys.purposes(conn):
+        return None
+    row = conn.execute(
+        select(structures.c.id, structures.c.name).where(structures.c.id == structure_id)
+    ).first()
+    if row is None:
+        return None
+    return row, public_keys.trusted(conn, keys, purpose(structure_id))
+
+
 def fields(
     document_id: str,
     version: int,

@@ -3,7 +3,9 @@
 - `/documents/{doc_id}/duplicata`: form (recipient, purpose, scheme), then issue (owner only);
 - `/documents/{doc_id}/duplicatas/{code}`: the signed PDF (owner only, journaled);
 - `/verification`: public page: type the code, follow the QR code, or upload the PDF;
-- `/cles-publiques` and `/cles-publiques/{kid}.pem`: the public keys, for offline checks.
+- `/cles-publiques` and `/cles-publiques/{kid}.pem`: the platform's public keys (duplicates),
+  for offline checks, and the list of structures whose keys signed deposits;
+- `/cles-publiques/structures/{structure_id}` and `….pem`: one structure's public keys.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from vault_service import audit, duplicate_http, signing
+from vault_service import audit, deposits, duplicate_http, signing
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.document_http import owned, plaintext_bytes
@@ -152,10 +154,9 @@ async def revoke(request: Request) -> Response:
 
 
 async def verify_page(request: Request) -> Response:
-    """Public: no account needed, nothing written."""
-    limit = 2 * vault(request).settings.max_upload_bytes + 1024 * 1024
+    """Public: no account needed; a check of her duplicate goes to her journal."""
     missing = "Choisissez le fichier PDF du duplicata."
-    verdict = await duplicate_http.verdict(request, limit, missing)
+    verdict = await duplicate_http.verdict(request, missing)
     code = request.query_params.get("code", "")
     return render(
         request,
@@ -167,22 +168,48 @@ async def verify_page(request: Request) -> Response:
     )
 
 
-def public_keys(request: Request) -> Response:
-    rows = [
-        {
-            "id": kid,
-            "base64": signing.b64(public),
-            "fingerprint": signing.fingerprint(public),
-            "pem": signing.pem(public),
-        }
-        for public, kid in _published(request).items()
+def _key_rows(published: dict[bytes, str]) -> list[dict[str, str]]:
+    return [
+        {"id": kid, "base64": signing.b64(public), "fingerprint": signing.fingerprint(public)}
+        for public, kid in published.items()
     ]
-    return render(request, "keys.html", keys=rows)
 
 
-def public_key_pem(request: Request) -> Response:
-    kid = request.path_params["kid"]
-    found = [public for public, key_id in _published(request).items() if key_id == kid]
+def _pem(published: dict[bytes, str], kid: str) -> Response:
+    found = [public for public, key_id in published.items() if key_id == kid]
     if not found:
         raise HTTPError(404, "introuvable", "Clé publique introuvable.")
     return PlainTextResponse(signing.pem(found[0]), media_type="application/x-pem-file")
+
+
+def _signer(request: Request) -> tuple[Any, dict[bytes, str]]:
+    """In a worker thread: a structure that signed deposits and its public keys, or 404."""
+    service = vault(request)
+    with service.engine.connect() as conn:
+        found = deposits.signer(conn, service.signing, request.path_params["structure_id"])
+    if found is None:
+        raise HTTPError(404, "introuvable", "Aucune clé publique pour cette structure.")
+    return found  # type: ignore[no-any-return]
+
+
+def public_keys(request: Request) -> Response:
+    """The platform's keys (duplicates), then the structures whose keys signed deposits."""
+    service = vault(request)
+    with service.engine.connect() as conn:
+        structures = deposits.signers(conn)
+    rows = _key_rows(_published(request))
+    return render(request, "keys.html", keys=rows, structures=structures, structure=None)
+
+
+def structure_keys(request: Request) -> Response:
+    structure, published = _signer(request)
+    return render(request, "keys.html", keys=_key_rows(published), structure=structure)
+
+
+def public_key_pem(request: Request) -> Response:
+    return _pem(_published(request), request.path_params["kid"])
+
+
+def structure_key_pem(request: Request) -> Response:
+    _, published = _signer(request)
+    return _pem(published, request.path_params["kid"])

@@ -181,6 +181,7 @@ def _origin(conn: Connection, request: Request, account: Any) -> dict[str, Any]:
         "signed": signing_text(signed),
         "origin": row,
         "public_key": base64.b64encode(row.public_key).decode(),
+        "fingerprint": signing.fingerprint(row.public_key),
         "signature": base64.b64encode(row.signature).decode(),
     }
 

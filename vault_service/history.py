@@ -59,6 +59,19 @@ LABELS = {
     "duplicate.issue": "Duplicata de « {doc} » fait",
     "duplicate.download": "Duplicata de « {doc} » téléchargé",
     "duplicate.revoke": "Duplicata de « {doc} » annulé",
+    # Someone checked one of her duplicates on the public page (+ the verdict, below)
+    "duplicate.verified": "Votre duplicata de « {doc} » a été vérifié",
+    "duplicate.verified.authentique": "Votre duplicata de « {doc} » a été vérifié : authentique",
+    "duplicate.verified.annule": (
+        "Votre duplicata annulé de « {doc} » a été présenté : il a été dit qu'il ne vaut plus"
+    ),
+    "duplicate.verified.fichier_modifie": (
+        "Une copie modifiée de votre duplicata de « {doc} » a été présentée : elle a été refusée"
+    ),
+    "duplicate.verified.ne_correspond_pas": (
+        "Un duplicata de « {doc} » qui ne correspond pas au registre a été présenté : il a été "
+        "refusé"
+    ),
     "share.grant": "Accès donné à {to}",
     "share.revoke": "Accès retiré à {to}",
     "share.end": "Accès de {to} terminé : son compte est fermé",
@@ -81,6 +94,12 @@ LABELS = {
     "recovery.approve": "Récupération de votre compte approuvée par un second professionnel",
 }
 OTHER = "Autre opération sur votre compte"
+# How a duplicate was checked (detail "how" of duplicate.verified)
+HOW = {
+    "code": "avec le code imprimé",
+    "qr": "avec le QR code",
+    "fichier": "avec le fichier PDF",
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,7 @@ class Line:
     to: str
     scheme: str
     share_at: Any  # when the share used for this access was given (None: not through one)
+    how: str = ""  # HOW entry: how a duplicate of hers was checked
 
     @property
     def what(self) -> str:
@@ -141,7 +161,7 @@ def lines(
         if row.action.startswith("share."):
             share_ids.add(row.object_id or "")
         if (
-            row.action.startswith(("document.", "deposit."))
+            row.action.startswith(("document.", "deposit.", "duplicate."))
             or row.action == "share.pass_on_refused"
         ):
             doc_ids.add(row.object_id or "")
@@ -175,7 +195,10 @@ def lines(
             to_id = share.grantee_structure_id
         to = names.get(to_id or "", "une structure")
         doc = titles.get(row.object_id or "", "un document supprimé")
-        label = LABELS.get(row.action, OTHER)
+        action = row.action
+        if action == "duplicate.verified":
+            action = f"{action}.{detail.get('result')}"
+        label = LABELS.get(action, LABELS.get(row.action, OTHER))
         scheme_id = detail.get("scheme") or (share.scheme if share else None)
         result.append(
             Line(
@@ -191,6 +214,7 @@ def lines(
                     if share is not None and row.action.startswith("document.")
                     else None
                 ),
+                how=HOW.get(str(detail.get("how")), "") if action != row.action else "",
             )
         )
     return result

@@ -109,6 +109,7 @@ def labels() -> list[tuple[str, str]]:
         (documents, documents.DOC_TYPES),
         (documents, documents.SCHEMES),
         (history, history.LABELS),
+        (history, history.HOW),
         (web, web.ROLE_LABELS),
         (duplicates, duplicates.MESSAGES),
     )

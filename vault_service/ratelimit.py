@@ -6,6 +6,8 @@
 - `count` / `recent` (per address, sign-ups): events in a sliding window, used to slow down
   (a challenge and a wait, challenge.py) rather than lock out a shared address.
 - `locked_until` / `fail` (activation and recovery codes): check, then count the failure.
+- `spend` (public duplicate verification, per address): at most `limit` events in a fixed
+  window that starts with the first one; past it, refused until the window ends.
 Keys hold a digest of what they count (never a login in clear).
 """
 
@@ -207,6 +209,44 @@ def once(conn: Connection, key: str, seconds: int) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def spend(conn: Connection, key: str, limit: int, window: timedelta) -> datetime | None:
+    """One more event on `key` in its window (`window` long, from its first event; the row's
+    `locked_until` holds the window's end). None while at most `limit` events happened in it,
+    else the end of the window (when the next event will be counted again). Atomic: the row is
+    locked, so parallel events are counted one by one."""
+    moment = now()
+    query = select(rate_limits).where(rate_limits.c.key == key).with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        try:  # two first events at once: the loser of the insert counts on the winner's row
+            with conn.begin_nested():
+                conn.execute(
+                    insert(rate_limits).values(
+                        key=key,
+                        failures=1,
+                        lockouts=0,
+                        locked_until=moment + window,
+                        updated_at=moment,
+                    )
+                )
+            return None
+        except IntegrityError:
+            row = conn.execute(query).one()
+    ends = as_utc(row.locked_until) if row.locked_until is not None else None
+    if ends is None or ends <= moment:  # the window is over: a new one starts now
+        values = {"failures": 1, "locked_until": moment + window, "updated_at": moment}
+        conn.execute(update(rate_limits).where(rate_limits.c.key == key).values(**values))
+        return None
+    if row.failures >= limit:
+        return ends
+    conn.execute(
+        update(rate_limits)
+        .where(rate_limits.c.key == key)
+        .values(failures=rate_limits.c.failures + 1, updated_at=moment)
+    )
+    return None
 
 
 def new_token() -> str:

@@ -216,6 +216,13 @@ class Settings:
         "(429) jusqu'à l'heure suivante.",
         default=20,
     )
+    verify_per_hour: int = _setting(
+        "VAULT_VERIFY_PER_HOUR",
+        "Vérifications de duplicata (page publique /verification et /api/verification : code, "
+        "QR code ou fichier PDF) par adresse IP et par heure ; au-delà, refusées (429) jusqu'à "
+        "la fin de l'heure commencée à la première.",
+        default=120,
+    )
     challenge_wait_seconds: int = _setting(
         "VAULT_CHALLENGE_WAIT_SECONDS",
         "Attente imposée entre l'affichage de la question de vérification et l'envoi.",
@@ -310,6 +317,11 @@ class Settings:
             raise SettingsError(
                 f"VAULT_PUBLIC_URL : « {self.public_url} » n'est pas une adresse http(s) "
                 "→ écrivez par exemple https://coffre.example.yt/"
+            )
+        if self.verify_per_hour <= 0:
+            raise SettingsError(
+                "VAULT_VERIFY_PER_HOUR doit être un nombre positif de vérifications par heure "
+                "(par défaut 120)."
             )
         if self.max_upload_bytes <= 0:
             raise SettingsError(

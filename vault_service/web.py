@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vault_service import csrf, i18n, icons, passwords, sessions
+from vault_service import closure, csrf, i18n, icons, passwords, sessions
 from vault_service.crypto import Keyring
 from vault_service.db import as_utc
 from vault_service.documents import DOC_TYPES, SCHEMES
@@ -120,12 +120,20 @@ def human_size(value: int) -> str:
 class HTTPError(Exception):
     """An error for people: status, stable code and French message (pages and API)."""
 
-    def __init__(self, status: int, code: str, message: str, detail: Any = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.detail = detail
+        self.headers = headers or {}  # e.g. Retry-After on a 429
 
 
 def vault(request: Request) -> Vault:
@@ -157,9 +165,22 @@ def viewer(request: Request) -> Any:
     return request.state.viewer
 
 
+def prepare(request: Request) -> None:
+    """Before any endpoint (blocking): accounts whose grace period has passed are erased now
+    (closure.erase_due: the deadline takes effect without a job), then the viewer resolved."""
+    service = vault(request)
+    closure.erase_due(service.engine, service.store)
+    load_viewer(request)
+
+
+# Liveness, readiness and metrics report on the process and what it can reach (readiness
+# names a database that does not answer: 503): no erasure pass before them.
+NO_ERASURE = ("/api/health", "/api/ready", "/metrics")
+
+
 class SessionLoader:
-    """Resolves the viewer in a worker thread before the endpoint runs, so that the database
-    round trip (PostgreSQL) does not block the event loop and requests overlap."""
+    """Prepares each request (`prepare`) in a worker thread before the endpoint runs, so that
+    the database round trips (PostgreSQL) do not block the event loop and requests overlap."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -167,7 +188,9 @@ class SessionLoader:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/static/"):
             request = Request(scope)
-            if request.cookies.get(sessions.cookie_name(vault(request).settings)):
+            if not scope["path"].startswith(NO_ERASURE):
+                await run_in_threadpool(prepare, request)
+            elif request.cookies.get(sessions.cookie_name(vault(request).settings)):
                 await run_in_threadpool(load_viewer, request)
             else:
                 load_viewer(request)  # no cookie: nothing to look up

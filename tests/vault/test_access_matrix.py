@@ -86,6 +86,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/verification"): ALL(400),
     ("GET", "/cles-publiques"): ALL(200),
     ("GET", "/cles-publiques/{kid}.pem"): ALL(200),
+    # {structure_id} is Y, which never signed a deposit: no key to show, for anyone.
+    ("GET", "/cles-publiques/structures/{structure_id}"): ALL(404),
+    ("GET", "/cles-publiques/structures/{structure_id}/{kid}.pem"): ALL(404),
     ("GET", "/partages"): BENEF,
     ("POST", "/partages"): BENEF_POST,
     ("GET", "/partages/nouveau"): BENEF,

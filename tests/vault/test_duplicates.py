@@ -151,13 +151,30 @@ def test_genuine_duplicate_verifies_and_every_forgery_is_named(client, world, ap
     assert html_text(dups.MESSAGES["mentions_modifiees"]) in scanned.text
 
     with engine.connect() as conn:
-        actions = [
-            row.action
-            for row in conn.execute(
-                select(audit_log.c.action).where(audit_log.c.object_id == doc_id)
+        rows = list(
+            conn.execute(
+                select(audit_log).where(audit_log.c.object_id == doc_id).order_by(audit_log.c.seq)
             )
-        ]
-    assert actions[-2:] == ["duplicate.issue", "duplicate.download"]
+        )
+    actions = [row.action for row in rows]
+    assert actions[-6:-4] == ["duplicate.issue", "duplicate.download"]
+    # Each check of her genuine duplicate is in her journal: result and how, nobody's address;
+    # forged files (no signature, another key, changed fields) name no code of hers: no entry.
+    checks = [json.loads(row.detail) for row in rows[-4:]]
+    assert {row.action for row in rows[-4:]} == {"duplicate.verified"}
+    assert {row.subject_id for row in rows[-4:]} == {world.actors["beneficiary_a"].id}
+    assert {row.actor_id for row in rows[-4:]} == {None}
+    assert [(c["result"], c["how"]) for c in checks] == [
+        ("authentique", "fichier"),
+        ("fichier_modifie", "fichier"),
+        ("authentique", "code"),
+        ("authentique", "qr"),
+    ]
+    assert all(set(c) == {"code", "result", "how"} and c["code"] == code for c in checks)
+    history = client.get("/historique").text
+    assert "Votre duplicata de « Ma pièce » a été vérifié : authentique" in history
+    assert "avec le code imprimé" in history and "avec le fichier PDF" in history
+    assert "Une copie modifiée de votre duplicata de « Ma pièce » a été présentée" in history
 
     # She cancels it (lost paper): every check says so from now on.
     token = csrf_token(client, f"/documents/{doc_id}/duplicata")
