@@ -167,6 +167,7 @@ OPERATIONS = [
         "Verdict",
         public=True,
         query={"code": text(maxLength=100), "d": text(maxLength=4000)},
+        errors=(429,),  # VAULT_VERIFY_PER_HOUR per address, with Retry-After
         beyond_schema="code ou d est obligatoire (l'un des deux) : sans eux, 400.",
     ),
     Operation(
@@ -177,6 +178,7 @@ OPERATIONS = [
         "Verdict",
         body="DuplicateFile",
         public=True,
+        errors=(429,),  # VAULT_VERIFY_PER_HOUR per address, with Retry-After
         beyond_schema=SNIFFED,
     ),
 ]

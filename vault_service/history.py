@@ -134,6 +134,19 @@ def _names(conn: Connection, table: Any, ids: set[str], *columns: Any) -> dict[s
     }
 
 
+def _who(actor_id: str | None, person_id: str, people: dict[str, Any], names: Any) -> str:
+    """Who acted, for her: « Vous », a name and its structure, or someone unknown."""
+    actor = people.get(actor_id or "")
+    if actor_id is None:
+        return "Quelqu'un (sans compte connecté)"
+    if actor_id == person_id:
+        return "Vous"
+    if actor is None:
+        return "Un compte supprimé"
+    where = names.get(actor.structure_id or "")
+    return f"{actor.given_name} {actor.family_name}" + (f" ({where})" if where else "")
+
+
 def lines(
     conn: Connection, person_id: str, limit: int = 200, before: int | None = None
 ) -> list[Line]:
@@ -177,16 +190,7 @@ def lines(
     titles = {r.id: r.title for r in _names(conn, documents, doc_ids, documents.c.title).values()}
     result = []
     for row, detail in zip(rows, details, strict=True):
-        actor = people.get(row.actor_id or "")
-        if row.actor_id is None:
-            who = "Quelqu'un (sans compte connecté)"
-        elif row.actor_id == person_id:
-            who = "Vous"
-        elif actor is None:
-            who = "Un compte supprimé"
-        else:
-            where = names.get(actor.structure_id or "")
-            who = f"{actor.given_name} {actor.family_name}" + (f" ({where})" if where else "")
+        who = _who(row.actor_id, person_id, people, names)
         share = found_shares.get(detail.get("share_id") or "") or (
             found_shares.get(row.object_id or "") if row.action.startswith("share.") else None
         )

@@ -27,7 +27,10 @@ ERROR_TEXT = {
     404: "Introuvable (ou pas à vous : même réponse)",
     413: "Corps trop volumineux",
     415: "Type de contenu non accepté",
-    429: "Trop de tentatives, ou vérification demandée (detail.challenge)",
+    429: (
+        "Trop de tentatives, ou vérification demandée (detail.challenge) ; en-tête Retry-After "
+        "(secondes) quand l'attente est connue"
+    ),
     409: "Conflit avec l'état du document (déposé par une structure : il garde son fichier)",
     503: "Service indisponible",
 }
