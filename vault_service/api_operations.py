@@ -35,6 +35,10 @@ class Operation:
 
 
 BENEFICIARY = ("beneficiary",)
+STAFF = ("professional", "structure_admin")
+CHECKED = (
+    "la structure, le dispositif, les documents et la durée sont vérifiés (400 et la correction)"
+)
 SNIFFED = "un fichier est accepté pour ce qu'il contient (PDF, JPEG, PNG, WebP reconnus)"
 
 OPERATIONS = [
@@ -179,6 +183,87 @@ OPERATIONS = [
         body="DuplicateFile",
         public=True,
         errors=(429,),  # VAULT_VERIFY_PER_HOUR per address, with Retry-After
+        beyond_schema=SNIFFED,
+    ),
+    Operation(
+        "get", "/api/shares", "Mes partages, en cours d'abord", 200, "ShareList", roles=BENEFICIARY
+    ),
+    Operation(
+        "post",
+        "/api/shares",
+        "Donner accès à une structure (ou à un·e professionnel·le nommé·e) pour un dispositif",
+        201,
+        "Share",
+        body="NewShare",
+        roles=BENEFICIARY,
+        beyond_schema=CHECKED,
+    ),
+    Operation(
+        "delete",
+        "/api/shares/{share_id}",
+        "Retirer un partage (effet à la requête suivante)",
+        204,
+        roles=BENEFICIARY,
+    ),
+    Operation(
+        "get",
+        "/api/requests",
+        "Les demandes de documents reçues, en attente d'abord",
+        200,
+        "ShareRequestList",
+        roles=BENEFICIARY,
+    ),
+    Operation(
+        "post",
+        "/api/requests/{ask_id}/accept",
+        "Accepter une demande : c'est mon partage",
+        201,
+        "Share",
+        body="Acceptance",
+        roles=BENEFICIARY,
+        beyond_schema=CHECKED,
+    ),
+    Operation(
+        "post",
+        "/api/requests/{ask_id}/refuse",
+        "Refuser une demande",
+        204,
+        roles=BENEFICIARY,
+    ),
+    Operation(
+        "get",
+        "/api/pro/shares",
+        "Ce que des partages en cours me laissent voir : personnes, dispositifs, documents",
+        200,
+        "ProShareList",
+        roles=STAFF,
+    ),
+    Operation(
+        "get",
+        "/api/pro/documents/{doc_id}/content",
+        "Télécharger un document qu'un partage en cours me laisse voir (journalisé)",
+        200,
+        roles=STAFF,
+        file=True,
+    ),
+    Operation(
+        "post",
+        "/api/pro/people/{account_id}/requests",
+        "Demander des documents à une personne que ma structure suit",
+        201,
+        "RequestMade",
+        body="NewRequest",
+        roles=STAFF,
+        beyond_schema="le dispositif et les types de documents sont vérifiés (400)",
+    ),
+    Operation(
+        "post",
+        "/api/pro/people/{account_id}/deposits",
+        "Déposer un document dans son coffre, signé par ma structure",
+        201,
+        "Deposited",
+        body="Upload",
+        roles=STAFF,
         beyond_schema=SNIFFED,
     ),
 ]

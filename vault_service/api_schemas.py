@@ -67,6 +67,28 @@ VERSION = {
 }
 _COUNT_MAP = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 
+_NAMED = _object({"id": {"type": "string"}, "name": {"type": "string"}})
+_WHEN = {"type": "string", "format": "date-time"}
+SHARE = {
+    "id": {"type": "string"},
+    "structure": _NAMED,
+    "professional": _nullable("string"),
+    "scheme": {"type": "string"},
+    "purpose": {"type": "string"},
+    "doc_type": _nullable("string"),
+    "documents": {
+        "type": "array",
+        "items": _object({"id": {"type": "string"}, "title": {"type": "string"}}),
+    },
+    "forward_structure_id": _nullable("string"),
+    "created_at": _WHEN,
+    "expires_at": _WHEN,
+    "revoked_at": _nullable("string", format="date-time"),
+    "live": {"type": "boolean"},
+}
+_ID_LIST = {"type": "array", "maxItems": 200, "items": text(maxLength=64)}
+_DAYS = {"type": "integer", "minimum": 1, "maximum": 365}
+
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {
@@ -173,6 +195,64 @@ SCHEMAS: dict[str, Any] = {
         },
         optional=("fields",),
     ),
+    "Share": _object(SHARE),
+    "ShareList": _object({"shares": {"type": "array", "items": ref("Share")}}),
+    "ProShareList": _object(
+        {"shares": {"type": "array", "items": _object({"person": _NAMED, **SHARE})}}
+    ),
+    "NewShare": {
+        "type": "object",
+        "required": ["structure_id", "scheme", "purpose"],
+        "additionalProperties": False,
+        "properties": {
+            "structure_id": text(maxLength=64),
+            "scheme": text(maxLength=40),
+            "purpose": text(maxLength=300),
+            "documents": _ID_LIST,
+            "doc_type": _nullable("string", maxLength=40, pattern=TEXT),
+            "professional_login": _nullable("string", maxLength=200, pattern=TEXT),
+            "days": _DAYS,
+            "forward_structure_id": _nullable("string", maxLength=64, pattern=TEXT),
+        },
+    },
+    "Acceptance": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "documents": _ID_LIST,
+            "doc_type": _nullable("string", maxLength=40, pattern=TEXT),
+            "days": _DAYS,
+            "only_requester": {"type": "boolean"},
+            "forward_structure_id": _nullable("string", maxLength=64, pattern=TEXT),
+        },
+    },
+    "ShareRequest": _object(
+        {
+            "id": {"type": "string"},
+            "structure": _NAMED,
+            "requester": {"type": "string"},
+            "scheme": {"type": "string"},
+            "purpose": {"type": "string"},
+            "doc_types": {"type": "array", "items": {"type": "string"}},
+            "status": {"enum": ["pending", "accepted", "refused"]},
+            "created_at": _WHEN,
+            "answered_at": _nullable("string", format="date-time"),
+            "share_id": _nullable("string"),
+        }
+    ),
+    "ShareRequestList": _object({"requests": {"type": "array", "items": ref("ShareRequest")}}),
+    "NewRequest": {
+        "type": "object",
+        "required": ["scheme", "purpose", "doc_types"],
+        "additionalProperties": False,
+        "properties": {
+            "scheme": text(maxLength=40),
+            "purpose": text(maxLength=300),
+            "doc_types": {"type": "array", "maxItems": 20, "items": text(maxLength=40)},
+        },
+    },
+    "RequestMade": _object({"id": {"type": "string"}, "status": {"const": "pending"}}),
+    "Deposited": _object({"id": {"type": "string"}, "person_id": {"type": "string"}}),
     "DuplicateFile": {
         "type": "object",
         "required": ["file"],

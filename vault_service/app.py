@@ -29,6 +29,7 @@ from vault_service import (
     document_pages,
     duplicate_http,
     duplicate_pages,
+    exchange_api,
     exchange_pages,
     leaving_pages,
     operations,
@@ -164,6 +165,15 @@ ROUTES: list[BaseRoute] = [
     Route("/api/documents/{doc_id}", api.document_item, methods=["GET", "PATCH", "DELETE"]),
     Route("/api/documents/{doc_id}/duplicates", api.document_duplicates, methods=GET_POST),
     Route("/api/verification", api.verification, methods=GET_POST),
+    Route("/api/shares", exchange_api.share_list, methods=GET_POST),
+    Route("/api/shares/{share_id}", exchange_api.share_item, methods=["DELETE"]),
+    Route("/api/requests", exchange_api.request_list, methods=GET),
+    Route("/api/requests/{ask_id}/accept", exchange_api.request_accept, methods=POST),
+    Route("/api/requests/{ask_id}/refuse", exchange_api.request_refuse, methods=POST),
+    Route("/api/pro/shares", exchange_api.pro_shares, methods=GET),
+    Route("/api/pro/documents/{doc_id}/content", exchange_api.pro_content, methods=GET),
+    Route("/api/pro/people/{account_id}/requests", exchange_api.pro_request, methods=POST),
+    Route("/api/pro/people/{account_id}/deposits", exchange_api.pro_deposit, methods=POST),
     Route("/api/documents/{doc_id}/content", api.document_content, methods=GET),
     Route("/api/documents/{doc_id}/versions", api.document_versions, methods=POST),
     Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
@@ -178,6 +188,8 @@ UPLOADS = {
     "/api/documents": 1,
     "/api/documents/{doc_id}/versions": 1,
     "/api/verification": duplicate_http.UPLOAD_FACTOR,
+    "/api/pro/people/{account_id}/deposits": 1,
+    "/pro/personnes/{account_id}/depots": 1,
 }
 
 CSP = (

@@ -154,6 +154,18 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/documents/{doc_id}/duplicates"): row(401, 415, 404, 403, 403, 403, 403),
     ("GET", "/api/verification"): ALL(400),
     ("POST", "/api/verification"): ALL(400),
+    # Consent through the API. The share and the request were ended by the page rows above
+    # (revoked, refused): hers are 404 now, like someone else's.
+    ("GET", "/api/shares"): API_BENEF,
+    ("POST", "/api/shares"): row(401, 415, 415, 403, 403, 403, 403),
+    ("DELETE", "/api/shares/{share_id}"): row(401, 404, 404, 403, 403, 403, 403),
+    ("GET", "/api/requests"): API_BENEF,
+    ("POST", "/api/requests/{ask_id}/accept"): row(401, 415, 415, 403, 403, 403, 403),
+    ("POST", "/api/requests/{ask_id}/refuse"): row(401, 404, 404, 403, 403, 403, 403),
+    ("GET", "/api/pro/shares"): row(401, 403, 403, 200, 200, 200, 403),
+    ("GET", "/api/pro/documents/{doc_id}/content"): row(401, 403, 403, 200, 404, 404, 403),
+    ("POST", "/api/pro/people/{account_id}/requests"): row(401, 403, 403, 415, 404, 415, 403),
+    ("POST", "/api/pro/people/{account_id}/deposits"): row(401, 403, 403, 400, 404, 400, 403),
     ("POST", "/api/documents/{doc_id}/versions"): row(401, 400, 404, 403, 403, 403, 403),
     ("GET", "/static/vault.css"): ALL(200),
     # Last: these end a link, end the session (the actor signs in again) or delete the document.

@@ -417,7 +417,49 @@ RECIPES: dict[tuple[str, str], Callable[[Scene], Any]] = {
     ("POST", "/api/documents/{doc_id}/versions"): lambda s: _api_file(
         s, f"/api/documents/{s.doc()}/versions"
     ),
+    ("POST", "/api/shares"): lambda s: _api(s, "POST", "/api/shares", json=_share_body(s)),
+    ("DELETE", "/api/shares/{share_id}"): lambda s: _api(
+        s,
+        "DELETE",
+        "/api/shares/" + _api(s, "POST", "/api/shares", json=_share_body(s)).json()["id"],
+    ),
+    ("POST", "/api/requests/{ask_id}/accept"): lambda s: _api(
+        s, "POST", f"/api/requests/{_asked(s)}/accept", json={"documents": [s.doc()]}
+    ),
+    ("POST", "/api/requests/{ask_id}/refuse"): lambda s: _api(
+        s, "POST", f"/api/requests/{_asked(s)}/refuse"
+    ),
+    ("POST", "/api/pro/people/{account_id}/requests"): lambda s: s.client("pro_x").post(
+        f"/api/pro/people/{s.id('beneficiary_a')}/requests",
+        headers=API,
+        json={"scheme": "rsa", "purpose": "dossier", "doc_types": ["identite"]},
+    ),
+    ("POST", "/api/pro/people/{account_id}/deposits"): lambda s: s.client("pro_x").post(
+        f"/api/pro/people/{s.id('beneficiary_a')}/deposits",
+        headers=API,
+        data={"doc_type": "residence", "scheme": "domiciliation", "title": "Attestation"},
+        files={"file": ("piece.pdf", pdf_bytes(1500), "application/pdf")},
+    ),
 }
+
+
+def _share_body(s: Scene) -> dict[str, Any]:
+    return {
+        "structure_id": s.world.structure_x,
+        "scheme": "rsa",
+        "purpose": "dossier RSA",
+        "documents": [s.doc()],
+    }
+
+
+def _asked(s: Scene) -> str:
+    """A request of pro.x to Amina, made through the API."""
+    made = s.client("pro_x").post(
+        f"/api/pro/people/{s.id('beneficiary_a')}/requests",
+        headers=API,
+        json={"scheme": "rsa", "purpose": "dossier", "doc_types": ["identite"]},
+    )
+    return str(made.json()["id"])
 
 
 def _colleague(s: Scene) -> str:
