@@ -36,6 +36,8 @@ PUBLIC = {
     "/verification",
     "/cles-publiques",
     "/cles-publiques/{kid}.pem",
+    "/cles-publiques/structures/{structure_id}",
+    "/cles-publiques/structures/{structure_id}/{kid}.pem",
     "/informations",
     "/informations/{page}",
     "/api/openapi.json",
@@ -48,6 +50,9 @@ PUBLIC = {
 # who may use a route at all, by prefix (longest first); others must be refused
 ROLES = [
     ("/api/documents", {"beneficiary"}),
+    ("/api/shares", {"beneficiary"}),
+    ("/api/requests", {"beneficiary"}),
+    ("/api/pro", {"professional", "structure_admin"}),
     ("/documents", {"beneficiary"}),
     ("/compte/export", {"beneficiary"}),
     ("/compte/fermeture", {"beneficiary"}),
@@ -68,7 +73,7 @@ ALLOWED = {
     "ask_id": {"A"},
 }
 # the routes where another person than Amina may use her ids (the professional she chose)
-SHARED = {"/pro/documents/": {"px1"}}
+SHARED = {"/pro/documents/": {"px1"}, "/api/pro/documents/": {"px1"}}
 
 
 def allowed_on(route: str, name: str) -> set[str]:
