@@ -168,16 +168,22 @@ PERIOD_FORMS = (
 QUARTER_WORDS = ("1er", "2e", "3e", "4e")
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes ``²`` (which ``int`` refuses) and
+    fullwidth or Arabic-Indic digits (which the site would print as written)."""
+    return text.isascii() and text.isdigit()
+
+
 def period_year(code: str) -> int | None:
     """The year a period is filed under (its last year); ``None`` when it is malformed."""
     first, sep, rest = code.partition("-")
-    if not (sep and len(first) == 4 and first.isdigit()):
+    if not (sep and len(first) == 4 and _digits(first)):
         return None
-    if len(rest) == 4 and rest.isdigit():
+    if len(rest) == 4 and _digits(rest):
         return int(rest) if int(first) < int(rest) else None
     if rest in ("T1", "T2", "T3", "T4"):
         return int(first)
-    if len(rest) == 2 and rest.isdigit():
+    if len(rest) == 2 and _digits(rest):
         return int(first) if 1 <= int(rest) <= 12 else None
     if fmt_date(code) != code:
         try:

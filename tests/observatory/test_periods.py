@@ -71,6 +71,18 @@ datapackages/population/observations.csv › ressource « observations » › li
     )
 
 
+def test_a_period_with_a_superscript_digit_is_a_precise_problem(tmp_path: Path) -> None:
+    """« 2015-202² » was an internal error of the validator (``int`` refused what
+    ``str.isdigit`` let through): now the cell, its value and the fix."""
+    code, out, err = run_check(with_periods(tmp_path, "2015-202²"))
+    assert (out.splitlines()[0], err, code) == (
+        "datapackages/population/observations.csv › ressource « observations » › ligne 9 › "
+        "champ « periode » : période mal écrite (valeur : « 2015-202² »)",
+        "",
+        1,
+    )
+
+
 def test_a_period_filed_under_another_year_is_refused(tmp_path: Path) -> None:
     code, out, err = run_check(with_periods(tmp_path, "2012-2017", year="2016"))
     assert (out, err, code) == (
@@ -102,7 +114,21 @@ def test_periods_read_as_the_source_gives_them(code: str, year: int, shown: str)
 
 
 @pytest.mark.parametrize(
-    "code", ["2017-2012", "2012-17", "2024-T5", "2023-02-30", "2024-13", "2024"]
+    "code",
+    [
+        "2017-2012",
+        "2012-17",
+        "2024-T5",
+        "2023-02-30",
+        "2024-13",
+        "2024",
+        "2012-201²",  # str.isdigit takes it, int refuses it
+        "²012-2017",
+        "2024-0²",
+        "２０１２-２０１７",  # fullwidth: int takes it, the site would print it as written
+        "٢٠١٢-٢٠١٧",
+        "2023-０1-01",
+    ],
 )
 def test_malformed_periods_have_no_year(code: str) -> None:
     assert period_year(code) is None
