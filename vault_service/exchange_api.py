@@ -23,6 +23,7 @@ from vault_service import deposits, receiving, relationships, share_access, shar
 from vault_service import documents as docs
 from vault_service.api import _json_body as json_body
 from vault_service.api import _text as text_field
+from vault_service.api_schemas import SCHEMAS
 from vault_service.db import as_utc
 from vault_service.document_http import NOT_FOUND, file_response, receive_document
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
@@ -64,19 +65,50 @@ def share_json(row: Any, documents: list[Any]) -> dict[str, Any]:
     }
 
 
+def bounded(data: dict[str, Any], schema: str) -> dict[str, Any]:
+    """The body within the lengths its OpenAPI schema declares (400 naming the field beyond
+    them: never cut without saying, so a client sees what the schema promised)."""
+    for key, spec in SCHEMAS[schema]["properties"].items():
+        value = data.get(key)
+        items = spec.get("items", {})
+        if isinstance(value, list) and len(value) > spec.get("maxItems", len(value)):
+            raise HTTPError(
+                400,
+                "champ",
+                f"Le champ « {key} » a {len(value)} éléments : {spec['maxItems']} au plus.",
+                {"field": key},
+            )
+        texts = value if isinstance(value, list) else [value]
+        longest = (items if isinstance(value, list) else spec).get("maxLength")
+        if longest and any(isinstance(t, str) and len(t) > longest for t in texts):
+            raise HTTPError(
+                400,
+                "champ",
+                f"Le champ « {key} » dépasse {longest} caractères.",
+                {"field": key},
+            )
+    return data
+
+
 def _strings(data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise HTTPError(
             400, "champ", f"Le champ « {key} » doit être une liste de chaînes.", {"field": key}
         )
-    return value[:200]
+    return value
 
 
 def _days(data: dict[str, Any]) -> tuple[int, list[str]]:
+    """The number of days (an integer; 14.0 is one in JSON), else the default and the
+    problem (said once: the domain then finds the default within its bounds)."""
     days = data.get("days", shares.DEFAULT_DAYS)
+    if isinstance(days, float) and days.is_integer():
+        days = int(days)
     if isinstance(days, bool) or not isinstance(days, int):
-        return 0, [f"La durée est un nombre de jours, entre 1 et {shares.MAX_DAYS}."]
+        return shares.DEFAULT_DAYS, [
+            f"La durée est un nombre de jours, entre 1 et {shares.MAX_DAYS}."
+        ]
     return days, []
 
 
@@ -123,7 +155,7 @@ async def share_list(request: Request) -> Response:
     account = require(request, "beneficiary")
     if request.method in ("GET", "HEAD"):
         return JSONResponse(await db_read(request, _her_shares, account.id))
-    data = await json_body(request, SHARE_FIELDS)
+    data = bounded(await json_body(request, SHARE_FIELDS), "NewShare")
     login = _optional(data, "professional_login") or ""
     grant = _grant(data, _optional(data, "structure_id") or "", login)
     try:
@@ -166,7 +198,7 @@ async def request_list(request: Request) -> Response:
 async def request_accept(request: Request) -> Response:
     """Her share for a pending request (to the one who asked when only_requester is true)."""
     account = require(request, "beneficiary")
-    data = await json_body(request, ACCEPT_FIELDS)
+    data = bounded(await json_body(request, ACCEPT_FIELDS), "Acceptance")
     only = data.get("only_requester", False)
     if not isinstance(only, bool):
         raise HTTPError(400, "champ", "« only_requester » vaut true ou false.")
@@ -222,7 +254,7 @@ async def pro_request(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     account_id = request.path_params["account_id"]
     await db_read(request, relationships.guard, actor, account_id)  # 404 before the body
-    data = await json_body(request, REQUEST_FIELDS)
+    data = bounded(await json_body(request, REQUEST_FIELDS), "NewRequest")
     scheme = text_field(data, "scheme") if "scheme" in data else ""
     purpose = text_field(data, "purpose") if "purpose" in data else ""
     wanted = _strings(data, "doc_types")

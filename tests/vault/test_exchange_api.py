@@ -226,3 +226,35 @@ def test_deposits_through_the_api(people, world, engine, settings):
         files={"file": ("attestation.pdf", pdf_bytes(2000), "application/pdf")},
     )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "document_refuse"
+
+
+def test_bodies_beyond_their_schema_are_refused_not_cut(people, world, engine):
+    """What the OpenAPI schema bounds (purpose ≤ 300 characters, ≤ 200 documents, ≤ 20 types
+    asked) is refused with 400 naming the field, never cut without a word; a duration written
+    14.0 is the integer JSON says it is, and a bad duration is said once."""
+    before = actions(engine)
+    long_purpose = give(people, world, purpose="p" * 301)
+    assert long_purpose.status_code == 400
+    assert long_purpose.json()["error"] == {
+        "code": "champ",
+        "message": "Le champ « purpose » dépasse 300 caractères.",
+        "detail": {"field": "purpose"},
+    }
+    many = give(people, world, documents=[people["doc"]] * 201)
+    assert many.json()["error"]["message"] == (
+        "Le champ « documents » a 201 éléments : 200 au plus."
+    )
+    assert give(people, world, professional_login="p" * 201).status_code == 400
+    nan = give(people, world, days="90")
+    assert nan.json()["error"]["message"] == "La durée est un nombre de jours, entre 1 et 365."
+    amina = world.actors["beneficiary_a"].id
+    asks = f"/api/pro/people/{amina}/requests"
+    too_many = post(people["pro_x"], asks, scheme="rsa", purpose="x", doc_types=["identite"] * 21)
+    assert too_many.status_code == 400
+    assert too_many.json()["error"]["detail"] == {"field": "doc_types"}
+    wordy = post(people["pro_x"], asks, scheme="rsa", purpose="x" * 301, doc_types=["identite"])
+    assert wordy.json()["error"]["message"] == "Le champ « purpose » dépasse 300 caractères."
+    assert actions(engine) == before
+    made = give(people, world, purpose="p" * 300, days=14.0)
+    assert made.status_code == 201, made.text
+    assert made.json()["purpose"] == "p" * 300
