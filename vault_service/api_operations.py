@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vault_service import documents as docs
-from vault_service.api_schemas import text
+from vault_service.api_schemas import VERIFY_QUERY, text
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ OPERATIONS = [
         200,
         "Verdict",
         public=True,
-        query={"code": text(maxLength=100), "d": text(maxLength=4000)},
+        query={name: text(maxLength=longest) for name, longest in VERIFY_QUERY.items()},
         errors=(429,),  # VAULT_VERIFY_PER_HOUR per address, with Retry-After
         beyond_schema="code ou d est obligatoire (l'un des deux) : sans eux, 400.",
     ),

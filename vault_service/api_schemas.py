@@ -26,6 +26,8 @@ TITLE = (
     "[^\\u0000]*$"
 )
 ISO_DATE = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$"
+# The longest ?code= (typed) and ?d= (a QR code's content) of a duplicate's verification.
+VERIFY_QUERY = {"code": 100, "d": 4000}
 
 
 def text(**extra: Any) -> dict[str, Any]:

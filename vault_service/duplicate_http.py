@@ -24,6 +24,7 @@ from starlette.requests import Request
 
 from vault_service import audit, ratelimit, receiving
 from vault_service import duplicates as dups
+from vault_service.api_schemas import VERIFY_QUERY
 from vault_service.db import now
 from vault_service.settings import Settings
 from vault_service.upload import BadUpload, receive
@@ -114,6 +115,14 @@ async def verdict(request: Request, missing: str) -> dups.Verdict | None:
     query = request.query_params
     if request.method != "POST" and not query.get("d") and not query.get("code"):
         return None
+    for name, longest in VERIFY_QUERY.items():
+        if len(query.get(name, "")) > longest:
+            raise HTTPError(
+                400,
+                "parametre",
+                f"Le paramètre « {name} » dépasse {longest} caractères : ce n'est pas un "
+                "duplicata du coffre-fort. Vérifiez le code ou scannez de nouveau le QR code.",
+            )
     await _spend(request)
     if request.method == "POST":
         keys = await trusted(request)

@@ -69,6 +69,25 @@ def test_verification_is_limited_per_address_with_retry_after(app, world, engine
     assert client.get("/api/verification", params={"code": "0000"}).status_code == 200
 
 
+def test_a_verification_beyond_its_schema_is_refused_and_not_counted(app, world):
+    """?code= longer than 100 characters or ?d= longer than 4000 (what the OpenAPI schema
+    declares) is no duplicate: 400 with the fix, on the API and the page, and the address's
+    hourly allowance is not spent on it."""
+    client = anonymous(app)
+    for _ in range(PER_HOUR + 1):
+        long_code = client.get("/api/verification", params={"code": "A" * 101})
+        assert long_code.status_code == 400
+        assert long_code.json()["error"] == {
+            "code": "parametre",
+            "message": "Le paramètre « code » dépasse 100 caractères : ce n'est pas un "
+            "duplicata du coffre-fort. Vérifiez le code ou scannez de nouveau le QR code.",
+            "detail": None,
+        }
+    assert client.get("/api/verification", params={"d": "x" * 4001}).status_code == 400
+    assert client.get("/verification", params={"d": "x" * 4001}).status_code == 400
+    assert client.get("/api/verification", params={"code": "A" * 100}).status_code == 200
+
+
 def test_spend_counts_each_event_of_a_window_once(engine):
     key = ratelimit.key("verify-ip", "192.0.2.1")
     with engine.begin() as conn:
