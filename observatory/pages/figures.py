@@ -25,6 +25,7 @@ class KeyFigure:
     secondary: bool
     period: str = ""  # the period as the source gives it (« 2012-2017 », « 1er trimestre 2024 »)
     note: str = ""  # the observation's note on this value, printed beside it
+    code: str = ""  # the territory's code
 
 
 def sources_by_id(site: Site) -> dict[str, Source]:
@@ -78,6 +79,7 @@ def key_figure(site: Site, series: Series, code: str) -> KeyFigure | None:
         secondary=secondary,
         period=period_of(point),
         note=note_of(point),
+        code=code,
     )
 
 

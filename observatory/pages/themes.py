@@ -3,10 +3,13 @@ indicator.
 
 A dashboard reads in a few screens: first the key figures the theme declares
 (``key_indicators`` in ``observatory/profile/themes.json``, in that order), then the maps
-of those indicators (each with the year choice of its indicator page), then the other
-indicators grouped by sub-topic in the declared order (``subtopics``; the rest under
-« Autres indicateurs ») — a single value (``chart: figure``) as a figure card, a series as
-its chart —, then the list of all the theme's indicators and the data still wanted."""
+of those indicators side by side (each with the year choice of its indicator page), then
+the other indicators grouped by sub-topic in the declared order (``subtopics``, less the
+key figures; the rest under « Autres indicateurs »), each a small tile in a grid: its
+latest value, and for a series a small line on a time axis (``pages.sparkline``) — a
+single value (``chart: figure``) is a figure card, not a one-bar chart. Each tile links to
+its indicator page, which keeps the full chart, its text alternative and its data table.
+Then the compact list of all the theme's indicators and the data still wanted."""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from observatory.core.model import DEPARTEMENT, Indicator, Theme
-from observatory.core.site import Chart, MapOutput, Output, Page, Site
+from observatory.core.site import MapOutput, Output, Page, Site
 from observatory.core.urls import THEMES, indicator_path, theme_path
 from observatory.pages.figures import KeyFigure, key_figure
 from observatory.pages.indicators import map_for, other_years
+from observatory.pages.sparkline import Sparkline, sparkline
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,20 @@ class IndicatorCard:
     title: str
     path: str
     figure: KeyFigure | None
-    summary: str
-    chart: Chart | None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One indicator of a sub-topic: its latest value, and its line when it is a series."""
+
+    figure: KeyFigure
+    line: Sparkline | None
 
 
 @dataclass(frozen=True)
 class Subtopic:
     title: str
-    figures: tuple[KeyFigure, ...]  # single values: figure cards
-    charts: tuple[IndicatorCard, ...]  # series: their chart
+    tiles: tuple[Tile, ...]  # in the declared order
 
 
 @dataclass(frozen=True)
@@ -64,8 +73,6 @@ def card(site: Site, ind: Indicator) -> IndicatorCard:
         title=ind.title,
         path=indicator_path(ind.id),
         figure=latest_figure(site, ind),
-        summary=site.narratives.get(ind.id, ""),
-        chart=site.charts.get(ind.id),
     )
 
 
@@ -87,24 +94,30 @@ def is_single_value(site: Site, ind: Indicator) -> bool:
 
 def subtopics(site: Site, theme: Theme, available: list[Indicator]) -> tuple[Subtopic, ...]:
     by_id = {i.id: i for i in available}
+    keys = set(theme.key_indicators)  # already at the top of the page, as key figures
     groups: list[tuple[str, list[Indicator]]] = [
-        (title, [by_id[i] for i in ids if i in by_id]) for title, ids in theme.subtopics
+        (title, [by_id[i] for i in ids if i in by_id and i not in keys])
+        for title, ids in theme.subtopics
     ]
-    placed = {i.id for _, members in groups for i in members} | set(theme.key_indicators)
+    placed = {i.id for _, members in groups for i in members} | keys
     rest = [i for i in available if i.id not in placed]
     if rest:
         groups.append(("Autres indicateurs" if theme.subtopics else "Indicateurs", rest))
     out = []
     for title, members in groups:
-        figures = tuple(
-            f
-            for f in (latest_figure(site, i) for i in members if is_single_value(site, i))
-            if f is not None
-        )
-        charts = tuple(card(site, i) for i in members if not is_single_value(site, i))
-        if figures or charts:
-            out.append(Subtopic(title, figures, charts))
+        tiles = tuple(t for t in (tile(site, i) for i in members) if t is not None)
+        if tiles:
+            out.append(Subtopic(title, tiles))
     return tuple(out)
+
+
+def tile(site: Site, ind: Indicator) -> Tile | None:
+    figure = latest_figure(site, ind)
+    if figure is None:
+        return None
+    if is_single_value(site, ind):
+        return Tile(figure, None)
+    return Tile(figure, sparkline(site.series[ind.id], figure.code, figure.territory))
 
 
 def theme_indicators(site: Site, theme: Theme) -> tuple[Indicator, ...]:

@@ -77,7 +77,12 @@ def test_quarters_portraits_and_comparison_show_the_period(
 ) -> None:
     page = open_page(javascript=False)
     page.goto(urljoin(site_url, "themes/emploi/"))
-    assert page.locator(".obs-kpi__meta:has-text('Mayotte, 1er trimestre 2024')").count() == 1
+    assert (
+        page.locator(
+            ":is(.obs-kpi__meta, .obs-tile__meta):has-text('Mayotte, 1er trimestre 2024')"
+        ).count()
+        == 1
+    )
     page.goto(urljoin(site_url, "territoires/97610/"))
     row = page.locator("tr", has=page.locator(f"a[href$='/{GROWTH}/']")).first
     assert row.locator("td").first.text_content() == "2012-2017"
