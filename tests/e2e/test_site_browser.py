@@ -39,19 +39,22 @@ def _url(dist: Path, page: Path) -> str:
 
 @pytest.fixture(scope="session")
 def pages(built_site: Path) -> dict[str, str]:
-    """Home, a theme dashboard, an indicator page with chart and map, a commune portrait."""
+    """Home, a theme dashboard with maps and tiles, an indicator page with chart and map, a
+    commune portrait."""
     indicators = _pages(built_site, "indicateurs")
     with_map = [p for p in indicators if "obs-map-svg" in p.read_text(encoding="utf-8")]
     with_chart = [p for p in indicators if "obs-chart-svg" in p.read_text(encoding="utf-8")]
     both = [p for p in with_map if p in with_chart]
     themes = [
-        p for p in _pages(built_site, "themes") if "obs-chart-svg" in p.read_text(encoding="utf-8")
+        p
+        for p in _pages(built_site, "themes")
+        if all(part in p.read_text(encoding="utf-8") for part in ("obs-spark", "obs-map-svg"))
     ]
     communes = [
         p for p in _pages(built_site, "territoires") if re.fullmatch(r"976\d\d", p.parent.name)
     ]
     assert both, "aucune page d'indicateur n'a à la fois un graphique et une carte"
-    assert themes, "aucun tableau de bord thématique n'a de graphique"
+    assert themes, "aucun tableau de bord thématique n'a de carte et de courbes"
     assert communes, "aucun portrait de commune"
     return {
         "accueil": "",
