@@ -23,6 +23,7 @@ from vault_service import (
     sessions,
     totp,
 )
+from vault_service.i18n import msg
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -89,7 +90,9 @@ async def _wrong_password(request: Request, account: Any, data: dict[str, str]) 
             return None
     except HTTPError as error:
         return await account_page(request, status=error.status, error=error.message)
-    return await account_page(request, status=400, error="Le mot de passe actuel est incorrect.")
+    return await account_page(
+        request, status=400, error=msg("Le mot de passe actuel est incorrect.")
+    )
 
 
 async def settings_page(request: Request) -> Response:
@@ -108,7 +111,8 @@ async def change_password(request: Request) -> Response:
     password_hash = await hash_password(request, new)
     await db_write(request, _set_password, account.id, password_hash, request.state.session_row)
     return await account_page(
-        request, message="Mot de passe modifié. Vous êtes déconnecté·e sur vos autres appareils."
+        request,
+        message=msg("Mot de passe modifié. Vous êtes déconnecté·e sur vos autres appareils."),
     )
 
 
@@ -127,12 +131,12 @@ async def totp_page(request: Request) -> Response:
         owner, secret_hex = _enrol_serializer(request).loads(data.get("token", ""), max_age=900)
     except BadSignature:
         return await account_page(
-            request, status=400, error="La demande a expiré : recommencez l'activation."
+            request, status=400, error=msg("La demande a expiré : recommencez l'activation.")
         )
     secret = bytes.fromhex(secret_hex)
     error, status = None, 400
     if owner != account.id or not totp.verify(secret, data.get("code", "")):
-        error = "Code incorrect : vérifiez l'heure de votre téléphone et recommencez."
+        error = msg("Code incorrect : vérifiez l'heure de votre téléphone et recommencez.")
     else:  # the password too: a stolen session must not lock the owner out with a new factor
         try:
             if not await guard.current_password_ok(request, account, data.get("current", "")):

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from vault_service import audit, identity
 from vault_service.db import accounts, now, structures
+from vault_service.i18n import joined, msg
 
 STAFF_ROLES = ("structure_admin", "professional")
 ADMIN_ROLES = ("platform_admin", "structure_admin")  # TOTP required
@@ -59,28 +60,36 @@ def identity_key(person: Person) -> str:
 
 def person_problems(person: Person, *, birth_required: bool) -> list[str]:
     problems = []
+    missing = {"prénom": msg("Le prénom est obligatoire."), "nom": msg("Le nom est obligatoire.")}
+    long = {
+        "prénom": msg("Le prénom doit faire au plus 120 caractères."),
+        "nom": msg("Le nom doit faire au plus 120 caractères."),
+    }
     for label, value in (("prénom", person.given_name), ("nom", person.family_name)):
         if not value.strip():
-            problems.append(f"Le {label} est obligatoire.")
+            problems.append(missing[label])
         elif len(value) > 120:
-            problems.append(f"Le {label} doit faire au plus 120 caractères.")
+            problems.append(long[label])
     if birth_required or person.birth_date:
         try:
             born = date.fromisoformat(person.birth_date or "")
             if not date(1900, 1, 1) <= born <= date.today():
                 problems.append(
-                    "La date de naissance doit être comprise entre 1900 et aujourd'hui."
+                    msg("La date de naissance doit être comprise entre 1900 et aujourd'hui.")
                 )
         except ValueError:
-            problems.append("La date de naissance doit avoir la forme AAAA-MM-JJ (ex. 1990-04-21).")
+            problems.append(
+                msg("La date de naissance doit avoir la forme AAAA-MM-JJ (ex. 1990-04-21).")
+            )
     return problems
 
 
 def login_problem(login: str) -> str | None:
     if not LOGIN_RE.match(login):
-        return (
-            "Le nom de connexion doit faire 3 à 40 caractères : lettres minuscules sans accent, "
-            "chiffres, point, tiret ou tiret bas, en commençant par une lettre ou un chiffre."
+        return msg(
+            "Le nom de connexion doit faire 3 à 40 caractères : lettres minuscules sans "
+            "accent, chiffres, point, tiret ou tiret bas, en commençant par une lettre ou un "
+            "chiffre."
         )
     return None
 
@@ -103,11 +112,11 @@ def find_beneficiary(conn: Connection, person: Person) -> Any:
 def create_structure(conn: Connection, name: str, cap: int, actor_id: str | None) -> str:
     name = name.strip()
     if not name or len(name) > 200:
-        raise AccountError("Le nom de la structure est obligatoire (200 caractères au plus).")
+        raise AccountError(msg("Le nom de la structure est obligatoire (200 caractères au plus)."))
     if cap < 1:
-        raise AccountError("Le plafond de comptes professionnels doit être au moins 1.")
+        raise AccountError(msg("Le plafond de comptes professionnels doit être au moins 1."))
     if conn.execute(select(structures.c.id).where(structures.c.name == name)).first():
-        raise AccountError(f"Une structure s'appelle déjà « {name} ».")
+        raise AccountError(msg("Une structure s'appelle déjà « {name} ».", name=name))
     structure_id = str(uuid.uuid4())
     conn.execute(
         insert(structures).values(
@@ -126,7 +135,7 @@ def create_structure(conn: Connection, name: str, cap: int, actor_id: str | None
 
 def set_cap(conn: Connection, structure_id: str, cap: int, actor_id: str) -> None:
     if cap < 1:
-        raise AccountError("Le plafond de comptes professionnels doit être au moins 1.")
+        raise AccountError(msg("Le plafond de comptes professionnels doit être au moins 1."))
     conn.execute(
         update(structures).where(structures.c.id == structure_id).values(max_professionals=cap)
     )
@@ -152,9 +161,13 @@ def _check_cap(conn: Connection, structure_id: str) -> None:
     ).scalar_one()
     if used >= structure.max_professionals:
         raise AccountError(
-            f"La structure « {structure.name} » a atteint son plafond de "
-            f"{structure.max_professionals} comptes professionnels : désactivez un compte ou "
-            f"demandez à l'administrateur de la plateforme d'augmenter le plafond."
+            msg(
+                "La structure « {name} » a atteint son plafond de {cap} comptes "
+                "professionnels : désactivez un compte ou demandez à l'administrateur de la "
+                "plateforme d'augmenter le plafond.",
+                name=structure.name,
+                cap=structure.max_professionals,
+            )
         )
 
 
@@ -175,25 +188,30 @@ def create_account(
     if problem:
         problems.append(problem)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(joined(problems))
     key = None
     if role == "beneficiary":
         key = identity_key(person)
         existing = find_beneficiary(conn, person)
         if existing is not None:
             raise AccountError(
-                "Un compte existe déjà pour cette personne (mêmes nom, prénom et date de "
-                "naissance).",
+                msg(
+                    "Un compte existe déjà pour cette personne (mêmes nom, prénom et date de "
+                    "naissance)."
+                ),
                 existing_id=existing.id,
                 conflict=True,
             )
     if role in STAFF_ROLES:
         if structure_id is None:
-            raise AccountError("Un compte professionnel appartient à une structure.")
+            raise AccountError(msg("Un compte professionnel appartient à une structure."))
         _check_cap(conn, structure_id)
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
         raise AccountError(
-            f"Le nom de connexion « {login} » est déjà pris : choisissez-en un autre.",
+            msg(
+                "Le nom de connexion « {login} » est déjà pris : choisissez-en un autre.",
+                login=login,
+            ),
             conflict=True,
         )
     account_id = str(uuid.uuid4())
@@ -218,8 +236,11 @@ def create_account(
             conn.execute(insert(accounts).values(**values))
     except IntegrityError:
         raise AccountError(
-            f"Le nom de connexion « {login} » ou cette personne vient d'être enregistré : "
-            f"rechargez la page.",
+            msg(
+                "Le nom de connexion « {login} » ou cette personne vient d'être enregistré : "
+                "rechargez la page.",
+                login=login,
+            ),
             conflict=True,
         ) from None
     audit.record(

@@ -29,6 +29,7 @@ from vault_service.document_http import (
     replaceable,
     save_upload,
 )
+from vault_service.i18n import joined, msg
 from vault_service.login import NEED_TOTP, authenticate, end_sessions, start_session
 from vault_service.openapi import OPENAPI
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
@@ -66,29 +67,33 @@ def _me(account: Any) -> dict[str, Any]:
 async def _json_body(request: Request, fields: Iterable[str]) -> dict[str, Any]:
     """The JSON object of the body; a field not in `fields` is refused (400), not ignored."""
     if not request.headers.get("content-type", "").startswith("application/json"):
-        raise HTTPError(415, "type_contenu", "Envoyez un corps JSON (application/json).")
+        raise HTTPError(415, "type_contenu", msg("Envoyez un corps JSON (application/json)."))
     body = await request.body()
     if len(body) > 64 * 1024:
-        raise HTTPError(413, "trop_gros", "Corps JSON trop volumineux.")
+        raise HTTPError(413, "trop_gros", msg("Corps JSON trop volumineux."))
     try:
         data = json.loads(body)
     except ValueError:
-        raise HTTPError(400, "json", "Le corps n'est pas du JSON valide.") from None
+        raise HTTPError(400, "json", msg("Le corps n'est pas du JSON valide.")) from None
     if not isinstance(data, dict):
-        raise HTTPError(400, "json", "Le corps doit être un objet JSON.")
+        raise HTTPError(400, "json", msg("Le corps doit être un objet JSON."))
     fields = list(fields)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise HTTPError(
             400,
             "champ_inconnu",
-            f"Champ inconnu : « {unknown[0][:40]} » ; champs acceptés : {', '.join(fields)}.",
+            msg(
+                "Champ inconnu : « {field} » ; champs acceptés : {fields}.",
+                field=unknown[0][:40],
+                fields=", ".join(fields),
+            ),
             {"fields": unknown[:10]},
         )
     return data
 
 
-API_BAD_DATE = (
+API_BAD_DATE = msg(
     "La date de fin de validité n'est pas une date : dans l'API, écrivez-la AAAA-MM-JJ "
     "(par exemple 2027-12-31), ou null pour aucune."
 )
@@ -109,7 +114,9 @@ CHANGE_FIELDS = ("title", "doc_type", "scheme", "expires_on")
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise HTTPError(400, "champ", f"Le champ « {key} » doit être une chaîne.", {"field": key})
+        raise HTTPError(
+            400, "champ", msg("Le champ « {key} » doit être une chaîne.", key=key), {"field": key}
+        )
     return value
 
 
@@ -124,7 +131,12 @@ async def session_endpoint(request: Request) -> Response:
     for name, longest in LOGIN_FIELDS.items():
         if len(_text(data, name)) > longest:
             raise HTTPError(
-                400, "champ", f"Le champ « {name} » dépasse {longest} caractères.", {"field": name}
+                400,
+                "champ",
+                msg(
+                    "Le champ « {name} » dépasse {longest} caractères.", name=name, longest=longest
+                ),
+                {"field": name},
             )
     proof = (_text(data, "challenge_token"), _text(data, "challenge_answer"))
     account = await authenticate(
@@ -132,7 +144,7 @@ async def session_endpoint(request: Request) -> Response:
     )
     if account == NEED_TOTP:
         raise HTTPError(
-            401, "totp_requis", "Code de double authentification requis.", {"field": "totp"}
+            401, "totp_requis", msg("Code de double authentification requis."), {"field": "totp"}
         )
     return await start_session(request, JSONResponse(_me(account)), account)
 
@@ -154,8 +166,10 @@ async def document_list(request: Request) -> Response:
             raise HTTPError(
                 400,
                 "filtre",
-                "Filtre inconnu : doc_type et scheme prennent une valeur de la liste "
-                "(voir /api/openapi.json).",
+                msg(
+                    "Filtre inconnu : doc_type et scheme prennent une valeur de la liste "
+                    "(voir /api/openapi.json)."
+                ),
             )
         rows = await db_read(request, listing.filtered, account.id, doc_type, scheme)
         return JSONResponse({"documents": [_doc_json(r) for r in rows]})
@@ -181,7 +195,7 @@ async def document_duplicates(request: Request) -> Response:
     scheme = _text(data, "scheme") if "scheme" in data else document.scheme
     if scheme not in docs.SCHEMES:
         raise HTTPError(
-            400, "champ", "Choisissez un dispositif dans la liste.", {"field": "scheme"}
+            400, "champ", msg("Choisissez un dispositif dans la liste."), {"field": "scheme"}
         )
     recipient, purpose = _text(data, "recipient"), _text(data, "purpose")
     for name, value, longest in (("recipient", recipient, 120), ("purpose", purpose, 160)):
@@ -189,8 +203,12 @@ async def document_duplicates(request: Request) -> Response:
             raise HTTPError(
                 400,
                 "duplicata_refuse",
-                f"Le champ « {name} » est obligatoire : 1 à {longest} caractères, dont au moins "
-                "une lettre ou un chiffre.",
+                msg(
+                    "Le champ « {name} » est obligatoire : 1 à {longest} caractères, dont au "
+                    "moins une lettre ou un chiffre.",
+                    name=name,
+                    longest=longest,
+                ),
                 {"field": name},
             )
     version = await db_read(request, docs.version_row, document.id, document.current_version)
@@ -223,7 +241,7 @@ async def verification(request: Request) -> Response:
         raise HTTPError(
             400,
             "parametre",
-            "Indiquez le code du duplicata (?code=) ou le contenu du QR code (?d=).",
+            msg("Indiquez le code du duplicata (?code=) ou le contenu du QR code (?d=)."),
         )
     return JSONResponse(dups.verdict_json(verdict))
 
@@ -234,7 +252,10 @@ def _int_param(request: Request, name: str, default: int | None, top: int) -> in
         return default
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:15]) <= top:
         raise HTTPError(
-            400, "parametre", f"« {name} » doit être un entier entre 1 et {top}.", {"field": name}
+            400,
+            "parametre",
+            msg("« {name} » doit être un entier entre 1 et {top}.", name=name, top=top),
+            {"field": name},
         )
     return int(raw)
 
@@ -298,7 +319,10 @@ async def document_item(request: Request) -> Response:
     title = merged["title"]
     if "title" in data and not (len(title) <= 200 and TITLE_RE.fullmatch(title)):
         problems.append(
-            "Le titre est obligatoire : 1 à 200 caractères, dont au moins une lettre ou un chiffre."
+            msg(
+                "Le titre est obligatoire : 1 à 200 caractères, dont au moins une lettre ou un "
+                "chiffre."
+            )
         )
     expires_on = document.expires_on
     if "expires_on" in data:
@@ -314,7 +338,7 @@ async def document_item(request: Request) -> Response:
         if bad_date:
             problems.append(bad_date)
     if problems:
-        raise HTTPError(400, "champ", " ".join(problems))
+        raise HTTPError(400, "champ", joined(problems))
     await db_write(
         request,
         docs.rename,

@@ -40,6 +40,7 @@ from vault_service import (
 from vault_service.crypto import Keyring
 from vault_service.db import make_engine
 from vault_service.edge import Edge
+from vault_service.i18n import msg
 from vault_service.settings import Settings
 from vault_service.storage import open_store
 from vault_service.web import (
@@ -51,6 +52,7 @@ from vault_service.web import (
     make_jinja,
     redirect,
     render,
+    vault,
 )
 
 log = logging.getLogger("vault_service")
@@ -197,7 +199,7 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-CSRF_HEADER_MISSING = (
+CSRF_HEADER_MISSING = msg(
     "En-tête X-Vault-CSRF: 1 manquant : ajoutez-le à toute requête de l'API qui modifie "
     "(POST, PATCH, DELETE)."
 )
@@ -219,7 +221,7 @@ class SecurityHeaders:
         path = scope["path"]
         refusal = None
         if scope["method"] in UNSAFE and self._cross_site(headers):
-            refusal = ("origine", "Requête refusée : elle vient d'un autre site.")
+            refusal = ("origine", msg("Requête refusée : elle vient d'un autre site."))
         elif (
             scope["method"] in UNSAFE
             and path.startswith("/api/")
@@ -228,9 +230,13 @@ class SecurityHeaders:
             refusal = ("csrf", CSRF_HEADER_MISSING)
         if refusal is not None:
             response = (
-                api_error(403, *refusal)
+                api_error(403, refusal[0], scope["app"].state.vault.translate(refusal[1]))
                 if path.startswith("/api/")
-                else Response(refusal[1], status_code=403, media_type="text/plain; charset=utf-8")
+                else Response(
+                    scope["app"].state.vault.translate(refusal[1]),
+                    status_code=403,
+                    media_type="text/plain; charset=utf-8",
+                )
             )
             await response(scope, receive, self._wrap(send, path))
             return
@@ -279,7 +285,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPError)
     response: Response
     if is_api(request):
-        response = api_error(exc.status, exc.code, exc.message, exc.detail)
+        message = vault(request).translate(exc.message)
+        response = api_error(exc.status, exc.code, message, exc.detail)
     elif exc.status == 401:
         return redirect(request, "/connexion")
     else:
@@ -289,18 +296,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 MESSAGES = {
-    404: ("introuvable", "Page introuvable."),
-    405: ("methode", "Méthode non autorisée pour cette adresse."),
+    404: ("introuvable", msg("Page introuvable.")),
+    405: ("methode", msg("Méthode non autorisée pour cette adresse.")),
 }
 
 
 async def starlette_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code, message = MESSAGES.get(
-        exc.status_code, ("erreur", "Requête refusée : rechargez la page et recommencez.")
+        exc.status_code, ("erreur", msg("Requête refusée : rechargez la page et recommencez."))
     )
     response = (
-        api_error(exc.status_code, code, message)
+        api_error(exc.status_code, code, vault(request).translate(message))
         if is_api(request)
         else render(request, "error.html", status=exc.status_code, message=message)
     )

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from vault_service import accounts, audit, codes, notices, relationships
 from vault_service.db import as_utc, assisted_recoveries, now, structures
+from vault_service.i18n import msg
 from vault_service.web import HTTPError
 
 ID_DOCUMENTS = {
@@ -33,7 +34,7 @@ ID_DOCUMENTS = {
 }
 PURPOSE = relationships.ASSISTED_PURPOSE
 REQUEST_HOURS = 24
-NO_DOCUMENT = (
+NO_DOCUMENT = msg(
     "Indiquez la pièce d'identité que vous avez vue (original, avec photo) : sans contrôle "
     "d'identité, aucune feuille de récupération n'est imprimée."
 )
@@ -132,29 +133,36 @@ def approve(
         .with_for_update()
     ).first()
     if row is None:
-        raise HTTPError(404, "introuvable", "Demande de récupération introuvable.")
+        raise HTTPError(404, "introuvable", msg("Demande de récupération introuvable."))
     person = relationships.guard(conn, actor, row.person_id)
     if row.issued_at is not None:
-        raise HTTPError(409, "deja_validee", "Cette demande a déjà été validée.")
+        raise HTTPError(409, "deja_validee", msg("Cette demande a déjà été validée."))
     if as_utc(row.requested_at) + timedelta(hours=REQUEST_HOURS) <= now():
         raise HTTPError(
             409,
             "demande_expiree",
-            f"Cette demande a plus de {REQUEST_HOURS} heures : refaites le contrôle d'identité.",
+            msg(
+                "Cette demande a plus de {hours} heures : refaites le contrôle d'identité.",
+                hours=REQUEST_HOURS,
+            ),
         )
     requester = accounts.get(conn, row.requested_by)
     if requester.status != "active" or requester.structure_id != row.structure_id:
         raise HTTPError(
             409,
             "demandeur_parti",
-            "La personne qui a fait cette demande n'a plus de compte actif dans votre "
-            "structure : refaites le contrôle d'identité.",
+            msg(
+                "La personne qui a fait cette demande n'a plus de compte actif dans votre "
+                "structure : refaites le contrôle d'identité."
+            ),
         )
     if row.requested_by == actor.id:
         raise HTTPError(
             403,
             "meme_professionnel",
-            "La seconde validation doit venir d'un·e autre professionnel·le de votre structure.",
+            msg(
+                "La seconde validation doit venir d'un·e autre professionnel·le de votre structure."
+            ),
         )
     _check_document(id_document)
     conn.execute(

@@ -21,6 +21,7 @@ from vault_service import (
     sessions,
     totp,
 )
+from vault_service.i18n import msg
 from vault_service.login import (
     NEED_TOTP,
     authenticate,
@@ -68,7 +69,7 @@ async def login_page(request: Request) -> Response:
             "login.html",
             login=login,
             need_totp=True,
-            error="Saisissez le code à 6 chiffres de votre application.",
+            error=msg("Saisissez le code à 6 chiffres de votre application."),
         )
     target = HOME_BY_ROLE[account.role]
     if await db_read(request, notices.has_unseen, account.id):
@@ -106,7 +107,7 @@ def _sign_up(conn: Connection, person: accounts.Person, login: str, password_has
     return accounts.get(conn, account_id)
 
 
-SIGNUP_CONFLICT = (
+SIGNUP_CONFLICT = msg(
     "Ce compte ne peut pas être créé avec ces informations. Si vous avez déjà un compte, "
     "retrouvez l'accès avec votre feuille de secours (« Mot de passe oublié ») ou adressez-vous "
     "à la structure qui vous accompagne ; sinon, choisissez un autre nom de connexion."
@@ -284,7 +285,7 @@ async def activation_page(request: Request) -> Response:
             status=400,
             recovery=recovery,
             login=login,
-            error="Nom de connexion ou code incorrect, déjà utilisé ou expiré.",
+            error=msg("Nom de connexion ou code incorrect, déjà utilisé ou expiré."),
         )
     return render(
         request,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from vault_service.i18n import msg
 from vault_service.settings import Settings
 
 PURPOSE = "vault-challenge"
@@ -49,7 +50,9 @@ def new(settings: Settings, address: str) -> Challenge:
     nonce = secrets.token_urlsafe(12)
     a, b = _terms(settings, nonce)
     token = _serializer(settings).dumps([nonce, address])
-    return Challenge(token, f"Combien font {a} + {b} ?", settings.challenge_wait_seconds)
+    return Challenge(
+        token, msg("Combien font {a} + {b} ?", a=a, b=b), settings.challenge_wait_seconds
+    )
 
 
 def check(
@@ -65,7 +68,7 @@ def check(
 
 def _problem(settings: Settings, address: str, token: str, answer: str) -> str | tuple[str]:
     if not token:
-        return (
+        return msg(
             "Beaucoup de tentatives viennent de votre réseau : répondez à la question de "
             "vérification ci-dessous, puis renvoyez le formulaire."
         )
@@ -74,15 +77,16 @@ def _problem(settings: Settings, address: str, token: str, answer: str) -> str |
             token, max_age=MAX_AGE, return_timestamp=True
         )
     except (BadSignature, SignatureExpired, ValueError, TypeError):
-        return "La vérification a expiré : répondez à la nouvelle question."
+        return msg("La vérification a expiré : répondez à la nouvelle question.")
     if bound != address:
-        return "La vérification a expiré : répondez à la nouvelle question."
+        return msg("La vérification a expiré : répondez à la nouvelle question.")
     if time.time() - issued.timestamp() < settings.challenge_wait_seconds:
-        return (
-            f"Patientez {settings.challenge_wait_seconds} secondes après l'affichage de la "
-            "question avant d'envoyer le formulaire."
+        return msg(
+            "Patientez {seconds} secondes après l'affichage de la question avant d'envoyer "
+            "le formulaire.",
+            seconds=settings.challenge_wait_seconds,
         )
     a, b = _terms(settings, str(nonce))
     if answer.strip() != str(a + b):
-        return "La réponse à la question de vérification est fausse : recommencez."
+        return msg("La réponse à la question de vérification est fausse : recommencez.")
     return (str(nonce),)

@@ -29,6 +29,7 @@ from vault_service import documents as docs
 from vault_service.accounts import with_names
 from vault_service.crypto import DecryptionError, Keyring
 from vault_service.db import accounts, as_utc, deposits, documents, now, structures
+from vault_service.i18n import msg
 from vault_service.storage import BlobStore
 
 KIND = "vault-deposit-v1"
@@ -214,17 +215,22 @@ def verify(
     one the vault publishes for the structure."""
     row = origin(conn, document.id)
     if row is None:
-        return False, "Ce document n'a pas été déposé par une structure.", None, None
+        return False, msg("Ce document n'a pas été déposé par une structure."), None, None
     version = docs.version_row(conn, document.id, row.version)
     digest = hashlib.sha256()
     try:
         for chunk in docs.open_plaintext(store, keyring, version):
             digest.update(chunk)
     except (DecryptionError, FileNotFoundError):
-        return False, "Le fichier ne peut pas être relu : contactez l'équipe.", None, row
+        return False, msg("Le fichier ne peut pas être relu : contactez l'équipe."), None, row
     signed = _signed(conn, row, document, digest.hexdigest())
     if digest.hexdigest() != version.sha256 or signed.get("sha256") != version.sha256:
-        return False, "Le fichier a changé depuis le dépôt (empreinte différente).", signed, row
+        return (
+            False,
+            msg("Le fichier a changé depuis le dépôt (empreinte différente)."),
+            signed,
+            row,
+        )
     expected = {
         "v": KIND,
         "document_id": document.id,
@@ -234,14 +240,14 @@ def verify(
         "person_id": document.owner_id,
     }
     if any(signed.get(name) != value for name, value in expected.items()):
-        verdict = "Le texte signé est celui d'un autre dépôt : ce dépôt n'est pas authentique."
+        verdict = msg("Le texte signé est celui d'un autre dépôt : ce dépôt n'est pas authentique.")
         return False, verdict, signed, row
     trusted = public_keys.trusted(conn, keys, purpose(row.structure_id))
     if row.public_key not in trusted:
-        verdict = "La clé qui a signé n'est pas une clé publiée de cette structure."
+        verdict = msg("La clé qui a signé n'est pas une clé publiée de cette structure.")
         return False, verdict, signed, row
     if not signing.verify(row.public_key, row.signature, signing.canonical(signed)):
-        return False, "Signature invalide : ce dépôt n'est pas authentique.", signed, row
+        return False, msg("Signature invalide : ce dépôt n'est pas authentique."), signed, row
     key = signing.fingerprint(row.public_key)
     current = keys.public_key(purpose(row.structure_id)) == row.public_key
     since = "" if current else ", remplacée depuis par une nouvelle clé"

@@ -16,10 +16,11 @@ from starlette.responses import Response, StreamingResponse
 
 from vault_service import audit, crypto, csrf, deposits, listing, photos, receiving
 from vault_service import documents as docs
+from vault_service.i18n import joined, msg
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, check_csrf, human_size, is_api, off_loop, vault
 
-NOT_FOUND = "Document introuvable."
+NOT_FOUND = msg("Document introuvable.")
 
 
 def owned(conn: Connection, doc_id: str, owner_id: str) -> Any:
@@ -70,7 +71,9 @@ async def receive_document(
         )
 
     too_large = HTTPError(
-        413, "trop_gros", f"Le fichier dépasse la taille maximale de {human_size(limit)}."
+        413,
+        "trop_gros",
+        msg("Le fichier dépasse la taille maximale de {size}.", size=human_size(limit)),
     )
     album = photos.Photos()
     try:
@@ -86,13 +89,13 @@ async def receive_document(
             raise HTTPError(
                 400,
                 "fichier_et_photos",
-                "Choisissez soit un fichier, soit des photos, pas les deux : recommencez.",
+                msg("Choisissez soit un fichier, soit des photos, pas les deux : recommencez."),
             )
         if incoming is None and album.items:
             incoming = await _merged(album, begin)
         if incoming is None:
             raise HTTPError(
-                400, "fichier_absent", "Choisissez un fichier (ou des photos) à déposer."
+                400, "fichier_absent", msg("Choisissez un fichier (ou des photos) à déposer.")
             )
     except HTTPError:
         if incoming is not None:
@@ -133,7 +136,7 @@ async def save_upload(
         problems.append(bad_date)
     try:
         if problems:
-            raise receiving.Rejected(" ".join(problems))
+            raise receiving.Rejected(joined(problems))
         await off_loop(
             receiving.save_new,
             vault(request).engine,
@@ -152,11 +155,11 @@ async def save_upload(
 def _version(request: Request, document: Any) -> Any:
     raw = request.query_params.get("version", str(document.current_version))
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):  # not « ² », not 20 digits
-        raise HTTPError(404, "introuvable", "Version introuvable.")
+        raise HTTPError(404, "introuvable", msg("Version introuvable."))
     with vault(request).engine.connect() as conn:
         row = docs.version_row(conn, document.id, int(raw))
     if row is None:
-        raise HTTPError(404, "introuvable", "Version introuvable.")
+        raise HTTPError(404, "introuvable", msg("Version introuvable."))
     return row
 
 
@@ -183,8 +186,10 @@ def _unreadable() -> HTTPError:
     return HTTPError(
         500,
         "illisible",
-        "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
-        "contactez l'équipe du coffre-fort.",
+        msg(
+            "Ce document ne peut pas être déchiffré (clé absente ou fichier altéré) : "
+            "contactez l'équipe du coffre-fort."
+        ),
     )
 
 

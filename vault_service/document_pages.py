@@ -23,6 +23,7 @@ from vault_service.document_http import (
     replaceable,
     save_upload,
 )
+from vault_service.i18n import joined, msg
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -137,12 +138,12 @@ async def edit(request: Request) -> Response:
     document = await _owned_async(request, account)
     doc_type, scheme, problems = docs.classify(data)
     if not docs.clean_title(data.get("title", "")):
-        problems.append("Le titre est obligatoire.")
+        problems.append(msg("Le titre est obligatoire."))
     expires_on, bad_date = listing.parse_expiry(data.get("expires_on"))
     if bad_date:
         problems.append(bad_date)
     if problems:
-        return await _refused(request, document, 400, " ".join(problems))
+        return await _refused(request, document, 400, joined(problems))
     await db_write(
         request, docs.rename, document.id, account.id, data["title"], doc_type, scheme, expires_on
     )
@@ -181,7 +182,7 @@ async def delete_page(request: Request) -> Response:
             "delete.html",
             status=400,
             document=document,
-            error="Cochez la case pour confirmer la suppression.",
+            error=msg("Cochez la case pour confirmer la suppression."),
             bin_days=vault(request).settings.deleted_retention_days,
         )
     await remove_document(request, document, account)

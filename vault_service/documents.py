@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from vault_service import audit, crypto, keys
 from vault_service.db import deposits, document_versions, documents, now, share_documents
+from vault_service.i18n import msg
 from vault_service.schemes import SCHEMES as SCHEMES  # re-exported: documents.SCHEMES
 from vault_service.storage import BlobStore
 
@@ -38,9 +39,9 @@ def classify(data: dict[str, str]) -> tuple[str, str, list[str]]:
     doc_type, scheme = data.get("doc_type", ""), data.get("scheme", "")
     problems = []
     if doc_type not in DOC_TYPES:
-        problems.append("Choisissez un type de document dans la liste.")
+        problems.append(msg("Choisissez un type de document dans la liste."))
     if scheme not in SCHEMES:
-        problems.append("Choisissez un dispositif dans la liste.")
+        problems.append(msg("Choisissez un dispositif dans la liste."))
     return doc_type, scheme, problems
 
 

@@ -26,6 +26,7 @@ from vault_service import audit, ratelimit, receiving
 from vault_service import duplicates as dups
 from vault_service.api_schemas import VERIFY_QUERY
 from vault_service.db import now
+from vault_service.i18n import msg, msg_plural
 from vault_service.settings import Settings
 from vault_service.upload import BadUpload, receive
 from vault_service.web import HTTPError, client_ip, db_read, db_write, human_size, vault
@@ -42,11 +43,12 @@ def max_bytes(settings: Settings) -> int:
 
 
 def too_many(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return (
+    return msg_plural(
         "Trop de vérifications de duplicata depuis votre réseau cette heure-ci : réessayez dans "
-        + (f"{minutes} minute" + ("s" if minutes > 1 else ""))
-        + "."
+        "{count} minute.",
+        "Trop de vérifications de duplicata depuis votre réseau cette heure-ci : réessayez dans "
+        "{count} minutes.",
+        max(1, math.ceil(seconds / 60)),
     )
 
 
@@ -133,7 +135,10 @@ async def verdict(request: Request, missing: str) -> dups.Verdict | None:
             raise HTTPError(
                 413,
                 "trop_gros",
-                f"Le fichier dépasse la taille maximale d'un duplicata ({human_size(limit)}).",
+                msg(
+                    "Le fichier dépasse la taille maximale d'un duplicata ({size}).",
+                    size=human_size(limit),
+                ),
             ) from None
         except BadUpload as error:
             raise HTTPError(400, "formulaire", error.message) from None

@@ -20,6 +20,7 @@ from vault_service import audit, deposits, duplicate_http, signing
 from vault_service import documents as docs
 from vault_service import duplicates as dups
 from vault_service.document_http import owned, plaintext_bytes
+from vault_service.i18n import msg
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -100,10 +101,10 @@ def _pdf(request: Request, account: Any) -> bytes:
         document = owned(conn, request.path_params["doc_id"], account.id)
         record = dups.find(conn, code)
         if record is None or record.document_id != document.id or not record.payload:
-            raise HTTPError(404, "introuvable", "Duplicata introuvable.")
+            raise HTTPError(404, "introuvable", msg("Duplicata introuvable."))
         version = docs.version_row(conn, document.id, record.version)
     if version is None:
-        raise HTTPError(404, "introuvable", "La version de ce duplicata a été supprimée.")
+        raise HTTPError(404, "introuvable", msg("La version de ce duplicata a été supprimée."))
     original = plaintext_bytes(request, version)
     fields = dups.json_fields(record.payload)
     pdf = dups.build_pdf(
@@ -149,7 +150,7 @@ async def revoke(request: Request) -> Response:
     code = dups.normalise_code(request.path_params["code"])
     await db_read(request, owned, doc_id, account.id)  # another person's document: 404
     if not await db_write(request, dups.revoke, code, doc_id, account.id):
-        raise HTTPError(404, "introuvable", "Duplicata introuvable ou déjà annulé.")
+        raise HTTPError(404, "introuvable", msg("Duplicata introuvable ou déjà annulé."))
     return redirect(request, f"/documents/{doc_id}/duplicata")
 
 
@@ -178,7 +179,7 @@ def _key_rows(published: dict[bytes, str]) -> list[dict[str, str]]:
 def _pem(published: dict[bytes, str], kid: str) -> Response:
     found = [public for public, key_id in published.items() if key_id == kid]
     if not found:
-        raise HTTPError(404, "introuvable", "Clé publique introuvable.")
+        raise HTTPError(404, "introuvable", msg("Clé publique introuvable."))
     return PlainTextResponse(signing.pem(found[0]), media_type="application/x-pem-file")
 
 
@@ -188,7 +189,7 @@ def _signer(request: Request) -> tuple[Any, dict[bytes, str]]:
     with service.engine.connect() as conn:
         found = deposits.signer(conn, service.signing, request.path_params["structure_id"])
     if found is None:
-        raise HTTPError(404, "introuvable", "Aucune clé publique pour cette structure.")
+        raise HTTPError(404, "introuvable", msg("Aucune clé publique pour cette structure."))
     return found  # type: ignore[no-any-return]
 
 

@@ -50,6 +50,7 @@ from vault_service.duplicate_check import (
     verdict_json,
     verify_qr,
 )
+from vault_service.i18n import joined, msg
 
 __all__ = [  # what callers use as `duplicates.X`; checking lives in duplicate_check.py
     "AUTHENTIC",
@@ -209,13 +210,13 @@ def issue(
     recipient, purpose = printable(recipient), printable(purpose)
     problems = []
     if not recipient:
-        problems.append("Indiquez à qui vous remettez ce duplicata (ex. CCAS de Mamoudzou).")
+        problems.append(msg("Indiquez à qui vous remettez ce duplicata (ex. CCAS de Mamoudzou)."))
     if not purpose:
-        problems.append("Indiquez pour quoi (ex. demande de logement social).")
+        problems.append(msg("Indiquez pour quoi (ex. demande de logement social)."))
     if len(recipient) > 120 or len(purpose) > 160:
-        problems.append("Destinataire : 120 caractères au plus ; objet : 160 au plus.")
+        problems.append(msg("Destinataire : 120 caractères au plus ; objet : 160 au plus."))
     if problems:
-        raise DuplicateError(" ".join(problems))
+        raise DuplicateError(joined(problems))
     code = new_code()
     fields = make_fields(
         keys,

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vault_service.i18n import msg
 from vault_service.web import api_error, human_size, render
 
 log = logging.getLogger("vault_service")
@@ -38,12 +39,19 @@ UPLOAD_FRAMING = 1024 * 1024  # room for the other form fields and multipart fra
 MAX_BOUNDARY = 70  # RFC 2046
 MAX_JSON_DEPTH = 32
 
-BAD_TEXT = (
-    "{where} contient un octet nul ou du texte qui n'est pas de l'UTF-8 valide : "
-    "corrigez la saisie (sans caractère de contrôle) et recommencez."
+
+def bad_text(where: str) -> str:
+    return msg(
+        "{where} contient un octet nul ou du texte qui n'est pas de l'UTF-8 valide : "
+        "corrigez la saisie (sans caractère de contrôle) et recommencez.",
+        where=where,
+    )
+
+
+TOO_DEEP = msg(
+    "Le corps JSON est imbriqué trop profondément ({depth} niveaux au plus).", depth=MAX_JSON_DEPTH
 )
-TOO_DEEP = f"Le corps JSON est imbriqué trop profondément ({MAX_JSON_DEPTH} niveaux au plus)."
-SERVER_ERROR = "Erreur interne : l'opération n'a pas été faite. Réessayez plus tard."
+SERVER_ERROR = msg("Erreur interne : l'opération n'a pas été faite. Réessayez plus tard.")
 
 
 class BodyTooLarge(Exception):
@@ -55,7 +63,7 @@ class BodyTooLarge(Exception):
 
 
 def _file_too_large(limit: int) -> str:
-    return f"Le fichier dépasse la taille maximale de {human_size(limit)}."
+    return msg("Le fichier dépasse la taille maximale de {size}.", size=human_size(limit))
 
 
 def _valid_text(raw: bytes) -> bool:
@@ -76,7 +84,7 @@ def _percent_text(raw: bytes, plus: bool) -> bool:
 def _json_problem(body: bytes) -> str | None:
     """Why a JSON body is refused here, or None (invalid JSON is left to the endpoint)."""
     if not _valid_text(body):
-        return BAD_TEXT.format(where="Le corps JSON")
+        return bad_text(msg("Le corps JSON"))
     try:
         data = json.loads(body)
     except RecursionError:
@@ -87,16 +95,14 @@ def _json_problem(body: bytes) -> str | None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            return (
-                f"Le corps JSON est imbriqué trop profondément ({MAX_JSON_DEPTH} niveaux au plus)."
-            )
+            return TOO_DEEP
         items: Iterable[Any] = ()
         if isinstance(value, dict):
             items = [*value.keys(), *value.values()]
         elif isinstance(value, list):
             items = value
         elif isinstance(value, str) and not _valid_text(value.encode("utf-8", "surrogatepass")):
-            return BAD_TEXT.format(where="Le corps JSON")
+            return bad_text(msg("Le corps JSON"))
         stack.extend((item, depth + 1) for item in items)
     return None
 
@@ -158,9 +164,9 @@ class Edge:
         if not _percent_text(raw_path, plus=False) or not _valid_text(
             scope["path"].encode("utf-8", "surrogatepass")
         ):
-            return (400, "encodage", BAD_TEXT.format(where="L'adresse")), receive
+            return (400, "encodage", bad_text(msg("L'adresse"))), receive
         if not _percent_text(scope.get("query_string", b""), plus=True):
-            return (400, "encodage", BAD_TEXT.format(where="Les paramètres de l'adresse")), receive
+            return (400, "encodage", bad_text(msg("Les paramètres de l'adresse"))), receive
         if scope["method"] not in BODY_METHODS:
             return None, receive
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -168,7 +174,7 @@ class Edge:
         limit = file_limit + UPLOAD_FRAMING if file_limit is not None else self.max_form
         declared = headers.get("content-length", "")
         if declared and (not declared.isdigit() or len(declared) > 15):
-            return (400, "longueur", "En-tête Content-Length invalide."), receive
+            return (400, "longueur", msg("En-tête Content-Length invalide.")), receive
         if declared and int(declared) > limit:
             message = _file_too_large(file_limit) if file_limit else self._too_large(limit)
             return (413, "trop_gros", message), receive
@@ -177,8 +183,11 @@ class Edge:
             return (
                 400,
                 "formulaire",
-                f"La frontière (boundary) du formulaire multipart est invalide "
-                f"({MAX_BOUNDARY} caractères au plus) : renvoyez le formulaire depuis la page.",
+                msg(
+                    "La frontière (boundary) du formulaire multipart est invalide ({count} "
+                    "caractères au plus) : renvoyez le formulaire depuis la page.",
+                    count=MAX_BOUNDARY,
+                ),
             ), receive
         if file_limit is not None:
             return None, self._counted(receive, limit, file_limit)
@@ -188,7 +197,7 @@ class Edge:
         kind = content_type.split(";")[0].strip().lower()
         problem = None
         if kind == "application/x-www-form-urlencoded" and not _percent_text(body, plus=True):
-            problem = BAD_TEXT.format(where="Le formulaire")
+            problem = bad_text(msg("Le formulaire"))
         elif kind == "application/json" or kind.endswith("+json"):
             problem = _json_problem(body)
         if problem is not None:
@@ -242,9 +251,10 @@ class Edge:
 
     @staticmethod
     def _too_large(limit: int) -> str:
-        return (
-            f"Requête trop volumineuse : {human_size(limit)} au plus pour cette adresse. "
-            "Allégez l'envoi (un fichier plus petit, un texte plus court) et recommencez."
+        return msg(
+            "Requête trop volumineuse : {size} au plus pour cette adresse. Allégez l'envoi (un "
+            "fichier plus petit, un texte plus court) et recommencez.",
+            size=human_size(limit),
         )
 
     @staticmethod
@@ -255,7 +265,7 @@ class Edge:
         request = Request(scope, nothing)
         response: Response
         if scope["path"].startswith("/api/"):
-            response = api_error(status, code, message)
+            response = api_error(status, code, scope["app"].state.vault.translate(message))
         else:
             try:
                 if not getattr(request.state, "viewer_resolved", False):

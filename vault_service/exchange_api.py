@@ -26,6 +26,7 @@ from vault_service.api import _text as text_field
 from vault_service.api_schemas import SCHEMAS
 from vault_service.db import as_utc
 from vault_service.document_http import NOT_FOUND, file_response, receive_document
+from vault_service.i18n import joined, msg
 from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -94,7 +95,10 @@ def _strings(data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise HTTPError(
-            400, "champ", f"Le champ « {key} » doit être une liste de chaînes.", {"field": key}
+            400,
+            "champ",
+            msg("Le champ « {key} » doit être une liste de chaînes.", key=key),
+            {"field": key},
         )
     return value
 
@@ -170,7 +174,7 @@ async def share_item(request: Request) -> Response:
     """DELETE: revoke one of her live shares (204); not hers, or ended already: 404."""
     account = require(request, "beneficiary")
     if not await db_write(request, shares.revoke, account.id, request.path_params["share_id"]):
-        raise HTTPError(404, "introuvable", "Partage introuvable ou déjà terminé.")
+        raise HTTPError(404, "introuvable", msg("Partage introuvable ou déjà terminé."))
     return Response(status_code=204)
 
 
@@ -201,7 +205,7 @@ async def request_accept(request: Request) -> Response:
     data = bounded(await json_body(request, ACCEPT_FIELDS), "Acceptance")
     only = data.get("only_requester", False)
     if not isinstance(only, bool):
-        raise HTTPError(400, "champ", "« only_requester » vaut true ou false.")
+        raise HTTPError(400, "champ", msg("« only_requester » vaut true ou false."))
     grant = _grant(data, "", "oui" if only else "")
     ask_id = request.path_params["ask_id"]
     try:
@@ -279,7 +283,7 @@ async def pro_deposit(request: Request) -> Response:
     doc_type, scheme, problems = docs.classify(fields)
     try:
         if problems:
-            raise receiving.Rejected(" ".join(problems))
+            raise receiving.Rejected(joined(problems))
         await off_loop(
             deposits.save,
             service.engine,

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from vault_service import audit, deposits, receiving, relationships, share_requests, shares, signing
 from vault_service import documents as docs
 from vault_service.document_http import NOT_FOUND, owned, receive_document
+from vault_service.i18n import joined, msg
 from vault_service.schemes import SHARE_SCHEMES
 from vault_service.share_pages import grant_from
 from vault_service.web import (
@@ -60,8 +61,8 @@ async def person_page(
 
 
 _DONE = {
-    "demande": "Demande envoyée : elle la verra à sa prochaine connexion.",
-    "depot": "Document déposé dans son coffre, signé par votre structure.",
+    "demande": msg("Demande envoyée : elle la verra à sa prochaine connexion."),
+    "depot": msg("Document déposé dans son coffre, signé par votre structure."),
 }
 
 
@@ -99,7 +100,7 @@ async def deposit(request: Request) -> Response:
     doc_type, scheme, problems = docs.classify(fields)
     try:
         if problems:
-            raise receiving.Rejected(" ".join(problems))
+            raise receiving.Rejected(joined(problems))
         # deposits.save checks the link again inside the transaction that writes the
         # document: one she ended meanwhile refuses the deposit (404, file removed).
         await off_loop(

@@ -21,6 +21,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from vault_service.i18n import joined, msg
+
 HEAD_BYTES = 64
 TAIL_BYTES = 65536 + 22
 
@@ -41,9 +43,9 @@ class Verdict:
     reason: str  # French, shown to the person when media_type is None
 
 
-UNKNOWN = "Type de fichier non accepté : déposez un PDF, une photo JPEG, PNG, WebP ou HEIC."
+UNKNOWN = msg("Type de fichier non accepté : déposez un PDF, une photo JPEG, PNG, WebP ou HEIC.")
 # What to do about any other refusal (damaged, hidden archive, program), said after it.
-RETRY = (
+RETRY = msg(
     "Vérifiez que c'est le bon fichier, enregistrez-le de nouveau depuis l'original (PDF ou "
     "photo JPEG, PNG, WebP, HEIC) puis déposez-le."
 )
@@ -51,7 +53,7 @@ RETRY = (
 
 def with_fix(reason: str) -> str:
     """The reason of a refusal followed by what to do, for the person who uploaded."""
-    return reason if reason == UNKNOWN else f"{reason} {RETRY}"
+    return reason if reason == UNKNOWN else joined([reason, RETRY])
 
 
 def _heif_ok(head: bytes, tail: bytes, size: int, boxes: list[tuple[int, bytes]]) -> bool:
@@ -65,29 +67,29 @@ def detect(head: bytes, tail: bytes, size: int, boxes: list[tuple[int, bytes]]) 
     if size == 0:
         return Verdict(None, "Le fichier est vide (0 octet).")
     if b"PK\x05\x06" in tail:
-        return Verdict(None, "Le fichier contient une archive ZIP cachée : refusé.")
+        return Verdict(None, msg("Le fichier contient une archive ZIP cachée : refusé."))
     if head.startswith(b"%PDF-"):
         end = tail[-1024:].rstrip(b" \t\r\n\x00")
         if end.endswith(b"%%EOF"):
             return Verdict("application/pdf", "")
-        return Verdict(None, "Le PDF est incomplet ou suivi de données étrangères.")
+        return Verdict(None, msg("Le PDF est incomplet ou suivi de données étrangères."))
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if tail.endswith(b"IEND\xaeB`\x82"):
             return Verdict("image/png", "")
-        return Verdict(None, "L'image PNG est incomplète ou suivie de données étrangères.")
+        return Verdict(None, msg("L'image PNG est incomplète ou suivie de données étrangères."))
     if head.startswith(b"\xff\xd8\xff"):
         if tail.endswith(b"\xff\xd9"):
             return Verdict("image/jpeg", "")
-        return Verdict(None, "L'image JPEG est incomplète ou suivie de données étrangères.")
+        return Verdict(None, msg("L'image JPEG est incomplète ou suivie de données étrangères."))
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         (riff_size,) = struct.unpack("<I", head[4:8])
         if riff_size + 8 == size:
             return Verdict("image/webp", "")
-        return Verdict(None, "L'image WebP est incomplète ou suivie de données étrangères.")
+        return Verdict(None, msg("L'image WebP est incomplète ou suivie de données étrangères."))
     if _heif_ok(head, tail, size, boxes):
         return Verdict("image/heic", "")
     if head.startswith((b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
-        return Verdict(None, "Ce fichier est un programme exécutable : refusé.")
+        return Verdict(None, msg("Ce fichier est un programme exécutable : refusé."))
     return Verdict(None, UNKNOWN)
 
 

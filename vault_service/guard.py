@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import challenge, ratelimit
+from vault_service.i18n import msg, msg_plural
 from vault_service.settings import Settings
 from vault_service.web import HTTPError, check_password, client_ip, db_read, db_write, vault
 
@@ -39,10 +40,14 @@ def lock_ceiling(settings: Settings) -> timedelta:
 
 
 def locked_message(until: Any) -> str:
-    return (
-        ratelimit.wait_message(until)[:-1]
-        + ". Depuis un appareil où vous vous êtes déjà connecté·e, la connexion reste possible ; "
-        "sinon, la feuille de secours permet de choisir un nouveau mot de passe."
+    return msg_plural(
+        "Trop de tentatives : réessayez dans {count} minute. Depuis un appareil où vous vous "
+        "êtes déjà connecté·e, la connexion reste possible ; sinon, la feuille de secours permet "
+        "de choisir un nouveau mot de passe.",
+        "Trop de tentatives : réessayez dans {count} minutes. Depuis un appareil où vous vous "
+        "êtes déjà connecté·e, la connexion reste possible ; sinon, la feuille de secours permet "
+        "de choisir un nouveau mot de passe.",
+        ratelimit.minutes_left(until),
     )
 
 
@@ -130,8 +135,8 @@ def address_key(request: Request, kind: str) -> str:
 
 
 SLOTS_PER_SECOND = 2  # a busy address: so many checked attempts a second, however many challenges
-USED = "Cette vérification a déjà servi : répondez à la nouvelle question."
-BUSY = (
+USED = msg("Cette vérification a déjà servi : répondez à la nouvelle question.")
+BUSY = msg(
     "Beaucoup de tentatives viennent de votre réseau en ce moment : patientez quelques "
     "secondes, puis renvoyez le formulaire."
 )
@@ -197,7 +202,9 @@ async def signup_allowed(request: Request, proof: tuple[str, str]) -> None:
         raise HTTPError(
             429,
             "trop_d_inscriptions",
-            "Trop de comptes ont été créés depuis votre réseau cette heure-ci : réessayez dans "
-            "une heure, ou faites-vous aider par une structure partenaire.",
+            msg(
+                "Trop de comptes ont été créés depuis votre réseau cette heure-ci : réessayez dans "
+                "une heure, ou faites-vous aider par une structure partenaire."
+            ),
         )
     await challenge_if_busy(request, "signup", settings.signup_free, proof)

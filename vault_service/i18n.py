@@ -8,14 +8,23 @@ step). Untranslated entries fall back to French. Shimaoré (`swb`) and Kibushi (
 in Babel's CLDR data, so `pybabel init` refuses them: `python -m vault_service i18n init`
 writes the catalogue itself.
 How translators work: locale/README.md. Nothing is ever machine-translated.
+
+Texts written in Python (errors, notices, form problems) are marked `msg("… {name} …",
+name=value)` or `msg_plural(singular, plural, n, …)`: the result is the French text (a `str`,
+so code and tests use it as before) that remembers its catalogue entry and values;
+`translate` turns it into the configured language when it is shown (pages: the `t` filter of
+base.html and error.html; API: the error handler). Placeholders are named (`{minutes}`), so a
+translation may reorder them; a translation that breaks them falls back to French.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from gettext import NullTranslations
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -32,6 +41,72 @@ SOURCE_LANGUAGE = "fr"
 METHOD_MAP = [("templates/**.html", "jinja2")]
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 FIXED_DATE = datetime(2026, 1, 1)  # no churn in the .pot at each extraction
+# Texts of the Python modules: msg("…") and msg_plural("…", "…", n) (see below).
+PYTHON_MAP = [("**.py", "python")]
+PYTHON_KEYWORDS: dict[str, Any] = {"msg": None, "msg_plural": (1, 2)}
+
+
+class Text(str):
+    """A French text from Python that remembers its catalogue entry (see `translate`)."""
+
+    msgid: str
+    plural: str | None
+    number: int
+    params: dict[str, Any]
+
+    def __new__(
+        cls, msgid: str, plural: str | None = None, number: int = 1, /, **params: Any
+    ) -> Text:
+        chosen = plural if plural is not None and number not in (0, 1) else msgid
+        text = super().__new__(cls, chosen.format(**params) if params or plural else chosen)
+        text.msgid, text.plural, text.number, text.params = msgid, plural, number, params
+        return text
+
+
+def msg(msgid: str, /, **params: Any) -> str:
+    """A catalogue entry written in Python; `{name}` placeholders filled from `params`.
+    Typed `str` (it is one: the French text); `translate` knows it is a `Text`."""
+    return Text(msgid, **params)
+
+
+def msg_plural(singular: str, plural: str, count: int, /, **params: Any) -> str:
+    """One entry with its plural (French: singular for 0 and 1); `{count}` is available."""
+    return Text(singular, plural, count, count=count, **params)
+
+
+class Joined(Text):
+    """Several texts shown together (every problem of a form at once), each translated."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+
+def joined(parts: Sequence[str], separator: str = " ") -> str:
+    text = Joined(separator.join(parts))
+    text.parts, text.separator = tuple(parts), separator
+    return text
+
+
+def translate(text: str, translations: NullTranslations) -> str:
+    """`text` in the language of `translations`: a `Text` by its entry and values, a plain
+    string looked up as is (a label of a Python table); French when the entry is missing or
+    its translation broke a placeholder."""
+    if isinstance(text, Joined):
+        return text.separator.join(translate(part, translations) for part in text.parts)
+    if not isinstance(text, Text):
+        return translations.gettext(text)
+    if text.plural is not None:
+        found = translations.ngettext(text.msgid, text.plural, text.number)
+    else:
+        found = translations.gettext(text.msgid)
+    params = {
+        key: translate(value, translations) if isinstance(value, Text) else value
+        for key, value in text.params.items()
+    }
+    try:
+        return found.format(**params) if params or text.plural or "{" in found else found
+    except (KeyError, IndexError, ValueError):
+        return str(text)
 
 
 class CatalogueError(Exception):
@@ -94,6 +169,12 @@ def extract() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         PACKAGE, METHOD_MAP, OPTIONS_MAP
     ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        PACKAGE, PYTHON_MAP, keywords=PYTHON_KEYWORDS, comment_tags=("TRANSLATORS:",)
+    ):
+        if filename.startswith(("migrations/", "locale/")):
+            continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for filename, text in labels():
         catalog.add(text, None, [(filename, 0)])

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from vault_service import audit, closure, guard, listing, portability
+from vault_service.i18n import msg
 from vault_service.web import (
     HTTPError,
     db_read,
@@ -72,7 +73,7 @@ async def closure_page(request: Request) -> Response:
     else:
         try:
             if not await guard.current_password_ok(request, account, data.get("current", "")):
-                problem = "Mot de passe incorrect : la fermeture n'a pas été demandée."
+                problem = msg("Mot de passe incorrect : la fermeture n'a pas été demandée.")
         except HTTPError as error:
             return render(request, "closure.html", status=429, error=error.message, grace_days=days)
     if problem:
@@ -105,7 +106,7 @@ async def restore(request: Request) -> Response:
     await form(request)
     done = await db_write(request, listing.restore, request.path_params["doc_id"], account.id)
     if not done:
-        raise HTTPError(404, "introuvable", "Ce document n'est pas dans la corbeille.")
+        raise HTTPError(404, "introuvable", msg("Ce document n'est pas dans la corbeille."))
     return redirect(request, f"/documents/{request.path_params['doc_id']}")
 
 
@@ -113,7 +114,7 @@ def info_page(request: Request) -> Response:
     """Public: what the service does, who runs it, where data lives, how to leave."""
     page = request.path_params.get("page", "")
     if page and page not in INFO_PAGES:
-        raise HTTPError(404, "introuvable", "Page introuvable.")
+        raise HTTPError(404, "introuvable", msg("Page introuvable."))
     settings = vault(request).settings
     return render(
         request,

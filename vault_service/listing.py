@@ -14,11 +14,12 @@ from sqlalchemy import Connection, func, select, update
 from vault_service import audit
 from vault_service.db import documents
 from vault_service.documents import DOC_TYPES, SCHEMES, list_for
+from vault_service.i18n import msg
 from vault_service.web import MAYOTTE
 
 REMIND_DAYS = 60  # a residence permit renewal takes about two months in Mayotte
 DATE_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-BAD_DATE = (
+BAD_DATE = msg(
     "La date de fin de validité n'est pas une date : écrivez-la jj/mm/aaaa "
     "(par exemple 31/12/2027), ou laissez la case vide."
 )

@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vault_service import db
+from vault_service.i18n import msg
 from vault_service.storage import StorageUnavailable
 from vault_service.web import HTTPError, db_read, vault
 
@@ -133,7 +134,7 @@ async def ready(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     token = vault(request).settings.metrics_token
     if not token:
-        raise HTTPError(404, "introuvable", "Page introuvable.")
+        raise HTTPError(404, "introuvable", msg("Page introuvable."))
     given = request.headers.get("authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return Response(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from vault_service.i18n import msg
+
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 
@@ -88,9 +90,9 @@ def needs_rehash(stored: str, params: Argon2Params) -> bool:
 def password_problem(password: str) -> str | None:
     """French message if the password is unacceptable, else None."""
     if len(password) < MIN_LENGTH:
-        return f"Le mot de passe doit contenir au moins {MIN_LENGTH} caractères."
+        return msg("Le mot de passe doit contenir au moins {count} caractères.", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Le mot de passe doit contenir au plus {MAX_LENGTH} caractères."
+        return msg("Le mot de passe doit contenir au plus {count} caractères.", count=MAX_LENGTH)
     return None
 
 

@@ -15,6 +15,7 @@ import io
 from PIL import Image, ImageOps
 
 from vault_service.filetypes import Sniffer, with_fix
+from vault_service.i18n import msg
 from vault_service.upload import BadUpload
 
 MAX_PHOTOS = 20
@@ -52,7 +53,12 @@ class Photos:
 
     def begin(self, filename: str) -> Photo:
         if len(self.items) >= MAX_PHOTOS:
-            raise PhotoError(f"{MAX_PHOTOS} photos au plus par document : déposez le reste à part.")
+            raise PhotoError(
+                msg(
+                    "{count} photos au plus par document : déposez le reste à part.",
+                    count=MAX_PHOTOS,
+                )
+            )
         photo = Photo(len(self.items) + 1, filename)
         self.items.append(photo)
         return photo
@@ -66,15 +72,21 @@ class Photos:
         """One PDF page per photo; PhotoError (French, names the photo) if one is refused."""
         pages = []
         for photo in self.items:
-            label = f"Photo n° {photo.number} ({photo.filename[:60]})"
+            name = photo.filename[:60]
+            label = msg("Photo n° {number} ({name})", number=photo.number, name=name)
             verdict = photo.sniffer.verdict()
             if verdict.media_type is None:
-                raise PhotoError(f"{label} : {with_fix(verdict.reason)}")
+                raise PhotoError(
+                    msg("{photo} : {reason}", photo=label, reason=with_fix(verdict.reason))
+                )
             if verdict.media_type not in MERGEABLE:
                 raise PhotoError(
-                    f"{label} : les photos HEIC ne peuvent pas être réunies en un PDF. Déposez "
-                    "cette photo seule, ou réglez l'appareil photo du téléphone sur « JPEG » "
-                    "(le plus compatible)."
+                    msg(
+                        "{photo} : les photos HEIC ne peuvent pas être réunies en un PDF. "
+                        "Déposez cette photo seule, ou réglez l'appareil photo du téléphone sur "
+                        "« JPEG » (le plus compatible).",
+                        photo=label,
+                    )
                 )
             pages.append(_page(bytes(photo.data), label))
         if not pages:
@@ -88,13 +100,22 @@ def _page(data: bytes, label: str) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as opened:
             if opened.width * opened.height > MAX_PIXELS:
-                raise PhotoError(f"{label} : image trop grande ({opened.width}×{opened.height}).")
+                raise PhotoError(
+                    msg(
+                        "{photo} : image trop grande ({width}×{height}).",
+                        photo=label,
+                        width=opened.width,
+                        height=opened.height,
+                    )
+                )
             # JPEG: decode at a reduced scale straight away (a 50 MP photo never becomes
             # 150 MB of pixels); other formats are decoded whole, then reduced.
             opened.draft("RGB", (LONG_SIDE, LONG_SIDE))
             picture = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise PhotoError(f"{label} : la photo est abîmée et ne peut pas être lue.") from None
+        raise PhotoError(
+            msg("{photo} : la photo est abîmée et ne peut pas être lue.", photo=label)
+        ) from None
     picture.thumbnail((LONG_SIDE, LONG_SIDE))
     # Re-encode as JPEG so that the PDF stays small (Pillow embeds the JPEG as is).
     buffer = io.BytesIO()

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vault_service.db import as_utc, now, rate_limits
+from vault_service.i18n import msg_plural
 
 BASE_LOCK = timedelta(minutes=1)
 MAX_LOCK = timedelta(hours=24)
@@ -74,12 +75,15 @@ def succeed(conn: Connection, key: str) -> None:
     conn.execute(delete(rate_limits).where(rate_limits.c.key == key))
 
 
+def minutes_left(until: datetime) -> int:
+    return max(1, round((until - now()).total_seconds() / 60))
+
+
 def wait_message(until: datetime) -> str:
-    minutes = max(1, round((until - now()).total_seconds() / 60))
-    return (
-        "Trop de tentatives : réessayez dans "
-        + (f"{minutes} minute" + ("s" if minutes > 1 else ""))
-        + "."
+    return msg_plural(
+        "Trop de tentatives : réessayez dans {count} minute.",
+        "Trop de tentatives : réessayez dans {count} minutes.",
+        minutes_left(until),
     )
 
 

@@ -26,6 +26,7 @@ from vault_service import audit, crypto
 from vault_service.db import document_versions, documents, now
 from vault_service.documents import clean_title, context
 from vault_service.filetypes import ACCEPTED, Sniffer, with_fix
+from vault_service.i18n import msg
 from vault_service.storage import BlobStore
 
 BATCH = 1024 * 1024  # bytes received before they are processed off the event loop
@@ -209,7 +210,7 @@ def save_version(engine: Engine, incoming: Incoming, owner_id: str) -> int:
             .values(current_version=incoming.version, updated_at=now())
         )
         if updated.rowcount != 1:
-            raise Rejected("Le document a changé entre-temps : recommencez le dépôt.")
+            raise Rejected(msg("Le document a changé entre-temps : recommencez le dépôt."))
         audit.record(
             conn,
             "document.version",

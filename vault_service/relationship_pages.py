@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import assisted_recovery, audit, guard, notices, ratelimit, relationships
+from vault_service.i18n import msg
 from vault_service.staff_pages import PRO_ROLES, pro_page
 from vault_service.web import (
     HOME_BY_ROLE,
@@ -25,15 +26,15 @@ from vault_service.web import (
     vault,
 )
 
-NO_CODE = (
+NO_CODE = msg(
     "Saisissez le code de lien que la personne vous donne (8 caractères, par exemple "
     "K7PM-2QXD) : elle le crée dans « Mon compte », rubrique « Mes structures »."
 )
-BAD_CODE = (
+BAD_CODE = msg(
     "Code de lien incorrect, déjà utilisé ou expiré (il vaut 30 minutes) : demandez à la "
     "personne d'en créer un nouveau dans « Mon compte »."
 )
-AWAITING = (
+AWAITING = msg(
     "Contrôle d'identité enregistré. Un·e autre professionnel·le de votre structure doit "
     "maintenant valider la demande depuis sa page « Accompagnement », dans les 24 heures, en "
     "voyant à son tour la pièce d'identité : la feuille sera imprimée à ce moment-là."
@@ -56,7 +57,7 @@ async def end_link(request: Request) -> Response:
     await form(request)
     ended = await db_write(request, relationships.end, request.path_params["link_id"], account.id)
     if not ended:
-        raise HTTPError(404, "introuvable", "Lien introuvable.")
+        raise HTTPError(404, "introuvable", msg("Lien introuvable."))
     return redirect(request, "/compte")
 
 

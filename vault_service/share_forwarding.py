@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 
 from vault_service import accounts, audit
 from vault_service.db import documents, now, share_documents, shares
+from vault_service.i18n import msg
 from vault_service.share_access import covers, for_viewer, live, visible
 from vault_service.shares import ShareError
 
@@ -34,7 +35,7 @@ def pass_on(
     ShareError 404 when the viewer cannot see the document at all."""
     found = visible(conn, document_id, viewer)
     if found is None:
-        raise ShareError("Document introuvable.", 404)
+        raise ShareError(msg("Document introuvable."), 404)
     document = found[0]
     moment = now()
     allowed = _allowing_share(conn, viewer, document, target_id, moment)

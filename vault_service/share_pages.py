@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from vault_service import documents as docs
 from vault_service import history, share_access, shares
+from vault_service.i18n import msg
 from vault_service.schemes import SHARE_SCHEMES
 from vault_service.web import HTTPError, db_read, db_write, form, redirect, render, require
 
@@ -99,7 +100,7 @@ async def revoke_share(request: Request) -> Response:
     data = await form(request)
     done = await db_write(request, shares.revoke, account.id, request.path_params["share_id"])
     if not done:
-        raise HTTPError(404, "introuvable", "Partage introuvable ou déjà terminé.")
+        raise HTTPError(404, "introuvable", msg("Partage introuvable ou déjà terminé."))
     back = data.get("next", "")
     if back.startswith("/documents/") and back[11:].replace("-", "").isalnum():
         return redirect(request, back)

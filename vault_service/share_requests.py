@@ -16,6 +16,7 @@ from vault_service import audit, relationships, shares
 from vault_service.accounts import with_names
 from vault_service.db import accounts, now, share_requests
 from vault_service.documents import DOC_TYPES
+from vault_service.i18n import joined, msg
 from vault_service.schemes import SHARE_SCHEMES
 
 MAX_PENDING = 20  # per person and structure: asking cannot flood her page
@@ -29,13 +30,13 @@ def create(
     person = relationships.guard(conn, actor, person_id)
     problems = []
     if scheme not in SHARE_SCHEMES:
-        problems.append("Choisissez le dispositif pour lequel vous demandez des documents.")
+        problems.append(msg("Choisissez le dispositif pour lequel vous demandez des documents."))
     purpose = " ".join(purpose.split())[:300]
     if not purpose:
-        problems.append("Dites en quelques mots pourquoi (elle le lira).")
+        problems.append(msg("Dites en quelques mots pourquoi (elle le lira)."))
     wanted = sorted({t for t in doc_types if t in DOC_TYPES})
     if not wanted:
-        problems.append("Cochez au moins un type de document.")
+        problems.append(msg("Cochez au moins un type de document."))
     pending = conn.execute(
         select(share_requests.c.id).where(
             share_requests.c.person_id == person.id,
@@ -44,9 +45,11 @@ def create(
         )
     ).all()
     if len(pending) >= MAX_PENDING:
-        problems.append("Trop de demandes en attente pour cette personne : attendez ses réponses.")
+        problems.append(
+            msg("Trop de demandes en attente pour cette personne : attendez ses réponses.")
+        )
     if problems:
-        raise shares.ShareError(" ".join(problems))
+        raise shares.ShareError(joined(problems))
     request_id = str(uuid.uuid4())
     conn.execute(
         share_requests.insert().values(
@@ -117,7 +120,7 @@ def _pending(conn: Connection, request_id: str, person_id: str) -> Any:
         )
     ).first()
     if row is None:
-        raise shares.ShareError("Demande introuvable ou déjà traitée.", 404)
+        raise shares.ShareError(msg("Demande introuvable ou déjà traitée."), 404)
     return row
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, or_, select, update
 from vault_service import accounts, audit
 from vault_service.db import documents, now, share_documents, shares
 from vault_service.documents import DOC_TYPES
+from vault_service.i18n import joined, msg
 from vault_service.schemes import SHARE_SCHEMES
 from vault_service.share_access import STAFF, live
 
@@ -110,15 +111,15 @@ def _check(conn: Connection, owner_id: str, grant: Grant) -> _Checked:
     problems = list(grant.problems)
     structure = accounts.structure(conn, grant.structure_id) if grant.structure_id else None
     if structure is None:
-        problems.append("Choisissez la structure à qui vous donnez accès.")
+        problems.append(msg("Choisissez la structure à qui vous donnez accès."))
     account_id = _professional(conn, grant, structure, problems) if structure else None
     if grant.scheme not in SHARE_SCHEMES:
-        problems.append("Choisissez le dispositif pour lequel vous donnez accès.")
+        problems.append(msg("Choisissez le dispositif pour lequel vous donnez accès."))
     purpose = " ".join(grant.purpose.split())[:300]
     if not purpose:
-        problems.append("Dites en quelques mots pourquoi (par exemple : « dossier RSA »).")
+        problems.append(msg("Dites en quelques mots pourquoi (par exemple : « dossier RSA »)."))
     if grant.doc_type is not None and grant.doc_type not in DOC_TYPES:
-        problems.append("Choisissez un type de document dans la liste.")
+        problems.append(msg("Choisissez un type de document dans la liste."))
     wanted = sorted(set(grant.document_ids))
     owned = {
         row.id
@@ -131,18 +132,20 @@ def _check(conn: Connection, owner_id: str, grant: Grant) -> _Checked:
         )
     }
     if set(wanted) - owned:
-        problems.append("Un des documents choisis n'existe plus : rechargez la page.")
+        problems.append(msg("Un des documents choisis n'existe plus : rechargez la page."))
     if not wanted and grant.doc_type is None:
-        problems.append("Cochez au moins un document, ou choisissez un type de document.")
+        problems.append(msg("Cochez au moins un document, ou choisissez un type de document."))
     if not 1 <= grant.days <= MAX_DAYS:
-        problems.append(f"La durée doit être comprise entre 1 et {MAX_DAYS} jours.")
+        problems.append(msg("La durée doit être comprise entre 1 et {days} jours.", days=MAX_DAYS))
     forward = None
     if grant.forward_structure_id:
         forward = accounts.structure(conn, grant.forward_structure_id)
         if forward is None or (structure is not None and forward.id == structure.id):
-            problems.append("Choisissez une autre structure à qui le dossier peut être transmis.")
+            problems.append(
+                msg("Choisissez une autre structure à qui le dossier peut être transmis.")
+            )
     if problems:
-        raise ShareError(" ".join(problems))
+        raise ShareError(joined(problems))
     forward_id = forward.id if forward else None
     return _Checked(structure, account_id, purpose, wanted, forward_id)
 
@@ -158,12 +161,16 @@ def _professional(
     pro = accounts.by_login(conn, login.lower())
     if pro is None or pro.role not in STAFF or pro.structure_id != structure.id:
         problems.append(
-            f"Aucun professionnel de « {structure.name} » n'a l'identifiant "
-            f"« {login} » : vérifiez-le avec lui, ou laissez la "
-            f"case vide pour donner accès à toute la structure."
+            msg(
+                "Aucun professionnel de « {structure} » n'a l'identifiant « {login} » : "
+                "vérifiez-le avec lui, ou laissez la case vide pour donner accès à toute la "
+                "structure.",
+                structure=structure.name,
+                login=login,
+            )
         )
     elif pro.status == "disabled":
-        problems.append("Ce professionnel n'a plus de compte actif : choisissez-en un autre.")
+        problems.append(msg("Ce professionnel n'a plus de compte actif : choisissez-en un autre."))
     else:
         return str(pro.id)
     return None

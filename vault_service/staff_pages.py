@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vault_service import accounts, assisted_recovery, audit, codes, relationships, sessions, shares
+from vault_service.i18n import msg
 from vault_service.web import HTTPError, db_read, db_write, form, render, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
@@ -95,7 +96,7 @@ async def search_beneficiary(request: Request) -> Response:
             actor,
             status=400,
             query=query,
-            error="Renseignez le prénom, le nom et la date de naissance.",
+            error=msg("Renseignez le prénom, le nom et la date de naissance."),
         )
     found = await db_write(request, _search, _person(query), actor)
     return await pro_page(request, actor, query=query, found=found, searched=True)
@@ -125,7 +126,7 @@ def _followed_duplicate(conn: Connection, actor: Any, existing_id: str) -> Any:
     return None
 
 
-UNRELATED_DUPLICATE = (
+UNRELATED_DUPLICATE = msg(
     "Cette personne a déjà un compte (mêmes nom, prénom et date de naissance), que votre "
     "structure ne suit pas. Pour l'accompagner, demandez-lui de créer un code de lien dans "
     "« Mon compte » et saisissez-le ci-dessous ; si elle a perdu son accès, elle peut se servir "
@@ -195,7 +196,7 @@ def _disable(conn: Connection, account_id: str, actor: Any) -> None:
     """Disable a member of the actor's structure (not themselves) and end their sessions."""
     target = accounts.get(conn, account_id)
     if target is None or target.structure_id != actor.structure_id or target.id == actor.id:
-        raise HTTPError(404, "introuvable", "Compte introuvable.")
+        raise HTTPError(404, "introuvable", msg("Compte introuvable."))
     accounts.disable(conn, target.id)
     sessions.revoke_all(conn, target.id)
     audit.record(conn, "account.disable", actor_id=actor.id, object_id=target.id)
@@ -217,7 +218,7 @@ def _reenable(conn: Connection, account_id: str, actor: Any) -> None:
         or target.status != "disabled"
         or target.role not in accounts.STAFF_ROLES
     ):
-        raise HTTPError(404, "introuvable", "Compte introuvable.")
+        raise HTTPError(404, "introuvable", msg("Compte introuvable."))
     accounts.reenable(conn, target)
     audit.record(conn, "account.enable", actor_id=actor.id, object_id=target.id)
 
@@ -258,7 +259,7 @@ async def create_structure(request: Request) -> Response:
 def _structure(conn: Connection, structure_id: str) -> Any:
     row = accounts.structure(conn, structure_id)
     if row is None:
-        raise HTTPError(404, "introuvable", "Structure introuvable.")
+        raise HTTPError(404, "introuvable", msg("Structure introuvable."))
     return row
 
 

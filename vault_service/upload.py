@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from vault_service.edge import BodyTooLarge
+from vault_service.i18n import msg
 from vault_service.receiving import TooLarge
 
 MAX_FIELD = 4096
@@ -95,7 +96,7 @@ class _State:
         filename = options.get(b"filename", b"").decode("utf-8", "replace")
         if b"filename" in options and self.name == "file" and filename:
             if self.incoming is not None:
-                raise BadUpload("Un seul fichier par dépôt.")
+                raise BadUpload(msg("Un seul fichier par dépôt."))
             self.is_file = True
             self.incoming = self.part = self.begin(filename)
         elif b"filename" in options and self.name in ("file", "photos"):
@@ -110,20 +111,23 @@ class _State:
             return
         self.buffer += data[start:end]
         if len(self.buffer) > MAX_FIELD:
-            raise BadUpload(f"Le champ « {self.name[:40]} » est trop long.")
+            raise BadUpload(msg("Le champ « {name} » est trop long.", name=self.name[:40]))
 
     def on_part_end(self) -> None:
         if not self.is_file and self.name:
             if len(self.fields) >= MAX_FIELDS:
-                raise BadUpload("Trop de champs dans le formulaire.")
+                raise BadUpload(msg("Trop de champs dans le formulaire."))
             try:
                 value = self.buffer.decode("utf-8")
             except UnicodeDecodeError:
                 value = "\x00"
             if "\x00" in value:
                 raise BadUpload(
-                    f"Le champ « {self.name[:40]} » contient un octet nul ou du texte qui "
-                    "n'est pas de l'UTF-8 valide : corrigez-le et recommencez."
+                    msg(
+                        "Le champ « {name} » contient un octet nul ou du texte qui n'est pas "
+                        "de l'UTF-8 valide : corrigez-le et recommencez.",
+                        name=self.name[:40],
+                    )
                 )
             self.fields[self.name] = value
 
@@ -143,8 +147,10 @@ async def receive(
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in params:
         raise BadUpload(
-            "Un dépôt s'envoie au format multipart/form-data (formulaire avec fichier) : "
-            "rechargez la page de dépôt et recommencez."
+            msg(
+                "Un dépôt s'envoie au format multipart/form-data (formulaire avec fichier) : "
+                "rechargez la page de dépôt et recommencez."
+            )
         )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes + OVERHEAD:
@@ -196,7 +202,7 @@ async def receive(
             raise
         if isinstance(error, Exception):
             raise BadUpload(
-                "Le formulaire envoyé est mal formé : rechargez la page et recommencez."
+                msg("Le formulaire envoyé est mal formé : rechargez la page et recommencez.")
             ) from error
         raise
     return state.fields, state.incoming  # type: ignore[return-value]  # made by `begin`

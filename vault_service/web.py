@@ -24,6 +24,7 @@ from vault_service import closure, csrf, i18n, icons, passwords, sessions
 from vault_service.crypto import Keyring
 from vault_service.db import as_utc
 from vault_service.documents import DOC_TYPES, SCHEMES
+from vault_service.i18n import msg
 from vault_service.settings import Settings
 from vault_service.signing import SigningKeys
 from vault_service.storage import BlobStore
@@ -62,6 +63,11 @@ class Vault:
         """Ed25519 keys derived from the keyring (duplicates, deposits)."""
         return SigningKeys(self.settings.keyring)
 
+    def translate(self, text: str) -> str:
+        """A text from Python (i18n.msg, a label) in the configured language."""
+        translations = self.jinja.globals["translations"]
+        return i18n.translate(text, translations)  # type: ignore[arg-type]
+
     @cached_property
     def dummy_hash(self) -> str:
         return passwords.hash_password(secrets.token_urlsafe(16), self.argon2)
@@ -93,7 +99,9 @@ def make_jinja(language: str = i18n.SOURCE_LANGUAGE) -> Environment:
     env.policies["ext.i18n.trimmed"] = True  # as extracted (i18n.OPTIONS_MAP)
     translations = i18n.load(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["t"] = translations.gettext  # a text from a Python table (i18n.labels)
+    # A text from Python: a label of a table (i18n.labels) or an i18n.msg (errors, notices).
+    env.filters["t"] = lambda text: i18n.translate(text, translations)
+    env.globals["translations"] = translations
     env.globals.update(DOC_TYPES=DOC_TYPES, SCHEMES=SCHEMES, ROLE_LABELS=ROLE_LABELS)
     env.globals["icon"] = icons.icon
     env.filters["size"] = human_size
@@ -242,9 +250,9 @@ def require(request: Request, *roles: str) -> Any:
     """The viewer if their role is allowed; 401/redirect when anonymous, 403 otherwise."""
     account = viewer(request)
     if account is None:
-        raise HTTPError(401, "non_connecte", "Connectez-vous pour accéder à cette page.")
+        raise HTTPError(401, "non_connecte", msg("Connectez-vous pour accéder à cette page."))
     if roles and account.role not in roles:
-        raise HTTPError(403, "interdit", "Cette page n'est pas accessible avec votre compte.")
+        raise HTTPError(403, "interdit", msg("Cette page n'est pas accessible avec votre compte."))
     return account
 
 
@@ -267,7 +275,10 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise HTTPError(
             403,
             "csrf",
-            "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez.",
+            msg(
+                "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et "
+                "recommencez."
+            ),
         )
 
 
@@ -279,8 +290,10 @@ async def form(request: Request) -> dict[str, str]:
             400,
             "formulaire",
             (
-                "Le formulaire n'a pas été envoyé au format attendu "
-                "(application/x-www-form-urlencoded) : rechargez la page et recommencez."
+                msg(
+                    "Le formulaire n'a pas été envoyé au format attendu "
+                    "(application/x-www-form-urlencoded) : rechargez la page et recommencez."
+                )
             ),
         )
     data = await request.form(max_fields=50, max_part_size=64 * 1024)

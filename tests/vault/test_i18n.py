@@ -143,3 +143,65 @@ def test_the_rule_catches_bare_text():
         "title=« Aide »",
     ]
     assert bare_texts("<p>{% trans %}Bonjour{% endtrans %} <code>pip</code> ·</p>") == []
+
+
+def test_python_texts_are_catalogue_entries_translated_when_shown(locales, settings, engine):
+    """Errors, notices and form problems written in Python (i18n.msg, msg_plural) are entries
+    of the template; a catalogue translates them on the page and in the API, placeholders
+    filled in the translation's order; a broken translation falls back to French."""
+    from dataclasses import replace
+
+    from starlette.testclient import TestClient
+
+    from vault_service.app import create_app
+
+    extracted = {str(m.id if isinstance(m.id, str) else m.id[0]) for m in i18n.extract() if m.id}
+    assert "Page introuvable." in extracted
+    assert "Champ inconnu : « {field} » ; champs acceptés : {fields}." in extracted
+    assert "Trop de tentatives : réessayez dans {count} minute." in extracted
+    path = i18n.init("swb", "Shimaoré")
+    text = path.read_text(encoding="utf-8")
+    for msgid, msgstr in (
+        ("Page introuvable.", "[swb] Kayitso."),
+        ("Le corps n'est pas du JSON valide.", "[swb] JSON {broken}"),
+    ):
+        assert f'msgid "{msgid}"\nmsgstr ""' in text, msgid
+        text = text.replace(f'msgid "{msgid}"\nmsgstr ""', f'msgid "{msgid}"\nmsgstr "{msgstr}"')
+    text = text.replace(
+        'msgid "Champ inconnu : « {field} » ; champs acceptés : {fields}."\nmsgstr ""',
+        'msgid "Champ inconnu : « {field} » ; champs acceptés : {fields}."\n'
+        'msgstr "[swb] {fields} / {field}"',
+    )
+    path.write_text(text, encoding="utf-8")
+    client = TestClient(create_app(replace(settings, language="swb"), engine=engine))
+    page = client.get("/nulle-part")
+    assert page.status_code == 404 and "[swb] Kayitso." in page.text
+    api = client.get("/api/nulle-part").json()["error"]["message"]
+    assert api == "[swb] Kayitso."
+    unknown = client.post(
+        "/api/session", json={"login": "x", "extra": 1}, headers={"X-Vault-CSRF": "1"}
+    )
+    assert unknown.json()["error"]["message"].startswith("[swb] login, password, totp")
+    assert unknown.json()["error"]["message"].endswith(" / extra")
+    broken = client.post(
+        "/api/session",
+        content=b"{",
+        headers={"X-Vault-CSRF": "1", "content-type": "application/json"},
+    )
+    assert broken.json()["error"]["message"] == "Le corps n'est pas du JSON valide."
+
+
+def test_plural_and_nested_texts():
+    gone = i18n.msg_plural("{count} jour.", "{count} jours.", 1)
+    assert (gone, i18n.msg_plural("{count} jour.", "{count} jours.", 3)) == ("1 jour.", "3 jours.")
+    assert i18n.msg_plural("{count} jour.", "{count} jours.", 0) == "0 jour."
+    nested = i18n.msg("{where} est vide.", where=i18n.msg("Le formulaire"))
+    assert nested == "Le formulaire est vide."
+    both = i18n.joined([i18n.msg("Un."), "Deux {x}."])
+    assert both == "Un. Deux {x}." and i18n.translate(both, i18n.load("fr")) == both
+
+
+def test_any_placeholder_name_is_a_value():
+    """Names the Text class uses itself (number, plural, msgid) are plain values too."""
+    made = i18n.msg("{number} {plural} {msgid}", number=3, plural="p", msgid="m")
+    assert made == "3 p m"
