@@ -39,20 +39,22 @@ def owned_with_version(conn: Connection, doc_id: str, owner_id: str) -> Any:
     return document
 
 
-DEPOSITED = (
-    "Ce document a été déposé par {name} : il garde le fichier que la structure a signé. "
-    "Pour un autre fichier, ajoutez un nouveau document (ou demandez un nouveau dépôt à la "
-    "structure) ; vous pouvez aussi supprimer celui-ci."
-)
-
-
 def replaceable(conn: Connection, doc_id: str, owner_id: str) -> Any:
     """Like `owned_with_version`, before a new version: a document a structure deposited is
     not replaced (409), else « déposé par » would vouch for a file the structure never saw."""
     document = owned_with_version(conn, doc_id, owner_id)
     origin = deposits.origin(conn, document.id)
     if origin is not None:
-        raise HTTPError(409, "document_depose", DEPOSITED.format(name=origin.structure_name))
+        raise HTTPError(
+            409,
+            "document_depose",
+            msg(
+                "Ce document a été déposé par {name} : il garde le fichier que la structure a "
+                "signé. Pour un autre fichier, ajoutez un nouveau document (ou demandez un "
+                "nouveau dépôt à la structure) ; vous pouvez aussi supprimer celui-ci.",
+                name=origin.structure_name,
+            ),
+        )
     return document
 
 

@@ -184,7 +184,7 @@ def extract() -> Catalog:
 def labels() -> list[tuple[str, str]]:
     """(module file, text) of the texts pages show from Python tables, through the `t` filter
     (`{{ DOC_TYPES[d.doc_type]|t }}`): labels and the duplicate verdicts."""
-    from vault_service import documents, duplicates, history, web
+    from vault_service import documents, duplicates, history, notices, web
 
     tables = (
         (documents, documents.DOC_TYPES),
@@ -193,6 +193,7 @@ def labels() -> list[tuple[str, str]]:
         (history, history.HOW),
         (web, web.ROLE_LABELS),
         (duplicates, duplicates.MESSAGES),
+        (notices, notices.MESSAGES),
     )
     return [
         (f"{module.__name__.replace('.', '/')}.py", text)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 from vault_service import audit
 from vault_service.db import notices as notices_table
 from vault_service.db import now
+from vault_service.i18n import msg
 
 # kind -> French text; {who}, {structure}, {approver} come from the notice's detail.
 MESSAGES = {
@@ -67,10 +68,10 @@ def add(conn: Connection, account_id: str, kind: str, **detail: str) -> None:
 def _notice(row: Any) -> Notice:
     detail = {"who": "", "structure": "", "approval": "", **json.loads(row.detail)}
     if detail.get("approver"):
-        detail["approval"] = f", validée par {detail['approver']}"
-    return Notice(
-        row.id, row.kind, MESSAGES[row.kind].format(**detail), row.created_at, bool(row.seen_at)
-    )
+        detail["approval"] = msg(", validée par {approver}", approver=detail["approver"])
+    # MESSAGES are catalogue entries (i18n.labels): translated when shown, values kept.
+    text = msg(MESSAGES[row.kind], **detail)
+    return Notice(row.id, row.kind, text, row.created_at, bool(row.seen_at))
 
 
 def unseen(conn: Connection, account_id: str) -> list[Notice]:
