@@ -171,6 +171,13 @@ def _check_cap(conn: Connection, structure_id: str) -> None:
         )
 
 
+def _taken(login: str) -> AccountError:
+    return AccountError(
+        msg("Le nom de connexion « {login} » est déjà pris : choisissez-en un autre.", login=login),
+        conflict=True,
+    )
+
+
 def create_account(
     conn: Connection,
     *,
@@ -207,13 +214,7 @@ def create_account(
             raise AccountError(msg("Un compte professionnel appartient à une structure."))
         _check_cap(conn, structure_id)
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
-        raise AccountError(
-            msg(
-                "Le nom de connexion « {login} » est déjà pris : choisissez-en un autre.",
-                login=login,
-            ),
-            conflict=True,
-        )
+        raise _taken(login)
     account_id = str(uuid.uuid4())
     values = {
         "id": account_id,
