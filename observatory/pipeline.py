@@ -135,8 +135,9 @@ def _draw_map(
 def _map_output(fields: dict[str, str], year: int) -> MapOutput:
     f = fields
     return MapOutput(
-        f["id"], f["svg"], f["legend"], f["alt"], f["leaflet_html"], f["leaflet_year"], year
-    )
+        f["id"], f["svg"], f["legend"], f["alt"], f["leaflet_html"], f["leaflet_year"], year,
+        f.get("period", ""),
+    )  # fmt: skip
 
 
 Task = tuple[str, str, int, tuple[Callable[..., MapOutput], tuple[Any, ...], dict[str, Any]]]

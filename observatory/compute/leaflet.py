@@ -37,9 +37,12 @@ def leaflet_year(
     radii: Mapping[str, float],
     when: str,
     source: str,
+    phrase: str = "",
 ) -> str:
     """What the interactive map shows for one year, as JSON (script-safe): by code, the
-    area's style and value label, and for a count the circle's centre and radius."""
+    area's style and value label, and for a count the circle's centre and radius; ``when``
+    the year or period (« 2012-2017 »), ``phrase`` it after a value (« sur la période
+    2012-2017 »)."""
     areas: dict[str, dict[str, Any]] = {}
     for f in features:
         props = f["properties"]
@@ -52,7 +55,12 @@ def leaflet_year(
             lon, lat = label_point(f["geometry"])
             area["cercle"] = [round(lat, 5), round(lon, 5), round(radii[code], 1)]
         areas[code] = area
-    data = {"annee": when, "source": source or "non précisée", "zones": areas}
+    data = {
+        "annee": when,
+        "quand": phrase or f"en {when}",
+        "source": source or "non précisée",
+        "zones": areas,
+    }
     return _script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
@@ -91,7 +99,12 @@ def leaflet_html(
         style_function=lambda f: {**DEFAULT_STYLE, **styles.get(f["properties"]["code"], {})},
         tooltip=folium.GeoJsonTooltip(
             fields=["nom", "valeur", "annee", "source"],
-            aliases=["Territoire", "Valeur", "Année", "Source"],
+            aliases=[
+                "Territoire",
+                "Valeur",
+                "Période" if when and not when.isdigit() else "Année",
+                "Source",
+            ],
             sticky=True,
         ),
     )

@@ -1,4 +1,4 @@
-"""The legend of a map, placed beside it: unit, year and source, the method, the classes
+"""The legend of a map, placed beside it: unit, year (or period) and source, the method, the classes
 (or reference circles for proportional symbols), hatched secret and missing values, and
 the key of the numbered territories."""
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from observatory.compute.classes import Classes
 from observatory.core.model import Point, Series
-from observatory.core.numbers import fmt_number, fmt_unit, fmt_value, fmt_year
+from observatory.core.numbers import fmt_number, fmt_period, fmt_unit, fmt_value, fmt_when, fmt_year
 
 STROKE = "#4d4d4d"
 SYMBOL_FILL = "#225ea8"
@@ -58,7 +58,9 @@ def legend(
     features: Sequence[Mapping[str, Any]],
     year: int,
     source: str,
+    period: str = "",
 ) -> str:
+    """``period``: the code every value shares (``2012-2017``), "" for the year."""
     indicator = series.indicator
     codes = [str(f["properties"]["code"]) for f in features]
     items = [
@@ -76,7 +78,9 @@ def legend(
         swatch = _swatch(f"url(#{legend_missing})", pattern(legend_missing, "#b3b3b3", 1))
         items.append(f"<li>{swatch} {MISSING} ({MISSING_WHY})</li>")
     unit = fmt_unit(indicator.unit).strip() or indicator.unit
-    facts = f"Unité : {html.escape(unit)} · Année : {fmt_year(year)}"
+    label = fmt_period(period, year)
+    word = "Année" if label == fmt_year(year) else "Période"
+    facts = f"Unité : {html.escape(unit)} · {word} : {html.escape(label)}"
     if source:
         facts += f" · Source : {html.escape(source)}"
     return (
@@ -84,11 +88,11 @@ def legend(
         f'<p class="obs-map-facts">{facts}</p>'
         f'<p class="obs-map-method">{html.escape(classes.method)}</p>'
         f"<ul>{''.join(items)}</ul>"
-        f"{_key_table(indicator.title, features, year)}</div>"
+        f"{_key_table(indicator.title, features, fmt_when(period, year))}</div>"
     )
 
 
-def _key_table(title: str, features: Sequence[Mapping[str, Any]], year: int) -> str:
+def _key_table(title: str, features: Sequence[Mapping[str, Any]], when: str) -> str:
     """The numbers of the map keyed by name, with each territory's value: the data table
     of the map (its text alternative gives the extremes only)."""
     rows = "".join(
@@ -99,7 +103,7 @@ def _key_table(title: str, features: Sequence[Mapping[str, Any]], year: int) -> 
     )
     return (
         '<details class="obs-map-key"><summary>Numéros et valeurs des territoires</summary>'
-        f'<table class="obs-map-table"><caption>{html.escape(title)} en {fmt_year(year)}'
+        f'<table class="obs-map-table"><caption>{html.escape(f"{title} {when}")}'
         "</caption>"
         '<thead><tr><th scope="col">N°</th><th scope="col">Territoire</th>'
         f'<th scope="col">Valeur</th></tr></thead><tbody>{rows}</tbody></table></details>'

@@ -13,9 +13,10 @@ Leaflet map, for one indicator at one level (communes or EPCI) and one year.
   territory without a value hatched lightly, « non disponible », with why;
 - each territory numbered on the map and keyed by name in the legend; each area (or
   symbol) a link to the territory's portrait (``portrait_url``) with a tooltip (name,
-  value, year);
-- the legend (an HTML fragment placed beside the map) with the unit, the year, the source
-  and the method; ``svg`` carries a French ``<title>`` and ``<desc>``.
+  value, period);
+- the legend (an HTML fragment placed beside the map) with the unit, the year — or the
+  period as the source gives it (« 2012-2017 », column ``periode``) —, the source and the
+  method; ``svg`` carries a French ``<title>`` and ``<desc>``.
 
 ``map_year`` picks the year to draw: the most recent year every territory of the level
 has a figure for, else the year with the most figures (the most recent among equals).
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from observatory.compute.leaflet import leaflet_html, leaflet_year
 from observatory.compute.map_legend import MISSING, STROKE, SYMBOL_FILL, pattern, radius
 from observatory.core.labels import LEVEL_WORDS
 from observatory.core.model import Indicator, Level, Point, Series
-from observatory.core.numbers import fmt_value, fmt_year
+from observatory.core.numbers import fmt_period, fmt_value, fmt_when
 from observatory.core.site import MapOutput
 from observatory.core.urls import VENDOR
 
@@ -159,18 +160,19 @@ def choropleth(
     largest = max(values, default=0.0)
     projection = Projection.fit(features)
     hatch, missing_hatch = f"{map_id}-secret", f"{map_id}-absent"
-    when = fmt_year(year)
+    period = period_code(points.values())
+    label, when = fmt_period(period, year), fmt_when(period, year)  # « 2012-2017 », « sur la… »
     look = _Look(series, classes, symbols, largest, projection, map_id, portrait_url, when)
 
     layers = _Layers()
     for number, feature in enumerate(features, start=1):
         _draw(layers, number, feature, points.get(str(feature["properties"]["code"])), look)
 
-    title = f"Carte {LEVEL_WORDS[level].of_the} de Mayotte : {indicator.title} en {when}"
-    alt = _alt_text(series, level, year, features, points, classes)
+    title = f"Carte {LEVEL_WORDS[level].of_the} de Mayotte : {indicator.title} {when}"
+    alt = _alt_text(series, level, when, features, points, classes)
     svg = _svg(map_id, projection, title, alt, layers)
     legend = map_legend.legend(
-        series, classes, hatch, missing_hatch, points, features, year, source
+        series, classes, hatch, missing_hatch, points, features, year, source, period
     )
     if symbols:  # the reference circles go inside the legend, after the classes
         legend = legend[: -len("</div>")] + map_legend.symbol_legend(series, largest) + "</div>"
@@ -178,10 +180,17 @@ def choropleth(
     if interactive:
         leaflet = leaflet_html(
             features, layers.styles, map_id, title, assets_url, basemap, basemap_attribution,
-            portrait_url=portrait_url, when=when, source=source, link_label=portrait_label,
+            portrait_url=portrait_url, when=label, source=source, link_label=portrait_label,
         )  # fmt: skip
-    year_data = leaflet_year(features, layers.styles, layers.radii, when, source)
-    return MapOutput(map_id, svg, legend, alt, leaflet, year_data)
+    year_data = leaflet_year(features, layers.styles, layers.radii, label, source, when)
+    return MapOutput(map_id, svg, legend, alt, leaflet, year_data, period=label)
+
+
+def period_code(points: Iterable[Point]) -> str:
+    """The period every mapped value shares, as the source gives it (``2012-2017``,
+    ``2024-T1``); "" when it is the calendar year or when the values' periods differ."""
+    codes = {p.period for p in points}
+    return codes.pop() if len(codes) == 1 else ""
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,7 @@ def _draw(
     label = _label(point, look.series)
     fill, layers.styles[code] = _fill(point, look)
     feature["properties"]["valeur"] = label
-    tip = html.escape(f"{number}. {name} : {label} en {look.when}")
+    tip = html.escape(f"{number}. {name} : {label} {look.when}")
     shape = (
         f'<path id="{look.map_id}-{code}" class="obs-map-area"'
         f' d="{look.projection.path(feature["geometry"])}" fill="{fill}">'
@@ -298,7 +307,7 @@ def portrait_label(name: str) -> str:
 def _alt_text(
     series: Series,
     level: Level,
-    year: int,
+    when: str,
     features: Sequence[Mapping[str, Any]],
     points: Mapping[str, Point],
     classes: Classes,
@@ -307,7 +316,7 @@ def _alt_text(
     names = {str(f["properties"]["code"]): str(f["properties"].get("nom", "")) for f in features}
     text = (
         f"Carte {LEVEL_WORDS[level].of_the} de Mayotte : {indicator.title} "
-        f"en {fmt_year(year)}. {classes.method}."
+        f"{when}. {classes.method}."
     )
     known = sorted(
         ((p.value, code) for code, p in points.items() if code in names and p.status == "ok"),

@@ -50,6 +50,7 @@ class MapOutput:
     leaflet_html: str
     leaflet_year: str = ""
     year: int = 0
+    period: str = ""  # the year or the period as the source gives it (« 2012-2017 »)
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,9 @@ def test_every_map_of_the_site_has_its_alternative_table_and_truthful_legend(
 ) -> None:
     """RGAA and the map rules, on every map of the built site (indicator and theme pages):
     a title, a description and a caption; the legend beside the map (same flex row) with
-    the unit, the year, the source and the method; three classes at least, or proportional
-    circles; the table of every territory's number, name and value."""
+    the unit, the year (or the source's period), the source and the method; three classes
+    at least, or proportional circles; the table of every territory's number, name and
+    value."""
     pages = [*built_site.glob("indicateurs/*/index.html"), *built_site.glob("themes/*/index.html")]
     seen = 0
     for path in pages:
@@ -209,7 +210,9 @@ def test_every_map_of_the_site_has_its_alternative_table_and_truthful_legend(
             assert re.search(r"<figcaption>Carte [^<]+\.</figcaption>", body), where
             facts = re.search(r'<p class="obs-map-facts">([^<]*)</p>', body)
             assert facts, where
-            assert f"Année : {year}" in facts[1] and "Unité : " in facts[1], where
+            # the year, or the period as the source gives it (2012-2017, filed under 2017)
+            when = re.search(r" · (?:Année : (\d{4})|Période : [^·]*?(\d{4})) ·", facts[1])
+            assert when and year in when.groups() and "Unité : " in facts[1], where
             assert " · Source : " in facts[1], where
             method = re.search(r'<p class="obs-map-method">([^<]*)</p>', body)
             assert method, where

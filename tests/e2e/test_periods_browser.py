@@ -106,3 +106,26 @@ def test_downloads_head_columns_by_period_and_carry_the_notes(
     ]  # fmt: skip
     koungou = next(r for r in rows if r[0] == "97610")
     assert koungou[4] == "4" and koungou[-1] == f"2012-2017 : {KOUNGOU_NOTE}"
+
+
+@pytest.mark.parametrize("path", [f"indicateurs/{GROWTH}/", "themes/demographie/"])
+def test_a_map_of_a_period_says_the_period(
+    open_page: Callable[..., Any], site_url: str, path: str
+) -> None:
+    """The 2012-2017 growth rate is filed under 2017: its map never reads « en 2017 »."""
+    page = open_page(javascript=False)
+    page.goto(urljoin(site_url, path))
+    layout = page.locator(f"#carte-{GROWTH}-2017")
+    facts = layout.locator(".obs-map-facts").inner_text()
+    assert facts.startswith("Unité : % par an · Période : 2012-2017 · Source : ")
+    title = layout.locator(f"svg title#{GROWTH}-commune-titre").text_content()
+    assert title == (
+        "Carte des communes de Mayotte : Taux de variation annuel moyen de la population "
+        "sur la période 2012-2017"
+    )
+    tip = layout.locator(f"path#{GROWTH}-commune-97610 title").text_content()
+    assert tip == "10. Koungou : 4,0\u202f% par an sur la période 2012-2017"
+    caption = layout.locator(".obs-map-table caption").text_content()
+    assert caption.endswith("sur la période 2012-2017")
+    assert "en 2017" not in str(layout.text_content())
+    assert page.external == []

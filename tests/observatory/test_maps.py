@@ -354,3 +354,52 @@ def test_the_other_years_are_those_that_make_a_truthful_map() -> None:
     assert map_years(Series(INDICATOR, points), "commune", codes) == [2017, 2012]
     one_class = year(2017, [1.0, 1.0, 1.0])
     assert map_years(Series(INDICATOR, tuple(one_class)), "commune", codes) == []
+
+
+def test_a_period_is_said_as_the_source_gives_it() -> None:
+    """A 2012-2017 growth rate is filed under 2017 but never read « en 2017 »."""
+    growth = Series(
+        INDICATOR,
+        tuple(
+            Point(code, "commune", 2017, value, period="2012-2017")
+            for code, value in (("97601", 1.0), ("97602", 4.0), ("97603", 7.5))
+        ),
+    )
+    drawn = choropleth(growth, "commune", 2017, GEOJSON, "m")
+    assert drawn.period == "2012-2017"
+    assert ">Unité : % · Période : 2012-2017<" in drawn.legend
+    assert "<caption>Taux de chômage sur la période 2012-2017</caption>" in drawn.legend
+    assert (
+        '<title id="m-titre">Carte des communes de Mayotte : Taux de chômage sur la période '
+        "2012-2017</title>"
+    ) in drawn.svg
+    assert drawn.alt.startswith(
+        "Carte des communes de Mayotte : Taux de chômage sur la période 2012-2017. "
+    )
+    assert f"<title>1. Acoua : 1,0{N}% sur la période 2012-2017</title>" in drawn.svg
+    year = json.loads(drawn.leaflet_year)
+    assert (year["annee"], year["quand"]) == ("2012-2017", "sur la période 2012-2017")
+    assert "en 2017" not in drawn.svg + drawn.legend + drawn.alt + drawn.leaflet_html
+    plain = choropleth(series(), "commune", 2020, GEOJSON, "p")
+    assert plain.period == "2020" and "Année : 2020" in plain.legend
+    assert json.loads(plain.leaflet_year)["quand"] == "en 2020"
+
+
+def test_the_year_choice_names_periods_as_the_source_does() -> None:
+    """The links of a map of periods read « 2007-2012 », « 2012-2017 », under « Période »."""
+    from observatory.publish.render import make_environment
+
+    env = make_environment()
+    macro = env.get_template("_macros.md.j2").module.map_choice  # type: ignore[attr-defined]
+
+    def drawn(year: int, period: str) -> MapOutput:
+        return MapOutput(f"m-{year}", "<svg/>", "", "Carte.", "", "", year, period)
+
+    periods = str(
+        macro("x", "Croissance", drawn(2017, "2012-2017"), [drawn(2012, "2007-2012")], False)
+    )
+    assert 'aria-label="Période de la carte : Croissance"' in periods
+    assert "Par défaut, la carte de 2012-2017 :" in periods
+    assert '>2012-2017</a>, <a href="#carte-x-2012" data-year="2012">2007-2012</a>.' in periods
+    years = str(macro("x", "Population", drawn(2017, "2017"), [drawn(2012, "2012")], False))
+    assert 'aria-label="Année de la carte : Population"' in years and 'data-word="Année"' in years

@@ -232,7 +232,7 @@
       var el = area.getElement && area.getElement();
       if (el) {
         el.setAttribute("aria-label", props.lien + " : " + zone.valeur +
-          " en " + data.annee + " (source : " + data.source + ")");
+          " " + (data.quand || "en " + data.annee) + " (source : " + data.source + ")");
       }
     });
     if (live.circles) live.circles.clearLayers();

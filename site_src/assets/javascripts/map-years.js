@@ -19,6 +19,12 @@
     maps.sort(function (a, b) { return a.getAttribute("data-year") - b.getAttribute("data-year"); });
     var years = maps.map(function (m) { return m.getAttribute("data-year"); });
     var byDefault = nav.querySelector("a[data-year]").getAttribute("data-year");
+    // each year's name as the links give it: the year, or the source's period (« 2012-2017 »)
+    var names = {};
+    Array.prototype.forEach.call(nav.querySelectorAll("a[data-year]"), function (a) {
+      names[a.getAttribute("data-year")] = a.textContent;
+    });
+    var word = nav.getAttribute("data-word") || "Année";
 
     var id = nav.getAttribute("data-obs-map-years") + "-annee";
     var label = document.createElement("label");
@@ -35,14 +41,16 @@
 
     function show(index, announce) {
       var year = years[index];
+      var name = names[year] || year;
       maps.forEach(function (m, i) {
         if (i === index) { m.setAttribute("data-shown", ""); } else { m.removeAttribute("data-shown"); }
       });
       input.value = String(index);
-      input.setAttribute("aria-valuetext", year);
-      label.textContent = "Année de la carte : " + year + " ";
+      input.setAttribute("aria-valuetext", name);
+      label.textContent = word + " de la carte : " + name + " ";
       if (announce) {
-        live.textContent = "Carte de " + year + (year === byDefault ? " (année par défaut)." : ".");
+        live.textContent = "Carte de " + name +
+          (year === byDefault ? " (" + word.toLowerCase() + " par défaut)." : ".");
         window.history.replaceState(null, "", "#" + maps[index].id);
       }
       host.dispatchEvent(new CustomEvent("obs-map-year", { detail: { year: year } }));
@@ -50,7 +58,7 @@
 
     var p = nav.querySelector("p");
     var intro = document.createElement("p");
-    intro.textContent = "Par défaut, la carte de " + byDefault +
+    intro.textContent = "Par défaut, la carte de " + (names[byDefault] || byDefault) +
       " : la dernière année où chaque territoire a une valeur, sinon la mieux couverte.";
     var row = document.createElement("p");
     row.appendChild(label);
