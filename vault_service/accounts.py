@@ -149,7 +149,7 @@ def _check_cap(conn: Connection, structure_id: str) -> None:
         select(structures).where(structures.c.id == structure_id).with_for_update()
     ).first()
     if structure is None:
-        raise AccountError("Structure inconnue : choisissez une structure de la liste.")
+        raise AccountError(msg("Structure inconnue : choisissez une structure de la liste."))
     used = conn.execute(
         select(func.count())
         .select_from(accounts)

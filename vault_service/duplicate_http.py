@@ -122,8 +122,13 @@ async def verdict(request: Request, missing: str) -> dups.Verdict | None:
             raise HTTPError(
                 400,
                 "parametre",
-                f"Le paramètre « {name} » dépasse {longest} caractères : ce n'est pas un "
-                "duplicata du coffre-fort. Vérifiez le code ou scannez de nouveau le QR code.",
+                msg(
+                    "Le paramètre « {name} » dépasse {longest} caractères : ce n'est pas un "
+                    "duplicata du coffre-fort. Vérifiez le code ou scannez de nouveau le QR "
+                    "code.",
+                    name=name,
+                    longest=longest,
+                ),
             )
     await _spend(request)
     if request.method == "POST":

@@ -76,7 +76,12 @@ def bounded(data: dict[str, Any], schema: str) -> dict[str, Any]:
             raise HTTPError(
                 400,
                 "champ",
-                f"Le champ « {key} » a {len(value)} éléments : {spec['maxItems']} au plus.",
+                msg(
+                    "Le champ « {key} » a {count} éléments : {top} au plus.",
+                    key=key,
+                    count=len(value),
+                    top=spec["maxItems"],
+                ),
                 {"field": key},
             )
         texts = value if isinstance(value, list) else [value]
@@ -85,7 +90,7 @@ def bounded(data: dict[str, Any], schema: str) -> dict[str, Any]:
             raise HTTPError(
                 400,
                 "champ",
-                f"Le champ « {key} » dépasse {longest} caractères.",
+                msg("Le champ « {key} » dépasse {longest} caractères.", key=key, longest=longest),
                 {"field": key},
             )
     return data

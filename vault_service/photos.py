@@ -90,7 +90,7 @@ class Photos:
                 )
             pages.append(_page(bytes(photo.data), label))
         if not pages:
-            raise PhotoError("Choisissez au moins une photo.")
+            raise PhotoError(msg("Choisissez au moins une photo."))
         out = io.BytesIO()
         pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=170.0)
         return out.getvalue()

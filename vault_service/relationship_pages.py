@@ -106,7 +106,11 @@ async def redeem_link_code(request: Request) -> Response:
         request,
         actor,
         found=person,
-        message=f"Votre structure suit désormais {person.given_name} {person.family_name}.",
+        message=msg(
+            "Votre structure suit désormais {given_name} {family_name}.",
+            given_name=person.given_name,
+            family_name=person.family_name,
+        ),
     )
 
 

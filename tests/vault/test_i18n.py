@@ -205,3 +205,39 @@ def test_any_placeholder_name_is_a_value():
     """Names the Text class uses itself (number, plural, msgid) are plain values too."""
     made = i18n.msg("{number} {plural} {msgid}", number=3, plural="p", msgid="m")
     assert made == "3 p m"
+
+
+def bare_python_messages(source: str) -> list[int]:
+    """Lines where a refusal's French text is written bare (a literal or an f-string) instead
+    of msg(…): HTTPError's message, ShareError, Rejected, BadUpload, DuplicateError,
+    AccountError, PhotoError, and the `error=` / `message=` shown by a page."""
+    import ast
+
+    found = []
+    first = {"ShareError", "Rejected", "BadUpload", "DuplicateError", "AccountError", "PhotoError"}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        texts = []
+        if name == "HTTPError" and len(node.args) > 2:
+            texts.append(node.args[2])
+        elif name in first and node.args:
+            texts.append(node.args[0])
+        if not name.startswith("make"):  # segno.make(error="m") is not a message
+            texts += [k.value for k in node.keywords if k.arg in ("error", "message")]
+        found += [t.lineno for t in texts if isinstance(t, ast.JoinedStr | ast.Constant)]
+    return found
+
+
+def test_python_refusals_go_through_the_catalogue():
+    bare = {
+        path.name: lines
+        for path in sorted(i18n.PACKAGE.glob("*.py"))
+        if (lines := bare_python_messages(path.read_text(encoding="utf-8")))
+    }
+    assert bare == {}, "message en français hors msg(…) : entourez-le, puis i18n extract"
+    assert bare_python_messages('raise HTTPError(400, "x", f"Le {a}.")\nf(error="Non.")') == [
+        1,
+        2,
+    ]
