@@ -32,7 +32,12 @@ def _files(root: Path) -> Iterable[Path]:
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in filenames if not f.endswith(".pyc"))
+        # regular files only: a named pipe would wait forever, /dev/zero never ends
+        found.extend(
+            path
+            for path in (Path(dirpath) / f for f in filenames if not f.endswith(".pyc"))
+            if path.is_file()
+        )
     return sorted(found)
 
 

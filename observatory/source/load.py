@@ -56,6 +56,8 @@ class NotCheckedError(ValueError):
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():  # a named pipe would wait forever for a writer (check says why)
+        raise NotCheckedError(f"{path} : pas un fichier ; lancez d'abord python build.py check")
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)

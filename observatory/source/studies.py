@@ -91,6 +91,16 @@ def _read_index(folder: Path, reader: FieldReader) -> str | None:
             value=folder.name,
         )
     context.mark(reader.rel)
+    index = folder / INDEX
+    if index.exists() and not index.is_file():  # reading a named pipe would never end
+        reader.problem(
+            "etude-index-absent",
+            "index.md n'est pas un fichier ordinaire (dossier, tube nommé ou périphérique)",
+            "Remplacez-le par un fichier texte index.md avec un en-tête YAML entre deux "
+            "lignes « --- ».",
+            line=None,
+        )
+        return None
     try:
         size = (folder / INDEX).stat().st_size
         if size > MAX_STUDY.value:

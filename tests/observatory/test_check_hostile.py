@@ -216,6 +216,54 @@ CASES += [
     Case("etude-latin-1", study((FRONT + "---\nTexte élevé\n").encode("latin-1")), STUDY,
          "etude-encodage"),
 ]  # fmt: skip
+
+
+def fifo_index(root: Path) -> None:
+    """The study's index.md itself a named pipe."""
+    study(FRONT)(root)
+    (root / STUDY).unlink()
+    os.mkfifo(root / STUDY)
+
+
+def fifo(rel: str) -> Callable[[Path], None]:
+    """A named pipe in place of a file (nobody ever writes to it: opening it would wait
+    forever), beside a study, whose check loads the project when it can."""
+
+    def apply(root: Path) -> None:
+        study(FRONT + "---\nTexte\n")(root)
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+
+    return apply
+
+
+CASES += [
+    Case("tube-nomme-csv", fifo(OBSERVATIONS), POPULATION, "fichier-absent", None,
+         "resources[0].path"),
+    Case("tube-nomme-sources", fifo(SOURCES), POPULATION, "fichier-absent", None,
+         "resources[1].path"),
+    Case("tube-nomme-etude", lambda root: fifo_index(root), STUDY, "etude-index-absent"),
+]  # fmt: skip
+
+
+def test_build_with_a_named_pipe_ends_with_the_problem(tmp_path: Path) -> None:
+    """``build`` fingerprints every input file before checking: a named pipe there made it
+    wait forever; now it is no input, the check names it, nothing is written in dist/."""
+    root = make_project(tmp_path)
+    fifo(OBSERVATIONS)(root)
+    dist = tmp_path / "dist"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--root", str(root),
+         "--cache", str(tmp_path / "cache"), "--dist", str(dist), "--format", "json"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (1, ""), done.stdout[-2000:] + done.stderr
+    codes = {(p["file"], p["code"]) for p in json.loads(done.stdout)["problems"]}
+    assert (POPULATION, "fichier-absent") in codes, codes
+    assert not dist.exists()
+
+
 VALID = [
     ("fins-de-ligne-windows", lambda root: [
         (root / rel).write_bytes((root / rel).read_bytes().replace(b"\n", b"\r\n"))
