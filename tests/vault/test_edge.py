@@ -22,7 +22,7 @@ from vault_service.edge import UPLOAD_FRAMING
 API = {"X-Vault-CSRF": "1"}
 
 
-def _clean_refusal(response: Any, status: int) -> None:
+def assert_clean_refusal(response: Any, status: int) -> None:
     assert response.status_code == status, response.text[:300]
     assert response.headers["x-frame-options"] == "DENY"
     assert "default-src 'none'" in response.headers["content-security-policy"]
@@ -44,7 +44,7 @@ def test_odd_version_numbers_are_404(client, world, version):
     login(client, world.actors["beneficiary_a"])
     doc = _document(client)
     for path in (f"/documents/{doc}/telecharger", f"/api/documents/{doc}/content"):
-        _clean_refusal(client.get(path, params={"version": version}), 404)
+        assert_clean_refusal(client.get(path, params={"version": version}), 404)
 
 
 def test_deeply_nested_json_is_400(client, world):
@@ -53,7 +53,7 @@ def test_deeply_nested_json_is_400(client, world):
         content=b"[" * 50_000,
         headers={**API, "content-type": "application/json"},
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
     assert "imbriqué trop profondément" in response.json()["error"]["message"]
 
 
@@ -69,7 +69,7 @@ def test_json_login_with_invalid_text_is_400(client, world, body):
     response = client.post(
         "/api/session", content=body, headers={**API, "content-type": "application/json"}
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
     assert "octet nul" in response.json()["error"]["message"]
 
 
@@ -98,7 +98,7 @@ def test_forms_with_nul_or_invalid_utf8_are_400(client, world, page, bad):
         content=body.encode(),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
     assert "octet nul" in response.text
 
 
@@ -112,7 +112,7 @@ def test_professional_search_with_nul_is_400(client, world, bad):
         content=body.encode(),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_professional_search_with_nul_is_400(client, world, bad):
 )
 def test_nul_or_invalid_utf8_in_paths_and_queries_is_400(client, world, path):
     login(client, world.actors["beneficiary_a"])
-    _clean_refusal(client.get(path), 400)
+    assert_clean_refusal(client.get(path), 400)
 
 
 def test_nul_in_id_paths_of_staff_routes_is_400(client, world):
@@ -138,7 +138,7 @@ def test_nul_in_id_paths_of_staff_routes_is_400(client, world):
         "/pro/beneficiaires/%00/recuperation",
         data={"csrf_token": token},
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
 
 
 @pytest.mark.parametrize("page", ["/documents/depot", "/api/documents"])
@@ -154,7 +154,7 @@ def test_overlong_multipart_boundary_is_400(client, world, page):
         content=body,
         headers={**API, "content-type": f"multipart/form-data; boundary={boundary}"},
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
 
 
 def test_nul_in_a_multipart_field_is_400(client, world):
@@ -165,16 +165,16 @@ def test_nul_in_a_multipart_field_is_400(client, world):
         files={"file": ("a.pdf", pdf_bytes(), "application/pdf")},
         headers=API,
     )
-    _clean_refusal(response, 400)
+    assert_clean_refusal(response, 400)
 
 
 def test_trace_and_unknown_methods_are_405_with_allow(client, world):
     for method in ("TRACE", "PUT", "OPTIONS"):
         response = client.request(method, "/api/documents", headers=API)
-        _clean_refusal(response, 405)
+        assert_clean_refusal(response, 405)
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
     response = client.request("TRACE", "/connexion")
-    _clean_refusal(response, 405)
+    assert_clean_refusal(response, 405)
     assert "POST" in response.headers["allow"]
 
 
@@ -188,11 +188,11 @@ def test_a_crash_is_a_french_500_with_the_security_headers(app, world, monkeypat
     client = TestClient(app, raise_server_exceptions=False)
     login(client, world.actors["beneficiary_a"])
     response = client.get("/api/me")
-    _clean_refusal(response, 500)
+    assert_clean_refusal(response, 500)
     assert response.json()["error"]["code"] == "erreur_interne"
     monkeypatch.setattr("vault_service.document_pages.docs.list_for", broken)
     response = client.get("/documents")
-    _clean_refusal(response, 500)
+    assert_clean_refusal(response, 500)
     assert "Erreur interne" in response.text
 
 
@@ -283,7 +283,7 @@ def test_413_has_the_french_api_shape(client, world):
     response = client.patch(
         f"/api/documents/{doc}", content=body, headers={**API, "content-type": "application/json"}
     )
-    _clean_refusal(response, 413)
+    assert_clean_refusal(response, 413)
     assert "Requête trop volumineuse" in response.json()["error"]["message"]
 
 
