@@ -66,7 +66,8 @@ def _me(account: Any) -> dict[str, Any]:
 
 async def _json_body(request: Request, fields: Iterable[str]) -> dict[str, Any]:
     """The JSON object of the body; a field not in `fields` is refused (400), not ignored."""
-    if not request.headers.get("content-type", "").startswith("application/json"):
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":  # not a prefix: application/jsonp is not JSON
         raise HTTPError(415, "type_contenu", msg("Envoyez un corps JSON (application/json)."))
     body = await request.body()
     if len(body) > 64 * 1024:

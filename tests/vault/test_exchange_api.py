@@ -255,6 +255,12 @@ def test_bodies_beyond_their_schema_are_refused_not_cut(people, world, engine):
     wordy = post(people["pro_x"], asks, scheme="rsa", purpose="x" * 301, doc_types=["identite"])
     assert wordy.json()["error"]["message"] == "Le champ « purpose » dépasse 300 caractères."
     assert actions(engine) == before
+    for media_type in ("application/jsonp", "application/json-patch+json", "text/plain"):
+        confused = people["beneficiary_a"].post(
+            "/api/shares", content=b"{}", headers={**API, "Content-Type": media_type}
+        )
+        assert confused.status_code == 415, media_type
+    assert actions(engine) == before
     made = give(people, world, purpose="p" * 300, days=14.0)
     assert made.status_code == 201, made.text
     assert made.json()["purpose"] == "p" * 300
