@@ -22,13 +22,13 @@ from observatory.core.problems import Problem
 CAP = 50
 FAST_UNIQUES = 5_000  # above this many distinct values, try the vectorised fast paths
 
-INTEGER = re.compile(r"^[+-]?\d+$")
-NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|INF|-INF)$")
+INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)  # ASCII: not ２０１７ nor ٢٠١٧
+NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|INF|-INF)$", re.ASCII)
 INTEGER_CHARS = "0123456789+-"
 NUMBER_CHARS = "0123456789.+-eE"
-DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-YEAR = re.compile(r"^\d{4}$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$", re.ASCII)
+YEAR = re.compile(r"^\d{4}$", re.ASCII)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 TYPE_EXPECTED = {
     "integer": "nombre entier attendu",
     "number": "nombre attendu",

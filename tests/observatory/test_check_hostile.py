@@ -131,6 +131,11 @@ CASES = [
          OBSERVATIONS, "valeur-negative", 6, "valeur"),
     Case("part-de-150", swap(OBSERVATIONS, "97601,2020,45.5,", "97601,2020,150,"),
          OBSERVATIONS, "part-hors-bornes", 8, "valeur"),
+    # str.isdigit, int and float take fullwidth and Arabic-Indic digits: the site would not
+    Case("annee-en-pleine-chasse", swap(OBSERVATIONS, "97602,2020,50,", "97602,２０２０,50,"),
+         OBSERVATIONS, "type", 6, "annee"),
+    Case("valeur-en-chiffres-arabes-orientaux", swap(OBSERVATIONS, "97602,2020,50,",
+         "97602,2020,٥٠,"), OBSERVATIONS, "type", 6, "valeur"),
     Case("fichier-vide", write(SOURCES, "   \n\n"), SOURCES, "fichier-vide"),
     Case("json-profond", write(POPULATION, "[" * 100_000 + "]" * 100_000), POPULATION,
          "json-trop-profond"),
