@@ -154,6 +154,38 @@ async def save_upload(
         raise
 
 
+async def save_deposit(
+    request: Request,
+    actor: Any,
+    account_id: str,
+    fields: dict[str, str],
+    incoming: receiving.Incoming,
+) -> None:
+    """Classify and save a document a professional deposits into her vault, signed by his
+    structure (pages and API). `deposits.save` checks the link again inside the transaction that
+    writes it: one she ended meanwhile refuses the deposit. Raises receiving.Rejected; on any
+    failure the encrypted temp file is already removed."""
+    service = vault(request)
+    doc_type, scheme, problems = docs.classify(fields)
+    try:
+        if problems:
+            raise receiving.Rejected(joined(problems))
+        await off_loop(
+            deposits.save,
+            service.engine,
+            service.signing,
+            incoming,
+            actor,
+            account_id,
+            fields.get("title", ""),
+            doc_type,
+            scheme,
+        )
+    except BaseException:
+        incoming.abort()
+        raise
+
+
 def _version(request: Request, document: Any) -> Any:
     raw = request.query_params.get("version", str(document.current_version))
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):  # not « ² », not 20 digits

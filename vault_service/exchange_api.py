@@ -19,15 +19,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vault_service import deposits, receiving, relationships, share_access, share_requests, shares
 from vault_service import documents as docs
+from vault_service import receiving, relationships, share_access, share_requests, shares
 from vault_service.api import _json_body as json_body
 from vault_service.api import _text as text_field
 from vault_service.api_schemas import SCHEMAS
 from vault_service.db import as_utc
-from vault_service.document_http import NOT_FOUND, file_response, receive_document
-from vault_service.i18n import joined, msg
-from vault_service.web import HTTPError, db_read, db_write, off_loop, require, vault
+from vault_service.document_http import NOT_FOUND, file_response, receive_document, save_deposit
+from vault_service.i18n import msg
+from vault_service.web import HTTPError, db_read, db_write, require, vault
 
 PRO_ROLES = ("professional", "structure_admin")
 SHARE_FIELDS = (
@@ -282,28 +282,10 @@ async def pro_deposit(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     account_id = request.path_params["account_id"]
     await db_read(request, relationships.guard, actor, account_id)  # 404 before any byte
-    service = vault(request)
     document_id = docs.new_id()
     fields, incoming = await receive_document(request, document_id, 1)
-    doc_type, scheme, problems = docs.classify(fields)
     try:
-        if problems:
-            raise receiving.Rejected(joined(problems))
-        await off_loop(
-            deposits.save,
-            service.engine,
-            service.signing,
-            incoming,
-            actor,
-            account_id,
-            fields.get("title", ""),
-            doc_type,
-            scheme,
-        )
+        await save_deposit(request, actor, account_id, fields, incoming)
     except receiving.Rejected as error:
-        incoming.abort()
         raise HTTPError(400, "document_refuse", error.message) from None
-    except BaseException:
-        incoming.abort()
-        raise
     return JSONResponse({"id": document_id, "person_id": account_id}, status_code=201)

@@ -18,8 +18,8 @@ from starlette.responses import Response
 
 from vault_service import audit, deposits, receiving, relationships, share_requests, shares, signing
 from vault_service import documents as docs
-from vault_service.document_http import NOT_FOUND, owned, receive_document
-from vault_service.i18n import joined, msg
+from vault_service.document_http import NOT_FOUND, owned, receive_document, save_deposit
+from vault_service.i18n import msg
 from vault_service.schemes import SHARE_SCHEMES
 from vault_service.share_pages import grant_from
 from vault_service.web import (
@@ -27,7 +27,6 @@ from vault_service.web import (
     db_read,
     db_write,
     form,
-    off_loop,
     redirect,
     render,
     require,
@@ -90,36 +89,16 @@ async def deposit(request: Request) -> Response:
     actor = require(request, *PRO_ROLES)
     account_id = request.path_params["account_id"]
     await db_read(request, _person, actor, account_id)  # 404 before reading any byte
-    service = vault(request)
     try:
         fields, incoming = await receive_document(request, docs.new_id(), 1)
     except HTTPError as error:
         if error.status == 403:
             raise
         return await person_page(request, error=error.message, status=error.status)
-    doc_type, scheme, problems = docs.classify(fields)
     try:
-        if problems:
-            raise receiving.Rejected(joined(problems))
-        # deposits.save checks the link again inside the transaction that writes the
-        # document: one she ended meanwhile refuses the deposit (404, file removed).
-        await off_loop(
-            deposits.save,
-            service.engine,
-            service.signing,
-            incoming,
-            actor,
-            account_id,
-            fields.get("title", ""),
-            doc_type,
-            scheme,
-        )
+        await save_deposit(request, actor, account_id, fields, incoming)
     except receiving.Rejected as error:
-        incoming.abort()
         return await person_page(request, error=error.message, status=400)
-    except BaseException:
-        incoming.abort()
-        raise
     return redirect(request, f"/pro/personnes/{account_id}?fait=depot")
 
 
