@@ -5,6 +5,7 @@ the territory reference and the indicator declarations, and the cross-package ru
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import pandas as pd
 from observatory.check.csvread import read_table, too_big
 from observatory.check.fields import check_table, schema_fields
 from observatory.check.keys import as_list, check_foreign_keys
-from observatory.check.tables import CAP, Reporter, Table, report_cells
+from observatory.check.tables import CAP, NUMBER, Reporter, Table, report_cells
 from observatory.core import context
 from observatory.core.limits import MAX_FILE
 from observatory.core.model import LEVELS, REFERENCE_PACKAGES
@@ -180,20 +181,40 @@ def check_observations(discovery: Discovery) -> Iterator[Problem]:
         if reference is not None:
             code_problems(table, out, reference, indicators)
         if "valeur" in table.columns:
-            value_codes, value_uniques = table.factor("valeur")
-            empty = (value_uniques == "")[value_codes]
-            if "note" in table.columns:
-                note_codes, note_uniques = table.factor("note")
-                empty &= (note_uniques == "")[note_codes]
-            out.rows(
-                table.lines[np.flatnonzero(empty)],
-                field="valeur",
-                code="valeur-sans-note",
-                message="valeur vide sans explication",
-                fix="indiquez la raison dans la colonne note (ex. « secret statistique », "
-                "« donnée non publiée »)",
-            )
+            value_problems(table, out)
         yield from out.problems
+
+
+def value_problems(table: Table, out: Reporter) -> None:
+    """An empty value needs its reason in the note; a value must be a finite number
+    (``NaN``, ``INF`` or ``1e400`` pass the number type but say nothing of a territory)."""
+    value_codes, value_uniques = table.factor("valeur")
+    empty = (value_uniques == "")[value_codes]
+    if "note" in table.columns:
+        note_codes, note_uniques = table.factor("note")
+        empty &= (note_uniques == "")[note_codes]
+    out.rows(
+        table.lines[np.flatnonzero(empty)],
+        field="valeur",
+        code="valeur-sans-note",
+        message="valeur vide sans explication",
+        fix="indiquez la raison dans la colonne note (ex. « secret statistique », "
+        "« donnée non publiée »)",
+    )
+    report_cells(
+        table,
+        out,
+        "valeur",
+        np.array([_not_finite(v) for v in value_uniques], dtype=bool),
+        "valeur-non-finie",
+        lambda v: f"« {v} » n'est pas une valeur finie",
+        "écrivez le nombre publié par la source, ou laissez la cellule vide avec la raison "
+        "dans la colonne note",
+    )
+
+
+def _not_finite(text: str) -> bool:
+    return bool(NUMBER.match(text)) and not math.isfinite(float(text))
 
 
 def code_problems(

@@ -136,6 +136,11 @@ CASES = [
          OBSERVATIONS, "type", 6, "annee"),
     Case("valeur-en-chiffres-arabes-orientaux", swap(OBSERVATIONS, "97602,2020,50,",
          "97602,2020,٥٠,"), OBSERVATIONS, "type", 6, "valeur"),
+    # NaN, INF and 1e400 pass the number type (frictionless too) but describe no territory
+    Case("valeur-nan", swap(OBSERVATIONS, "97602,2020,50,", "97602,2020,NaN,"),
+         OBSERVATIONS, "valeur-non-finie", 6, "valeur"),
+    Case("valeur-infinie", swap(OBSERVATIONS, "97602,2020,50,", "97602,2020,1e400,"),
+         OBSERVATIONS, "valeur-non-finie", 6, "valeur"),
     Case("fichier-vide", write(SOURCES, "   \n\n"), SOURCES, "fichier-vide"),
     Case("json-profond", write(POPULATION, "[" * 100_000 + "]" * 100_000), POPULATION,
          "json-trop-profond"),
