@@ -31,11 +31,16 @@ def create(
     problems = []
     if scheme not in SHARE_SCHEMES:
         problems.append(msg("Choisissez le dispositif pour lequel vous demandez des documents."))
-    purpose = " ".join(purpose.split())[:300]
+    purpose = shares.purpose_text(purpose)
     if not purpose:
         problems.append(msg("Dites en quelques mots pourquoi (elle le lira)."))
     wanted = sorted({t for t in doc_types if t in DOC_TYPES})
-    if not wanted:
+    unknown = sorted({t for t in doc_types if t not in DOC_TYPES})
+    if unknown:
+        problems.append(
+            msg("Type de document inconnu : {types}.", types=", ".join(unknown[:5])[:200])
+        )
+    elif not wanted:
         problems.append(msg("Cochez au moins un type de document."))
     pending = conn.execute(
         select(share_requests.c.id).where(

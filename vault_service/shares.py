@@ -9,6 +9,7 @@ journaled, with her as the subject.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,6 +35,18 @@ class ShareError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+PURPOSE_MAX = 300  # characters of a share's or a request's purpose (the API schema says so too)
+HIDDEN = {"Cf", "Cc", "Co", "Cs"}  # format (bidi overrides, zero-width), control, private, lone
+
+
+def purpose_text(text: str) -> str:
+    """A purpose as the other side will read it: one line, NFC, without the invisible
+    characters that could show a professional another text than the one she typed (a bidi
+    override reverses what follows), at most PURPOSE_MAX characters."""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return "".join(c for c in text if unicodedata.category(c) not in HIDDEN)[:PURPOSE_MAX]
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,7 @@ def _check(conn: Connection, owner_id: str, grant: Grant) -> _Checked:
     account_id = _professional(conn, grant, structure, problems) if structure else None
     if grant.scheme not in SHARE_SCHEMES:
         problems.append(msg("Choisissez le dispositif pour lequel vous donnez accès."))
-    purpose = " ".join(grant.purpose.split())[:300]
+    purpose = purpose_text(grant.purpose)
     if not purpose:
         problems.append(msg("Dites en quelques mots pourquoi (par exemple : « dossier RSA »)."))
     if grant.doc_type is not None and grant.doc_type not in DOC_TYPES:

@@ -264,3 +264,26 @@ def test_bodies_beyond_their_schema_are_refused_not_cut(people, world, engine):
     made = give(people, world, purpose="p" * 300, days=14.0)
     assert made.status_code == 201, made.text
     assert made.json()["purpose"] == "p" * 300
+
+
+def test_unknown_types_are_named_and_invisible_characters_never_reach_the_other_side(
+    people, world, engine
+):
+    """A request naming a type the vault does not know says which one (not « cochez au moins
+    un type »), and nothing is recorded; a purpose carrying a bidi override or zero-width
+    characters (to show the professional another text than the one typed) is kept without them."""
+    amina = world.actors["beneficiary_a"].id
+    asks = f"/api/pro/people/{amina}/requests"
+    before = actions(engine)
+    unknown = post(people["pro_x"], asks, scheme="rsa", purpose="x", doc_types=["zz", "identite"])
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["message"] == "Type de document inconnu : zz."
+    assert actions(engine) == before
+    disguised = "dossier\u202eASR\u200b\u2066 logement"
+    made = give(people, world, purpose=disguised)
+    assert made.status_code == 201, made.text
+    assert made.json()["purpose"] == "dossierASR logement"
+    asked = post(people["pro_x"], asks, scheme="rsa", purpose=disguised, doc_types=["identite"])
+    assert asked.status_code == 201, asked.text
+    received = people["beneficiary_a"].get("/api/requests").json()["requests"]
+    assert [r["purpose"] for r in received] == ["dossierASR logement"]
