@@ -49,13 +49,33 @@ def pass_on(
             object_id=document_id,
             detail={"from_structure_id": viewer.structure_id, "to_structure_id": target_id},
         )
-        name = f"« {target.name} »" if target is not None else "cette structure"
-        return None, (
-            f"Transmission refusée : la personne n'a pas autorisé la transmission de ce document "
-            f"à {name}. Demandez-lui de modifier son partage si elle le souhaite."
+        if target is None:
+            return None, msg(
+                "Transmission refusée : la personne n'a pas autorisé la transmission de ce "
+                "document à cette structure. Demandez-lui de modifier son partage si elle le "
+                "souhaite."
+            )
+        return None, msg(
+            "Transmission refusée : la personne n'a pas autorisé la transmission de ce document "
+            "à « {structure} ». Demandez-lui de modifier son partage si elle le souhaite.",
+            structure=target.name,
         )
     assert target is not None
+    existing = _live_child(conn, allowed, document.id, moment)
+    if existing is not None:  # passed on already: the same child share, not a second one
+        return existing, None
     return _child_share(conn, viewer, document, allowed, target, moment), None
+
+
+def _live_child(conn: Connection, allowed: Any, document_id: str, moment: datetime) -> str | None:
+    """The live child share of `allowed` that already passes this document on, if any."""
+    child: str | None = conn.execute(
+        select(shares.c.id)
+        .where(shares.c.parent_id == allowed.id, live(moment), covers(document_id))
+        .select_from(shares.join(documents, documents.c.id == document_id))
+        .limit(1)
+    ).scalar()
+    return child
 
 
 def _allowing_share(

@@ -173,6 +173,9 @@ def test_passing_on_only_where_she_allowed_it(scene, world, engine):
     done = pass_on(world.structure_y)
     assert done.status_code == 303
     assert status(pro_y, doc) == 200
+    count = len(share_ids(engine))
+    assert pass_on(world.structure_y).status_code == 303  # again: the same child share
+    assert len(share_ids(engine)) == count
     with engine.connect() as conn:
         actions = [r.action for r in conn.execute(select(audit_log.c.action))]
     assert actions.count("share.pass_on_refused") == 1
