@@ -264,7 +264,8 @@ def test_build_with_a_named_pipe_ends_with_the_problem(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     done = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", "--root", str(root),
-         "--cache", str(tmp_path / "cache"), "--dist", str(dist), "--format", "json"],
+         "--cache", str(tmp_path / "cache"), "--dist", str(dist), "--format", "json",
+         "--site-url", "https://observatoire.example.yt/"],  # CI=true asks for one
         capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
